@@ -1,0 +1,1 @@
+//! Verilator harness for the l4lb RTL (placeholder).

@@ -1,0 +1,855 @@
+//! The reference model of the data plane: a device programmed through its registers exactly like
+//! the hardware, so the same driver code programs RTL and model, and the RTL's output is checked
+//! frame by frame against [`ModelDevice::process`].
+//!
+//! It implements docs/architecture.md, *Data-plane contract v1* and *Register map*: the rule
+//! table in order, the VIP lookup over both buckets of both banks, the ring and backend reads,
+//! the rewrite with RFC 1624 checksum updates, and the counters.
+//!
+//! Register image: only the words (and bits) the contract defines are stored; every other word
+//! of a table entry reads 0, writes beyond a table's entry count (from the caps) are ignored,
+//! and unmapped offsets read 0. `process` does no allocation and indexes the tables directly.
+
+use std::net::Ipv4Addr;
+
+use crate::checksum;
+use crate::hash::frame_hashes;
+use crate::layout::{mac_from_words, vip_slot, Caps, Protocol};
+use crate::regmap::{self, Reason, Region};
+use crate::regs::{check_offset, RegError, RegisterAccess};
+use crate::wire::{ethernet, ipv4, tcp, udp, EtherType, EthernetFrame, Ipv4Packet};
+
+/// What the data plane decided for a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// `Reason::Balanced`, or the first rule that failed.
+    pub reason: Reason,
+    /// The vip_id of the matching VIP slot (balanced and `NO_BACKEND` frames).
+    pub vip_id: Option<u16>,
+    /// The backend index the ring gave (balanced frames, and `NO_BACKEND` frames whose ring
+    /// slice is non-empty but whose backend entry is not valid).
+    pub backend: Option<u32>,
+    /// The flow hash (every frame that got as far as the VIP lookup: balanced, `NO_VIP`,
+    /// `NO_BACKEND`).
+    pub hash: Option<u32>,
+}
+
+impl Verdict {
+    fn pass(reason: Reason) -> Verdict {
+        Verdict {
+            reason,
+            vip_id: None,
+            backend: None,
+            hash: None,
+        }
+    }
+
+    /// Whether the frame was balanced (`m_axis_tdest` = 1).
+    pub fn is_balanced(&self) -> bool {
+        self.reason == Reason::Balanced
+    }
+}
+
+/// Global counters in register order: FRAMES_IN, BYTES_IN, BALANCED, PASSED, then one per reason.
+const CNT_FRAMES_IN: usize = 0;
+const CNT_BYTES_IN: usize = 1;
+const CNT_BALANCED: usize = 2;
+const CNT_PASSED: usize = 3;
+const CNT_REASON: usize = 4;
+const GLOBAL_COUNTERS: usize = CNT_REASON + Reason::COUNT;
+
+/// Stored bits of VIP match slot word 0: valid, IPv6, protocol, port.
+const VIP_KEY_BITS: u32 = 0xFFFF_FF00 | regmap::VIP_MATCH_VALID | regmap::VIP_MATCH_IPV6;
+/// Stored bits of backend word 0: valid, IPv6, MAC valid.
+const BACKEND_FLAG_BITS: u32 =
+    regmap::BACKEND_VALID | regmap::BACKEND_IPV6 | regmap::BACKEND_MAC_VALID;
+
+/// Stored words of a VIP match slot (words 0, 1, 5).
+#[derive(Debug, Clone, Copy, Default)]
+struct MatchSlot {
+    key: u32,
+    addr: u32,
+    id: u32,
+}
+
+/// Stored words of a backend entry (words 0, 1, 2, 4).
+#[derive(Debug, Clone, Copy, Default)]
+struct BackendWords {
+    flags: u32,
+    mac_hi: u32,
+    mac_lo: u32,
+    addr: u32,
+}
+
+/// Where a register offset lands.
+enum Loc {
+    Control(u32),
+    /// Global counter `index`, high word or not.
+    Counter(usize, bool),
+    Slot(usize, u32),
+    Info(usize, u32),
+    VipCounter(usize, u32),
+    Backend(usize, u32),
+    Ring(usize),
+    Unmapped,
+}
+
+/// The rewrite of a balanced frame.
+struct Patch {
+    l2: usize,
+    protocol: Protocol,
+    addr: u32,
+    mac: Option<[u8; 6]>,
+    vip_index: usize,
+}
+
+/// A model l4lb device: a register image and the data plane over it.
+#[derive(Debug, Clone)]
+pub struct ModelDevice {
+    caps: Caps,
+    ctrl: u32,
+    hash_seed: u32,
+    counters: [u64; GLOBAL_COUNTERS],
+    /// The high word latched by the last read of any counter's low word (one latch for all
+    /// counters, as in the RTL); a high-word read returns it.
+    counter_latch: u32,
+    vip_match: Vec<MatchSlot>,
+    /// Per vip_id: ring_base, ring_size.
+    vip_info: Vec<[u32; 2]>,
+    /// Per vip_id: frames, bytes.
+    vip_counters: Vec<[u64; 2]>,
+    backends: Vec<BackendWords>,
+    ring: Vec<u16>,
+    bucket_mask: u32,
+    ring_mask: u32,
+    /// `backend_count - 1` when it is a power of two (then `mod` is a mask).
+    backend_mask: Option<u32>,
+}
+
+impl ModelDevice {
+    /// A device built with `caps`, in its reset state: disabled, seed 0, tables and counters 0.
+    ///
+    /// Panics when the caps are not a buildable device: `vip_buckets` and `ring_entries` must be
+    /// non-zero powers of two, `vip_count` and `backend_count` non-zero, and every table must fit
+    /// its region of the register map.
+    pub fn new(caps: Caps) -> ModelDevice {
+        assert!(
+            caps.vip_buckets.is_power_of_two(),
+            "vip_buckets must be a power of two: {caps:?}"
+        );
+        assert!(
+            caps.ring_entries.is_power_of_two(),
+            "ring_entries must be a power of two: {caps:?}"
+        );
+        assert!(
+            caps.vip_count > 0 && caps.vip_count <= 1 << 16,
+            "vip_count must be 1..=65536: {caps:?}"
+        );
+        assert!(
+            caps.backend_count > 0,
+            "backend_count must be non-zero: {caps:?}"
+        );
+        assert!(
+            caps.vip_slots() <= regmap::VIP_MATCH.max_entries(),
+            "VIP match table too large: {caps:?}"
+        );
+        assert!(
+            caps.vip_count <= regmap::VIP_INFO.max_entries(),
+            "VIP info table too large: {caps:?}"
+        );
+        assert!(
+            caps.vip_count <= regmap::VIP_COUNTERS.max_entries(),
+            "VIP counters too large: {caps:?}"
+        );
+        assert!(
+            caps.backend_count <= regmap::BACKENDS.max_entries(),
+            "backend table too large: {caps:?}"
+        );
+        assert!(
+            caps.ring_entries <= regmap::RING.max_entries(),
+            "ring too large: {caps:?}"
+        );
+        ModelDevice {
+            caps,
+            ctrl: 0,
+            hash_seed: 0,
+            counters: [0; GLOBAL_COUNTERS],
+            counter_latch: 0,
+            vip_match: vec![MatchSlot::default(); caps.vip_slots() as usize],
+            vip_info: vec![[0; 2]; caps.vip_count as usize],
+            vip_counters: vec![[0; 2]; caps.vip_count as usize],
+            backends: vec![BackendWords::default(); caps.backend_count as usize],
+            ring: vec![0; caps.ring_entries as usize],
+            bucket_mask: caps.vip_buckets - 1,
+            ring_mask: caps.ring_entries - 1,
+            backend_mask: caps
+                .backend_count
+                .is_power_of_two()
+                .then(|| caps.backend_count - 1),
+        }
+    }
+
+    /// The parameters the device was built with.
+    pub fn caps(&self) -> Caps {
+        self.caps
+    }
+
+    /// Decides what happens to `frame` (with bad-frame flag `bad_frame`), without rewriting it
+    /// or counting it.
+    pub fn classify(&self, frame: &[u8], bad_frame: bool) -> Verdict {
+        self.decide(frame, bad_frame).0
+    }
+
+    /// Runs `frame` through the data plane: rewrites it in place when it is balanced, counts it,
+    /// and returns the verdict. The length never changes.
+    pub fn process(&mut self, frame: &mut [u8], bad_frame: bool) -> Verdict {
+        let (verdict, patch) = self.decide(frame, bad_frame);
+        let len = frame.len() as u64;
+        let c = &mut self.counters;
+        c[CNT_FRAMES_IN] = c[CNT_FRAMES_IN].wrapping_add(1);
+        c[CNT_BYTES_IN] = c[CNT_BYTES_IN].wrapping_add(len);
+        if let Some(p) = patch {
+            c[CNT_BALANCED] = c[CNT_BALANCED].wrapping_add(1);
+            let v = &mut self.vip_counters[p.vip_index];
+            v[0] = v[0].wrapping_add(1);
+            v[1] = v[1].wrapping_add(len);
+            apply(frame, &p);
+        } else {
+            c[CNT_PASSED] = c[CNT_PASSED].wrapping_add(1);
+            let r = CNT_REASON + verdict.reason as usize;
+            c[r] = c[r].wrapping_add(1);
+        }
+        verdict
+    }
+
+    /// A 64-bit counter's current value, read without the register side effects: `offset` is
+    /// the low word of a global counter (`regmap::REG_CNT_*`) or of a VIP counter. `None` for
+    /// any other offset.
+    pub fn counter(&self, offset: u32) -> Option<u64> {
+        if offset % 8 != 0 {
+            return None;
+        }
+        match self.locate(offset) {
+            Loc::Counter(i, false) => Some(self.counters[i]),
+            Loc::VipCounter(i, w) => Some(self.vip_counters[i][w as usize / 2]),
+            _ => None,
+        }
+    }
+
+    /// The rule table of the contract, in order.
+    fn decide(&self, frame: &[u8], bad_frame: bool) -> (Verdict, Option<Patch>) {
+        let pass = |reason| (Verdict::pass(reason), None);
+        let len = frame.len();
+        let max_len = self.caps.max_len as usize;
+
+        // 1. enabled
+        if self.ctrl & regmap::CTRL_ENABLE == 0 {
+            return pass(Reason::Disabled);
+        }
+        // 2. bad-frame flag, only looked at when the whole frame fits MAX_LEN
+        if bad_frame && len <= max_len {
+            return pass(Reason::BadFrame);
+        }
+        // 3. Ethernet, optionally one 802.1Q tag, then IPv4
+        if len < ethernet::HEADER_LEN {
+            return pass(Reason::NotIpv4);
+        }
+        let eth = EthernetFrame::new_unchecked(frame);
+        let l2 = match eth.ethertype() {
+            EtherType::Ipv4 => ethernet::HEADER_LEN,
+            EtherType::Vlan
+                if len >= ethernet::VLAN_HEADER_LEN
+                    && eth.payload_ethertype() == EtherType::Ipv4 =>
+            {
+                ethernet::VLAN_HEADER_LEN
+            }
+            _ => return pass(Reason::NotIpv4),
+        };
+        // 4. a whole fixed IPv4 header, version 4
+        if len < l2 + ipv4::HEADER_LEN {
+            return pass(Reason::Malformed);
+        }
+        let ip = Ipv4Packet::new_unchecked(&frame[l2..]);
+        if ip.version() != 4 {
+            return pass(Reason::Malformed);
+        }
+        // 5. no options
+        match ip.ihl() {
+            5 => {}
+            0..=4 => return pass(Reason::Malformed),
+            _ => return pass(Reason::IpOptions),
+        }
+        // 6. not a fragment
+        if ip.is_fragment() {
+            return pass(Reason::Fragment);
+        }
+        // 7. TCP or UDP
+        let (protocol, min_total) = match ip.protocol() {
+            ipv4::protocol::TCP => (Protocol::Tcp, ipv4::HEADER_LEN + tcp::HEADER_LEN),
+            ipv4::protocol::UDP => (Protocol::Udp, ipv4::HEADER_LEN + udp::HEADER_LEN),
+            _ => return pass(Reason::NotTcpUdp),
+        };
+        // 8. total length covers the L4 header
+        let total = ip.total_len() as usize;
+        if total < min_total {
+            return pass(Reason::Malformed);
+        }
+        // 9. the packet fits MAX_LEN
+        if l2 + total > max_len {
+            return pass(Reason::TooLong);
+        }
+        // 10. the frame holds the packet
+        if l2 + total > len {
+            return pass(Reason::Malformed);
+        }
+
+        // The flow key (source, destination, ports: 12 bytes from L2 + 12, then the protocol)
+        // and the VIP key (destination, destination port, protocol), hashed together.
+        let p = &frame[l2 + 12..l2 + 24];
+        let proto = protocol.number();
+        let flow_key = [
+            p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], proto,
+        ];
+        let vip_key = [p[4], p[5], p[6], p[7], p[10], p[11], proto];
+        let (hash, k) = frame_hashes(self.hash_seed, &flow_key, &vip_key);
+
+        // 11. VIP match: both buckets, bank 0 ways 0..3 then bank 1 ways 0..3.
+        let dst_port = u16::from_be_bytes([p[10], p[11]]);
+        let want_key = regmap::VIP_MATCH_VALID
+            | (proto as u32) << regmap::VIP_MATCH_PROTO_SHIFT
+            | (dst_port as u32) << regmap::VIP_MATCH_PORT_SHIFT;
+        let want_addr = u32::from_be_bytes([p[4], p[5], p[6], p[7]]);
+        // k mod VIP_BUCKETS and (k >> 16) mod VIP_BUCKETS, VIP_BUCKETS a power of two.
+        let buckets = [k & self.bucket_mask, (k >> 16) & self.bucket_mask];
+        let mut vip_id = None;
+        'banks: for (bank, bucket) in buckets.into_iter().enumerate() {
+            let first = vip_slot(bank as u32, bucket, 0, self.caps.vip_buckets) as usize;
+            for slot in &self.vip_match[first..first + regmap::VIP_WAYS as usize] {
+                if slot.key == want_key && slot.addr == want_addr {
+                    vip_id = Some(slot.id as u16);
+                    break 'banks;
+                }
+            }
+        }
+        let Some(vip_id) = vip_id else {
+            return (
+                Verdict {
+                    reason: Reason::NoVip,
+                    vip_id: None,
+                    backend: None,
+                    hash: Some(hash),
+                },
+                None,
+            );
+        };
+
+        // 12. a ring slice and a valid backend. A vip_id past VIP_COUNT has no VIP info entry,
+        // which the contract leaves open: like the RTL, the model treats it as an empty slice.
+        let vip_index = vip_id as usize;
+        let [ring_base, ring_size] = self.vip_info.get(vip_index).copied().unwrap_or([0, 0]);
+        let no_backend = |backend| {
+            (
+                Verdict {
+                    reason: Reason::NoBackend,
+                    vip_id: Some(vip_id),
+                    backend,
+                    hash: Some(hash),
+                },
+                None,
+            )
+        };
+        if ring_size == 0 {
+            return no_backend(None);
+        }
+        // (base + ((h × size) >> 32)) mod RING_ENTRIES, RING_ENTRIES a power of two.
+        let r = ring_base.wrapping_add(((hash as u64 * ring_size as u64) >> 32) as u32)
+            & self.ring_mask;
+        let entry = self.ring[r as usize] as u32;
+        let b = match self.backend_mask {
+            Some(m) => entry & m,
+            None => entry % self.caps.backend_count,
+        };
+        let be = &self.backends[b as usize];
+        if be.flags & regmap::BACKEND_VALID == 0 {
+            return no_backend(Some(b));
+        }
+        let mac = if be.flags & regmap::BACKEND_MAC_VALID != 0 {
+            Some(mac_from_words(be.mac_hi, be.mac_lo))
+        } else {
+            None
+        };
+        (
+            Verdict {
+                reason: Reason::Balanced,
+                vip_id: Some(vip_id),
+                backend: Some(b),
+                hash: Some(hash),
+            },
+            Some(Patch {
+                l2,
+                protocol,
+                addr: be.addr,
+                mac,
+                vip_index,
+            }),
+        )
+    }
+
+    fn locate(&self, offset: u32) -> Loc {
+        fn within(r: &Region, entries: u32, offset: u32) -> Option<(usize, u32)> {
+            let rel = offset.checked_sub(r.base)?;
+            let index = rel / r.stride;
+            if index < entries {
+                Some((index as usize, (rel % r.stride) / 4))
+            } else {
+                None
+            }
+        }
+        let c = &self.caps;
+        if offset < regmap::REG_CNT_FRAMES_IN {
+            return Loc::Control(offset);
+        }
+        if offset < regmap::REG_CNT_FRAMES_IN + 8 * GLOBAL_COUNTERS as u32 {
+            let rel = offset - regmap::REG_CNT_FRAMES_IN;
+            return Loc::Counter((rel / 8) as usize, rel % 8 == 4);
+        }
+        if let Some((i, w)) = within(&regmap::VIP_MATCH, c.vip_slots(), offset) {
+            return Loc::Slot(i, w);
+        }
+        if let Some((i, w)) = within(&regmap::VIP_INFO, c.vip_count, offset) {
+            return Loc::Info(i, w);
+        }
+        if let Some((i, w)) = within(&regmap::VIP_COUNTERS, c.vip_count, offset) {
+            return Loc::VipCounter(i, w);
+        }
+        if let Some((i, w)) = within(&regmap::BACKENDS, c.backend_count, offset) {
+            return Loc::Backend(i, w);
+        }
+        if let Some((i, _)) = within(&regmap::RING, c.ring_entries, offset) {
+            return Loc::Ring(i);
+        }
+        Loc::Unmapped
+    }
+}
+
+/// Rewrites a balanced frame: destination IP, IP and L4 checksums (RFC 1624 eqn. 3), and the
+/// destination MAC when the backend has one.
+fn apply(frame: &mut [u8], p: &Patch) {
+    let mut ip = Ipv4Packet::new_unchecked(&mut frame[p.l2..]);
+    let old = u32::from(ip.dst_addr());
+    ip.set_dst_addr(Ipv4Addr::from(p.addr));
+    ip.set_checksum(checksum::update32(ip.checksum(), old, p.addr));
+    let l4 = &mut frame[p.l2 + ipv4::HEADER_LEN..];
+    match p.protocol {
+        Protocol::Tcp => {
+            let mut seg = tcp::Packet::new_unchecked(l4);
+            seg.set_checksum(checksum::update32(seg.checksum(), old, p.addr));
+        }
+        Protocol::Udp => {
+            let mut dgram = udp::Packet::new_unchecked(l4);
+            // 0 means "no checksum" and stays 0; a computed 0 is sent as 0xFFFF (RFC 768).
+            if dgram.checksum() != 0 {
+                let c = checksum::update32(dgram.checksum(), old, p.addr);
+                dgram.set_checksum(if c == 0 { 0xFFFF } else { c });
+            }
+        }
+    }
+    if let Some(mac) = p.mac {
+        EthernetFrame::new_unchecked(frame).set_dst_addr(mac);
+    }
+}
+
+impl RegisterAccess for ModelDevice {
+    fn read32(&mut self, offset: u32) -> Result<u32, RegError> {
+        check_offset(offset as u64, regmap::BAR_SIZE)?;
+        let c = self.caps;
+        Ok(match self.locate(offset) {
+            Loc::Control(off) => match off {
+                regmap::REG_ID => regmap::ID_VALUE,
+                regmap::REG_VERSION => regmap::VERSION_VALUE,
+                regmap::REG_CAP_WIDTH => c.data_width,
+                regmap::REG_CAP_VIPS => c.vip_count,
+                regmap::REG_CAP_VIP_BUCKETS => c.vip_buckets,
+                regmap::REG_CAP_BACKENDS => c.backend_count,
+                regmap::REG_CAP_RING => c.ring_entries,
+                regmap::REG_CAP_LATENCY => c.latency,
+                regmap::REG_CAP_MAX_LEN => c.max_len,
+                regmap::REG_CTRL => self.ctrl,
+                regmap::REG_HASH_SEED => self.hash_seed,
+                _ => 0,
+            },
+            Loc::Counter(i, high) => {
+                if high {
+                    self.counter_latch
+                } else {
+                    self.counter_latch = (self.counters[i] >> 32) as u32;
+                    self.counters[i] as u32
+                }
+            }
+            Loc::Slot(i, w) => {
+                let s = &self.vip_match[i];
+                match w {
+                    regmap::VIP_MATCH_W_KEY => s.key,
+                    regmap::VIP_MATCH_W_ADDR => s.addr,
+                    regmap::VIP_MATCH_W_ID => s.id,
+                    _ => 0,
+                }
+            }
+            Loc::Info(i, w) => match w {
+                regmap::VIP_INFO_W_RING_BASE => self.vip_info[i][0],
+                regmap::VIP_INFO_W_RING_SIZE => self.vip_info[i][1],
+                _ => 0,
+            },
+            Loc::VipCounter(i, w) => {
+                let n = (w / 2) as usize; // 0: frames, 1: bytes
+                if w % 2 == 1 {
+                    self.counter_latch
+                } else {
+                    self.counter_latch = (self.vip_counters[i][n] >> 32) as u32;
+                    self.vip_counters[i][n] as u32
+                }
+            }
+            Loc::Backend(i, w) => {
+                let b = &self.backends[i];
+                match w {
+                    regmap::BACKEND_W_FLAGS => b.flags,
+                    regmap::BACKEND_W_MAC_HI => b.mac_hi,
+                    regmap::BACKEND_W_MAC_LO => b.mac_lo,
+                    regmap::BACKEND_W_ADDR => b.addr,
+                    _ => 0,
+                }
+            }
+            Loc::Ring(i) => self.ring[i] as u32,
+            Loc::Unmapped => 0,
+        })
+    }
+
+    fn write32(&mut self, offset: u32, value: u32) -> Result<(), RegError> {
+        check_offset(offset as u64, regmap::BAR_SIZE)?;
+        match self.locate(offset) {
+            Loc::Control(regmap::REG_CTRL) => self.ctrl = value & regmap::CTRL_ENABLE,
+            Loc::Control(regmap::REG_HASH_SEED) => self.hash_seed = value,
+            Loc::Slot(i, w) => {
+                let s = &mut self.vip_match[i];
+                match w {
+                    regmap::VIP_MATCH_W_KEY => s.key = value & VIP_KEY_BITS,
+                    regmap::VIP_MATCH_W_ADDR => s.addr = value,
+                    regmap::VIP_MATCH_W_ID => s.id = value & 0xFFFF,
+                    _ => {}
+                }
+            }
+            Loc::Info(i, w) => match w {
+                regmap::VIP_INFO_W_RING_BASE => self.vip_info[i][0] = value,
+                regmap::VIP_INFO_W_RING_SIZE => self.vip_info[i][1] = value,
+                _ => {}
+            },
+            Loc::Backend(i, w) => {
+                let b = &mut self.backends[i];
+                match w {
+                    regmap::BACKEND_W_FLAGS => b.flags = value & BACKEND_FLAG_BITS,
+                    regmap::BACKEND_W_MAC_HI => b.mac_hi = value,
+                    regmap::BACKEND_W_MAC_LO => b.mac_lo = value & 0xFFFF,
+                    regmap::BACKEND_W_ADDR => b.addr = value,
+                    _ => {}
+                }
+            }
+            Loc::Ring(i) => self.ring[i] = value as u16,
+            // Read-only registers, counters and unmapped offsets ignore writes.
+            Loc::Control(_) | Loc::Counter(..) | Loc::VipCounter(..) | Loc::Unmapped => {}
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> u64 {
+        regmap::BAR_SIZE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{ring_index, BackendEntry, VipInfo, VipKey, VipSlot};
+
+    fn small_caps() -> Caps {
+        Caps {
+            data_width: 64,
+            vip_count: 4,
+            vip_buckets: 2,
+            backend_count: 8,
+            ring_entries: 16,
+            latency: 23,
+            max_len: 1536,
+        }
+    }
+
+    #[test]
+    fn caps_registers() {
+        let mut d = ModelDevice::new(small_caps());
+        assert_eq!(d.read32(regmap::REG_ID).unwrap(), 0x4C34_4C42);
+        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0001_0000);
+        assert_eq!(Caps::read(&mut d).unwrap(), small_caps());
+        // Read-only: writes are ignored.
+        d.write32(regmap::REG_CAP_WIDTH, 7).unwrap();
+        d.write32(regmap::REG_ID, 7).unwrap();
+        assert_eq!(Caps::read(&mut d).unwrap(), small_caps());
+        assert_eq!(d.read32(regmap::REG_ID).unwrap(), 0x4C34_4C42);
+        assert_eq!(d.size(), 1 << 24);
+    }
+
+    #[test]
+    fn control_registers() {
+        let mut d = ModelDevice::new(small_caps());
+        assert_eq!(d.read32(regmap::REG_CTRL).unwrap(), 0);
+        assert_eq!(d.read32(regmap::REG_HASH_SEED).unwrap(), 0);
+        d.write32(regmap::REG_CTRL, 0xFFFF_FFFF).unwrap();
+        assert_eq!(d.read32(regmap::REG_CTRL).unwrap(), 1);
+        d.write32(regmap::REG_HASH_SEED, 0xDEAD_BEEF).unwrap();
+        assert_eq!(d.read32(regmap::REG_HASH_SEED).unwrap(), 0xDEAD_BEEF);
+    }
+
+    #[test]
+    fn offsets_are_checked() {
+        let mut d = ModelDevice::new(small_caps());
+        assert!(matches!(d.read32(2), Err(RegError::Unaligned { .. })));
+        assert!(matches!(
+            d.write32(1 << 24, 0),
+            Err(RegError::OutOfBounds { .. })
+        ));
+        assert_eq!(d.read32(0x0FFC).unwrap(), 0);
+        assert_eq!(d.read32((1 << 24) - 4).unwrap(), 0);
+    }
+
+    #[test]
+    fn table_words_store_only_defined_bits() {
+        let mut d = ModelDevice::new(small_caps());
+        let slot = regmap::VIP_MATCH;
+        for w in 0..8 {
+            d.write32(slot.word(3, w), 0xFFFF_FFFF).unwrap();
+        }
+        let got: Vec<u32> = (0..8).map(|w| d.read32(slot.word(3, w)).unwrap()).collect();
+        assert_eq!(got, [0xFFFF_FF03, 0xFFFF_FFFF, 0, 0, 0, 0xFFFF, 0, 0]);
+        for w in 0..4 {
+            d.write32(regmap::VIP_INFO.word(1, w), 0xFFFF_FFFF).unwrap();
+        }
+        let got: Vec<u32> = (0..4)
+            .map(|w| d.read32(regmap::VIP_INFO.word(1, w)).unwrap())
+            .collect();
+        assert_eq!(got, [0xFFFF_FFFF, 0xFFFF_FFFF, 0, 0]);
+        for w in 0..8 {
+            d.write32(regmap::BACKENDS.word(7, w), 0xFFFF_FFFF).unwrap();
+        }
+        let got: Vec<u32> = (0..8)
+            .map(|w| d.read32(regmap::BACKENDS.word(7, w)).unwrap())
+            .collect();
+        assert_eq!(got, [0b111, 0xFFFF_FFFF, 0xFFFF, 0, 0xFFFF_FFFF, 0, 0, 0]);
+        d.write32(regmap::RING.word(15, 0), 0xABCD_1234).unwrap();
+        assert_eq!(d.read32(regmap::RING.word(15, 0)).unwrap(), 0x1234);
+        // Beyond each table's entry count: ignored, reads 0.
+        let beyond = [
+            regmap::VIP_MATCH.word(16, 0),
+            regmap::VIP_INFO.word(4, 0),
+            regmap::BACKENDS.word(8, 0),
+            regmap::RING.word(16, 0),
+        ];
+        for off in beyond {
+            d.write32(off, 0xFFFF_FFFF).unwrap();
+            assert_eq!(d.read32(off).unwrap(), 0, "{off:#x}");
+        }
+        // Counters are read-only.
+        d.write32(regmap::REG_CNT_FRAMES_IN, 5).unwrap();
+        d.write32(regmap::VIP_COUNTERS.word(0, 0), 5).unwrap();
+        assert_eq!(d.read64(regmap::REG_CNT_FRAMES_IN).unwrap(), 0);
+        assert_eq!(d.read64(regmap::VIP_COUNTERS.word(0, 0)).unwrap(), 0);
+    }
+
+    #[test]
+    fn entries_written_through_registers_decode() {
+        let mut d = ModelDevice::new(small_caps());
+        let slot = VipSlot {
+            key: VipKey {
+                addr: Ipv4Addr::new(10, 0, 0, 1),
+                port: 7777,
+                protocol: Protocol::Udp,
+            },
+            vip_id: 2,
+        };
+        for (w, v) in slot.encode().iter().enumerate() {
+            d.write32(regmap::VIP_MATCH.word(5, w as u32), *v).unwrap();
+        }
+        let mut words = [0u32; 8];
+        for (w, v) in words.iter_mut().enumerate() {
+            *v = d.read32(regmap::VIP_MATCH.word(5, w as u32)).unwrap();
+        }
+        assert_eq!(VipSlot::decode(&words), Ok(Some(slot)));
+        let be = BackendEntry {
+            addr: Ipv4Addr::new(10, 1, 0, 1),
+            mac: Some([2, 0, 0, 0, 1, 1]),
+        };
+        for (w, v) in be.encode().iter().enumerate() {
+            d.write32(regmap::BACKENDS.word(1, w as u32), *v).unwrap();
+        }
+        for (w, v) in words.iter_mut().enumerate() {
+            *v = d.read32(regmap::BACKENDS.word(1, w as u32)).unwrap();
+        }
+        assert_eq!(BackendEntry::decode(&words), Ok(Some(be)));
+    }
+
+    #[test]
+    fn masked_ring_index_is_the_contract_formula() {
+        // The model's mask form against layout::ring_index's 64-bit modulo form.
+        let mut x: u32 = 0x1234_5678;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let info = VipInfo {
+                ring_base: x.rotate_left(7),
+                ring_size: x.rotate_left(19) % 70_000,
+            };
+            let masked = info
+                .ring_base
+                .wrapping_add(((x as u64 * info.ring_size as u64) >> 32) as u32)
+                & 0xFFFF;
+            assert_eq!(masked, ring_index(x, &info, 65536));
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "power of two")]
+    fn rejects_unbuildable_caps() {
+        ModelDevice::new(Caps {
+            ring_entries: 1000,
+            ..Caps::default()
+        });
+    }
+
+    #[test]
+    fn counter_latch() {
+        let mut d = ModelDevice::new(small_caps());
+        d.counters[CNT_BYTES_IN] = 0x0000_0001_FFFF_FFFF;
+        assert_eq!(d.read32(regmap::REG_CNT_BYTES_IN).unwrap(), 0xFFFF_FFFF);
+        d.counters[CNT_BYTES_IN] += 1; // carries into the high word after the low read
+        assert_eq!(
+            d.read32(regmap::REG_CNT_BYTES_IN + 4).unwrap(),
+            1,
+            "high word latched by the low read"
+        );
+        assert_eq!(d.read64(regmap::REG_CNT_BYTES_IN).unwrap(), 0x2_0000_0000);
+        assert_eq!(d.counter(regmap::REG_CNT_BYTES_IN), Some(0x2_0000_0000));
+        assert_eq!(d.counter(regmap::REG_CNT_BYTES_IN + 4), None);
+        // One latch for every counter: the last low-word read decides what a high word reads.
+        d.counters[CNT_FRAMES_IN] = 0x0000_0007_0000_0000;
+        d.vip_counters[2][1] = 0x0000_0009_0000_0000;
+        d.read32(regmap::REG_CNT_FRAMES_IN).unwrap();
+        d.read32(regmap::VIP_COUNTERS.word(2, 2)).unwrap();
+        assert_eq!(d.read32(regmap::REG_CNT_FRAMES_IN + 4).unwrap(), 9);
+        assert_eq!(d.read32(regmap::REG_CNT_PASSED + 4).unwrap(), 9);
+    }
+
+    /// A UDP frame 192.168.1.2:40000 -> 10.0.0.1:7777 with a programmed VIP whose slot sits in
+    /// every way of both buckets (so the test does not depend on the bucket), vip_id `id`.
+    fn device_with_vip(caps: Caps, id: u16) -> (ModelDevice, Vec<u8>) {
+        let mut d = ModelDevice::new(caps);
+        d.write32(regmap::REG_CTRL, 1).unwrap();
+        let key = VipKey {
+            addr: Ipv4Addr::new(10, 0, 0, 1),
+            port: 7777,
+            protocol: Protocol::Udp,
+        };
+        for s in 0..caps.vip_slots() {
+            for (w, v) in (VipSlot { key, vip_id: id }).encode().iter().enumerate() {
+                d.write32(regmap::VIP_MATCH.word(s, w as u32), *v).unwrap();
+            }
+        }
+        let mut f = vec![0u8; 60];
+        f[12] = 0x08;
+        f[14] = 0x45;
+        f[17] = 33; // total length
+        f[23] = 17;
+        f[26..30].copy_from_slice(&[192, 168, 1, 2]);
+        f[30..34].copy_from_slice(&[10, 0, 0, 1]);
+        f[34..36].copy_from_slice(&40000u16.to_be_bytes());
+        f[36..38].copy_from_slice(&7777u16.to_be_bytes());
+        (d, f)
+    }
+
+    #[test]
+    fn backend_index_mod_a_count_that_is_not_a_power_of_two() {
+        let caps = Caps {
+            backend_count: 6,
+            ..small_caps()
+        };
+        let (mut d, f) = device_with_vip(caps, 1);
+        for (w, v) in (VipInfo {
+            ring_base: 0,
+            ring_size: 16,
+        })
+        .encode()
+        .iter()
+        .enumerate()
+        {
+            d.write32(regmap::VIP_INFO.word(1, w as u32), *v).unwrap();
+        }
+        for r in 0..16 {
+            d.write32(regmap::RING.word(r, 0), 8).unwrap(); // 8 mod 6 = 2
+        }
+        let be = BackendEntry {
+            addr: Ipv4Addr::new(10, 1, 0, 2),
+            mac: None,
+        };
+        for (w, v) in be.encode().iter().enumerate() {
+            d.write32(regmap::BACKENDS.word(2, w as u32), *v).unwrap();
+        }
+        let v = d.classify(&f, false);
+        assert_eq!((v.reason, v.backend), (Reason::Balanced, Some(2)));
+    }
+
+    /// The contract does not say what a vip_id at or past VIP_COUNT does; the model (like the
+    /// RTL) gives NO_BACKEND, as for an empty ring slice. The verdict reports the slot's id.
+    #[test]
+    fn vip_id_past_vip_count_has_no_backend() {
+        let (mut d, mut f) = device_with_vip(small_caps(), 4 + 3);
+        for (w, v) in (VipInfo {
+            ring_base: 5,
+            ring_size: 1,
+        })
+        .encode()
+        .iter()
+        .enumerate()
+        {
+            d.write32(regmap::VIP_INFO.word(3, w as u32), *v).unwrap();
+        }
+        d.write32(regmap::RING.word(5, 0), 1).unwrap();
+        let be = BackendEntry {
+            addr: Ipv4Addr::new(10, 1, 0, 1),
+            mac: None,
+        };
+        for (w, v) in be.encode().iter().enumerate() {
+            d.write32(regmap::BACKENDS.word(1, w as u32), *v).unwrap();
+        }
+        let before = f.clone();
+        let v = d.process(&mut f, false);
+        assert_eq!(
+            (v.reason, v.vip_id, v.backend),
+            (Reason::NoBackend, Some(7), None)
+        );
+        assert_eq!(f, before);
+        assert_eq!(d.counter(regmap::VIP_COUNTERS.word(3, 0)), Some(0));
+        // Id 3 itself is balanced through the same tables.
+        let (mut d3, mut f3) = device_with_vip(small_caps(), 3);
+        for off in [
+            regmap::VIP_INFO.word(3, 0),
+            regmap::VIP_INFO.word(3, 1),
+            regmap::RING.word(5, 0),
+        ] {
+            let v = d.read32(off).unwrap();
+            d3.write32(off, v).unwrap();
+        }
+        for w in 0..8 {
+            let v = d.read32(regmap::BACKENDS.word(1, w)).unwrap();
+            d3.write32(regmap::BACKENDS.word(1, w), v).unwrap();
+        }
+        assert_eq!(d3.process(&mut f3, false).reason, Reason::Balanced);
+        assert_eq!(d3.counter(regmap::VIP_COUNTERS.word(3, 2)), Some(60));
+    }
+}

@@ -1,0 +1,220 @@
+//! Known frames through the model: inputs and expected outputs are written out byte for byte,
+//! derived independently by tests/data/known_frames.py (bitwise CRC-32C, checksums recomputed
+//! from scratch, the contract's formulas).
+
+mod common;
+
+use common::*;
+use l4lb_core::model::Verdict;
+use l4lb_core::regmap::Reason;
+use l4lb_core::regs::RegisterAccess;
+
+fn balanced(vip_id: u16, backend: u32, hash: u32) -> Verdict {
+    Verdict {
+        reason: Reason::Balanced,
+        vip_id: Some(vip_id),
+        backend: Some(backend),
+        hash: Some(hash),
+    }
+}
+
+#[test]
+fn udp_balanced() {
+    let mut d = known_device();
+    let mut f = UDP_IN;
+    assert_eq!(d.classify(&f, false), balanced(3, 8, 0xe46e_baa6));
+    assert_eq!(
+        counter(&mut d, CNT_FRAMES_IN),
+        0,
+        "classify has no side effects"
+    );
+    assert_eq!(f, UDP_IN);
+    assert_eq!(d.process(&mut f, false), balanced(3, 8, 0xe46e_baa6));
+    assert_eq!(f, UDP_OUT);
+}
+
+#[test]
+fn udp_balanced_with_seed() {
+    let mut d = known_device();
+    d.write32(HASH_SEED, 0x5EED_1234).unwrap();
+    let mut f = UDP_IN;
+    // Same frame, seed 0x5EED1234: hash 0x5d1a2ffe, ring index 101, backend 6.
+    assert_eq!(d.process(&mut f, false), balanced(3, 6, 0x5d1a_2ffe));
+    let want: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x01, 0x06, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb, //
+        0x08, 0x00, 0x45, 0x00, 0x00, 0x21, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, //
+        0x5c, 0xe7, 0xc0, 0xa8, 0x01, 0x02, 0x0a, 0x01, 0x00, 0x06, 0x9c, 0x40, //
+        0x1e, 0x61, 0x00, 0x0d, 0x35, 0xaf, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00, //
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    assert_eq!(f, want);
+}
+
+#[test]
+fn tcp_balanced_without_mac() {
+    let mut d = known_device();
+    let mut f = TCP_IN;
+    // vip 7 sits in bank 1, way 3: the lookup must reach the last slot it probes.
+    assert_eq!(d.process(&mut f, false), balanced(7, 11, 0xc6cd_d48d));
+    assert_eq!(f, TCP_OUT);
+}
+
+#[test]
+fn vlan_tagged_udp_balanced() {
+    let mut d = known_device();
+    #[rustfmt::skip]
+    let mut f: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x00, 0xaa, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb,
+        0x81, 0x00, 0x20, 0x64, 0x08, 0x00, 0x45, 0x00, 0x00, 0x21, 0x12, 0x34,
+        0x40, 0x00, 0x40, 0x11, 0x5c, 0xec, 0xc0, 0xa8, 0x01, 0x03, 0x0a, 0x00,
+        0x00, 0x01, 0x14, 0xe9, 0x1e, 0x61, 0x00, 0x0d, 0x08, 0x03, 0x76, 0x6c,
+        0x61, 0x6e, 0x21, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    #[rustfmt::skip]
+    let want: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x01, 0x05, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb,
+        0x81, 0x00, 0x20, 0x64, 0x08, 0x00, 0x45, 0x00, 0x00, 0x21, 0x12, 0x34,
+        0x40, 0x00, 0x40, 0x11, 0x5c, 0xe7, 0xc0, 0xa8, 0x01, 0x03, 0x0a, 0x01,
+        0x00, 0x05, 0x14, 0xe9, 0x1e, 0x61, 0x00, 0x0d, 0x07, 0xfe, 0x76, 0x6c,
+        0x61, 0x6e, 0x21, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    assert_eq!(d.process(&mut f, false), balanced(3, 5, 0x2a79_0b24));
+    assert_eq!(f, want);
+}
+
+#[test]
+fn udp_checksum_computing_to_zero_is_sent_as_ffff() {
+    let mut d = known_device();
+    #[rustfmt::skip]
+    let mut f: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x00, 0xaa, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb,
+        0x08, 0x00, 0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11,
+        0x5c, 0xe7, 0xc0, 0xa8, 0x01, 0x09, 0x0a, 0x00, 0x00, 0x01, 0x03, 0xe8,
+        0x1e, 0x61, 0x00, 0x0c, 0x00, 0x05, 0x7a, 0x7a, 0x97, 0x5b, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    #[rustfmt::skip]
+    let want: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x01, 0x05, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb,
+        0x08, 0x00, 0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11,
+        0x5c, 0xe2, 0xc0, 0xa8, 0x01, 0x09, 0x0a, 0x01, 0x00, 0x05, 0x03, 0xe8,
+        0x1e, 0x61, 0x00, 0x0c, 0xff, 0xff, 0x7a, 0x7a, 0x97, 0x5b, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    assert_eq!(d.process(&mut f, false), balanced(3, 5, 0x05f2_a4be));
+    assert_eq!(f, want);
+}
+
+#[test]
+fn tcp_checksum_computing_to_zero_stays_zero() {
+    let mut d = known_device();
+    #[rustfmt::skip]
+    let mut f: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x00, 0xaa, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb,
+        0x08, 0x00, 0x45, 0x00, 0x00, 0x2a, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
+        0xf4, 0x5c, 0xc6, 0x33, 0x64, 0x08, 0x0a, 0x00, 0x00, 0x02, 0x07, 0xd0,
+        0x00, 0x50, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x06, 0x50, 0x18,
+        0xff, 0xff, 0xa2, 0x18, 0x00, 0x00, 0xd1, 0x49, 0x00, 0x00, 0x00, 0x00,
+    ];
+    #[rustfmt::skip]
+    let want: [u8; 60] = [
+        0x02, 0x00, 0x00, 0x00, 0x00, 0xaa, 0x02, 0x00, 0x00, 0x00, 0x00, 0xbb,
+        0x08, 0x00, 0x45, 0x00, 0x00, 0x2a, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
+        0x52, 0x44, 0xc6, 0x33, 0x64, 0x08, 0xac, 0x10, 0x00, 0x0a, 0x07, 0xd0,
+        0x00, 0x50, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x06, 0x50, 0x18,
+        0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xd1, 0x49, 0x00, 0x00, 0x00, 0x00,
+    ];
+    assert_eq!(d.process(&mut f, false), balanced(7, 10, 0x7af8_ee5d));
+    assert_eq!(f, want);
+}
+
+#[test]
+fn udp_without_checksum_keeps_zero() {
+    let mut d = known_device();
+    let mut f = UDP_IN;
+    f[40] = 0;
+    f[41] = 0;
+    let mut want = UDP_OUT;
+    want[40] = 0;
+    want[41] = 0;
+    assert_eq!(d.process(&mut f, false), balanced(3, 8, 0xe46e_baa6));
+    assert_eq!(f, want);
+}
+
+#[test]
+fn wrong_checksums_stay_exactly_as_wrong() {
+    let mut d = known_device();
+    let mut f = UDP_IN;
+    f[24] ^= 0x10; // IP header checksum off
+    f[41] ^= 0x01; // UDP checksum off
+    let (ip_before, l4_before) = (ip_residue(&f, 14), l4_residue(&f, 14));
+    assert_ne!(ip_before, 0xFFFF);
+    assert_ne!(l4_before, Some(0xFFFF));
+    assert!(d.process(&mut f, false).is_balanced());
+    assert_eq!(ip_residue(&f, 14), ip_before);
+    assert_eq!(l4_residue(&f, 14), l4_before);
+    // Only the checksum fields, the address and the MAC differ from the clean output.
+    let mut clean = UDP_OUT;
+    clean[24] = f[24];
+    clean[25] = f[25];
+    clean[40] = f[40];
+    clean[41] = f[41];
+    assert_eq!(f, clean);
+}
+
+#[test]
+fn trailing_bytes_after_total_length_are_untouched() {
+    // The UDP frame with 1400 bytes of non-zero trailer (not covered by the IP total length).
+    let mut d = known_device();
+    let mut f = UDP_IN.to_vec();
+    for (i, b) in f[47..].iter_mut().enumerate() {
+        *b = 0xA0 ^ i as u8;
+    }
+    f.extend((0..1400u32).map(|i| (i * 7) as u8));
+    let before = f.clone();
+    assert!(d.process(&mut f, false).is_balanced());
+    assert_eq!(f.len(), before.len());
+    assert_eq!(&f[..47], &UDP_OUT[..47]);
+    assert_eq!(&f[47..], &before[47..]);
+}
+
+#[test]
+fn counters_count_per_reason_and_per_vip() {
+    let mut d = known_device();
+    let mut frames: Vec<(Vec<u8>, bool)> = vec![
+        (UDP_IN.to_vec(), false),       // balanced, vip 3, 60 bytes
+        (TCP_IN.to_vec(), false),       // balanced, vip 7, 60 bytes
+        (TCP_IN[..54].to_vec(), false), // balanced, vip 7, 54 bytes (no padding)
+        (UDP_IN.to_vec(), true),        // BAD_FRAME
+        (UDP_IN[..10].to_vec(), false), // NOT_IPV4
+        (UDP_IN[..40].to_vec(), false), // MALFORMED (total length past the end)
+    ];
+    let mut no_vip = UDP_IN;
+    no_vip[37] = 0x62; // port 7778
+    frames.push((no_vip.to_vec(), false));
+    for (f, bad) in frames.iter_mut() {
+        d.process(f, *bad);
+    }
+    assert_eq!(counter(&mut d, CNT_FRAMES_IN), 7);
+    assert_eq!(
+        counter(&mut d, CNT_BYTES_IN),
+        60 + 60 + 54 + 60 + 10 + 40 + 60
+    );
+    assert_eq!(counter(&mut d, CNT_BALANCED), 3);
+    assert_eq!(counter(&mut d, CNT_PASSED), 4);
+    let per_reason: Vec<u64> = (0..11).map(|n| counter(&mut d, cnt_reason(n))).collect();
+    assert_eq!(per_reason, [0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0]);
+    assert_eq!(counter(&mut d, vip_frames(3)), 1);
+    assert_eq!(counter(&mut d, vip_bytes(3)), 60);
+    assert_eq!(counter(&mut d, vip_frames(7)), 2);
+    assert_eq!(counter(&mut d, vip_bytes(7)), 114);
+    assert_eq!(counter(&mut d, vip_frames(0)), 0);
+
+    // Disabled: everything passes with reason DISABLED and is counted.
+    d.write32(CTRL, 0).unwrap();
+    let mut f = UDP_IN;
+    assert_eq!(d.process(&mut f, false).reason, Reason::Disabled);
+    assert_eq!(f, UDP_IN);
+    assert_eq!(counter(&mut d, cnt_reason(1)), 1);
+    assert_eq!(counter(&mut d, CNT_FRAMES_IN), 8);
+}

@@ -1,1 +1,683 @@
-//! Verilator harness for the l4lb RTL (placeholder).
+//! Verilator harness for the l4lb RTL: drives the `l4lb` top module cycle by cycle.
+//!
+//! `build.rs` verilates `rtl/*.v` once per data width (64, 128, 256, 512 bits) and links each
+//! model through a small C++ shim (`csrc/l4lb_shim.cpp`, one call per clock cycle). A [`Harness`]
+//! owns one model:
+//!
+//! - a source that drives queued frames back to back on `s_axis_*` (optionally with random idle
+//!   cycles, also inside frames),
+//! - a sink on `m_axis_*` (optionally with random `tready = 0` cycles) that collects frames with
+//!   their entry and exit cycles and checks the stream protocol,
+//! - an AXI-Lite master behind [`l4lb_core::regs::RegisterAccess`]: every register access is a real
+//!   bus transaction that steps the clock while the traffic keeps flowing.
+//!
+//! Tracing is a switch: [`Harness::trace_to`] writes a VCD, and the environment variable
+//! `L4LB_TRACE=<dir>` makes every harness trace from reset into `<dir>/l4lb_w<W>_<pid>_<n>.vcd`.
+//!
+//! Build-time environment (see `build.rs`): `L4LB_RTL_DIR` (default `../rtl`), `L4LB_WIDTHS`
+//! (e.g. `512`; default all four), `L4LB_VCD=0` (no VCD support).
+//!
+//! The per-cycle path allocates nothing: frames are laid out as beats when queued, and the sink
+//! reuses one buffer (one allocation per frame that leaves, for its [`OutFrame::data`]).
+
+mod ffi;
+
+use std::collections::VecDeque;
+use std::ffi::{c_void, CString};
+use std::path::Path;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use l4lb_core::regs::{check_offset, RegError, RegisterAccess};
+
+/// The data widths the RTL supports (and `build.rs` builds unless `L4LB_WIDTHS` says otherwise).
+pub const WIDTHS: [u32; 4] = [64, 128, 256, 512];
+
+/// Size of the register window (`AXIL_ADDR_WIDTH = 24`: Corundum's app BAR).
+pub const REG_WINDOW: u64 = l4lb_core::regmap::BAR_SIZE;
+
+/// Cycles an AXI-Lite transaction may take before it counts as hung.
+pub const AXIL_TIMEOUT_CYCLES: u64 = 10_000;
+
+/// Cycles of reset that [`Harness::new`] applies.
+pub const RESET_CYCLES: u32 = 8;
+
+/// A frame that left on `m_axis`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFrame {
+    pub data: Vec<u8>,
+    /// `m_axis_tdest`: the frame was balanced.
+    pub balanced: bool,
+    /// `tuser[0]` of the last beat (the bad-frame flag).
+    pub bad_flag: bool,
+    /// Cycle in which the frame's first beat was accepted on `s_axis`.
+    pub in_cycle: u64,
+    /// Cycle in which the frame's first beat left on `m_axis`.
+    pub out_cycle: u64,
+}
+
+impl OutFrame {
+    /// `out_cycle - in_cycle`.
+    pub fn latency(&self) -> u64 {
+        self.out_cycle - self.in_cycle
+    }
+}
+
+/// Counters since the harness was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HarnessStats {
+    /// Cycles from the first input beat accepted to the last output beat, both included.
+    pub cycles: u64,
+    pub beats_in: u64,
+    pub beats_out: u64,
+    /// Smallest and largest `out_cycle - in_cycle` of the frames that left.
+    pub latency_min: Option<u64>,
+    pub latency_max: Option<u64>,
+    /// Frames whose last beat was accepted on `s_axis`.
+    pub frames_in: u64,
+    /// Frames whose last beat left on `m_axis`.
+    pub frames_out: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("unsupported data width {0} (supported: 64, 128, 256, 512)")]
+    UnsupportedWidth(u32),
+    #[error("the model for width {0} was not built (build-time L4LB_WIDTHS={built:?})", built = built_widths_str())]
+    NotBuilt(u32),
+    #[error("empty frame: a frame has at least one byte")]
+    EmptyFrame,
+    #[error("hang: no output beat for {cycles} cycles while frames were pending")]
+    Hang { cycles: u64 },
+    #[error("trace: {0}")]
+    Trace(String),
+    #[error("AXI-Stream protocol violation on m_axis at cycle {cycle}: {what}")]
+    Protocol { cycle: u64, what: String },
+    #[error("the RTL called $finish/$stop/$fatal (cycle {cycle}); see the simulator's output")]
+    Finished { cycle: u64 },
+}
+
+/// The widths this build of the crate contains (`L4LB_WIDTHS` at build time).
+pub fn built_widths() -> Vec<u32> {
+    built_widths_str()
+        .split(',')
+        .filter_map(|w| w.parse().ok())
+        .collect()
+}
+
+fn built_widths_str() -> &'static str {
+    env!("L4LB_BUILT_WIDTHS")
+}
+
+/// The RTL folder the models were built from.
+pub fn rtl_dir() -> &'static str {
+    env!("L4LB_BUILT_RTL_DIR")
+}
+
+/// A queued input frame: its bytes sit in the arena, padded with zeros to whole beats.
+#[derive(Debug, Clone, Copy)]
+struct InFrame {
+    /// Absolute arena offset of byte 0 (see `Harness::arena_shift`).
+    off: usize,
+    beats: u32,
+    last_keep: u64,
+    bad: bool,
+}
+
+/// One Verilated `l4lb` model with a stream source, a stream sink and an AXI-Lite master.
+pub struct Harness {
+    vt: &'static ffi::Vtable,
+    model: NonNull<c_void>,
+    width: u32,
+    bpb: usize,
+    full_keep: u64,
+    inp: ffi::In,
+    out: ffi::Out,
+    cycle: u64,
+
+    // Source.
+    arena: Vec<u8>,
+    /// Absolute offset of `arena[0]`: consumed frames are dropped from the front now and then.
+    arena_shift: usize,
+    queue: VecDeque<InFrame>,
+    /// Next beat of `queue.front()`.
+    beat: u32,
+    in_idle_permille: u32,
+    out_stall_permille: u32,
+    rng: u64,
+
+    // Sink.
+    in_cycles: VecDeque<u64>,
+    cur: Vec<u8>,
+    cur_active: bool,
+    cur_in_cycle: u64,
+    cur_out_cycle: u64,
+    cur_dest: bool,
+    /// Last cycle `m_axis_tvalid` was high and `m_axis_tready` low: valid must stay high.
+    held: bool,
+    outputs: Vec<OutFrame>,
+    fault: Option<SimError>,
+    finished_seen: bool,
+
+    // Counters.
+    frames_queued: u64,
+    frames_entered: u64,
+    frames_in: u64,
+    frames_out: u64,
+    beats_in: u64,
+    beats_out: u64,
+    first_in: Option<u64>,
+    last_out: Option<u64>,
+    latency_min: Option<u64>,
+    latency_max: Option<u64>,
+}
+
+// SAFETY: the model is owned by the harness and only touched through `&mut self`; a Verilated
+// model with its own VerilatedContext may be evaluated from any one thread at a time.
+unsafe impl Send for Harness {}
+
+static TRACE_SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Harness {
+    /// Builds the model for `width_bits` and applies reset for [`RESET_CYCLES`] cycles.
+    pub fn new(width_bits: u32) -> Result<Harness, SimError> {
+        if !WIDTHS.contains(&width_bits) {
+            return Err(SimError::UnsupportedWidth(width_bits));
+        }
+        let vt = ffi::vtable(width_bits).ok_or(SimError::NotBuilt(width_bits))?;
+        // SAFETY: `create` returns a fresh model owned by us until `destroy` (in Drop).
+        let model = NonNull::new(unsafe { (vt.create)() }).expect("model creation failed");
+        let bpb = width_bits as usize / 8;
+        let mut h = Harness {
+            vt,
+            model,
+            width: width_bits,
+            bpb,
+            full_keep: if bpb == 64 {
+                u64::MAX
+            } else {
+                (1u64 << bpb) - 1
+            },
+            inp: ffi::In::default(),
+            out: ffi::Out::default(),
+            cycle: 0,
+            arena: Vec::new(),
+            arena_shift: 0,
+            queue: VecDeque::new(),
+            beat: 0,
+            in_idle_permille: 0,
+            out_stall_permille: 0,
+            rng: 0x9E37_79B9_7F4A_7C15,
+            in_cycles: VecDeque::new(),
+            cur: Vec::new(),
+            cur_active: false,
+            cur_in_cycle: 0,
+            cur_out_cycle: 0,
+            cur_dest: false,
+            held: false,
+            outputs: Vec::new(),
+            fault: None,
+            finished_seen: false,
+            frames_queued: 0,
+            frames_entered: 0,
+            frames_in: 0,
+            frames_out: 0,
+            beats_in: 0,
+            beats_out: 0,
+            first_in: None,
+            last_out: None,
+            latency_min: None,
+            latency_max: None,
+        };
+        if let Some(dir) = std::env::var_os("L4LB_TRACE").filter(|d| !d.is_empty()) {
+            let dir = Path::new(&dir);
+            std::fs::create_dir_all(dir)
+                .map_err(|e| SimError::Trace(format!("{}: {e}", dir.display())))?;
+            let n = TRACE_SEQ.fetch_add(1, Ordering::Relaxed);
+            h.trace_to(&dir.join(format!("l4lb_w{width_bits}_{}_{n}.vcd", std::process::id())))?;
+        }
+        h.inp.rst = 1;
+        for _ in 0..RESET_CYCLES {
+            h.raw_step();
+        }
+        h.inp.rst = 0;
+        if h.out.finished != 0 {
+            return Err(SimError::Finished { cycle: 0 });
+        }
+        Ok(h)
+    }
+
+    pub fn width_bits(&self) -> u32 {
+        self.width
+    }
+
+    pub fn bytes_per_beat(&self) -> usize {
+        self.bpb
+    }
+
+    /// Clock cycles stepped since reset.
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+
+    /// Frames whose first beat has been accepted.
+    pub fn frames_entered(&self) -> u64 {
+        self.frames_entered
+    }
+
+    /// Queues a frame behind the ones already queued; queued frames are driven back to back.
+    /// `bad_frame` sets `tuser[0]` on its last beat.
+    pub fn queue_frame(&mut self, data: &[u8], bad_frame: bool) -> Result<(), SimError> {
+        if data.is_empty() {
+            return Err(SimError::EmptyFrame);
+        }
+        self.compact_arena();
+        let beats = data.len().div_ceil(self.bpb);
+        let tail = data.len() - (beats - 1) * self.bpb;
+        let off = self.arena_shift + self.arena.len();
+        self.arena.extend_from_slice(data);
+        self.arena
+            .resize(self.arena.len() + beats * self.bpb - data.len(), 0);
+        self.queue.push_back(InFrame {
+            off,
+            beats: u32::try_from(beats).expect("frame too long"),
+            last_keep: if tail == 64 {
+                u64::MAX
+            } else {
+                (1u64 << tail) - 1
+            },
+            bad: bad_frame,
+        });
+        // Keeps `step` free of allocation: every queued frame has a slot waiting.
+        self.in_cycles.reserve(self.queue.len());
+        self.frames_queued += 1;
+        Ok(())
+    }
+
+    /// Drops the bytes of frames that have entered, when that is worth a copy.
+    fn compact_arena(&mut self) {
+        let consumed = match self.queue.front() {
+            Some(f) => f.off - self.arena_shift,
+            None => self.arena.len(),
+        };
+        if consumed == self.arena.len() {
+            self.arena_shift += consumed;
+            self.arena.clear();
+        } else if consumed >= (1 << 20) && consumed * 2 >= self.arena.len() {
+            self.arena.drain(..consumed);
+            self.arena_shift += consumed;
+        }
+    }
+
+    /// Random idle cycles on the input (`s_axis_tvalid = 0`, also inside frames) and random
+    /// `m_axis_tready = 0` cycles, each per cycle with the given probability in permille.
+    pub fn set_stalls(&mut self, input_idle_permille: u32, output_stall_permille: u32, seed: u64) {
+        self.in_idle_permille = input_idle_permille.min(1000);
+        self.out_stall_permille = output_stall_permille.min(1000);
+        // splitmix64 of the seed, never zero (xorshift state).
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.rng = (z ^ (z >> 31)) | 1;
+    }
+
+    #[inline]
+    fn chance(&mut self, permille: u32) -> bool {
+        // xorshift64*
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
+        ((r * 1000) >> 32) < permille as u64
+    }
+
+    #[inline]
+    fn raw_step(&mut self) {
+        // SAFETY: `model` is live; `inp.s_tdata` is null or points at a full beat in `arena`,
+        // which is not touched during the call.
+        unsafe { (self.vt.step)(self.model.as_ptr(), &self.inp, &mut self.out) };
+    }
+
+    /// Exactly one clock cycle: drive the inputs, sample the outputs, rising edge.
+    pub fn step(&mut self) {
+        // Source.
+        let mut drive = None;
+        if let Some(f) = self.queue.front() {
+            let f = *f;
+            if self.in_idle_permille == 0 || !self.chance(self.in_idle_permille) {
+                drive = Some(f);
+            }
+        }
+        match drive {
+            Some(f) => {
+                let last = self.beat + 1 == f.beats;
+                let idx = f.off - self.arena_shift + self.beat as usize * self.bpb;
+                debug_assert!(idx + self.bpb <= self.arena.len());
+                // SAFETY: in bounds: every frame is padded to whole beats.
+                self.inp.s_tdata = unsafe { self.arena.as_ptr().add(idx) };
+                self.inp.s_tkeep = if last { f.last_keep } else { self.full_keep };
+                self.inp.s_tlast = last as u8;
+                self.inp.s_tuser = (last && f.bad) as u8;
+                self.inp.s_tvalid = 1;
+            }
+            None => {
+                self.inp.s_tdata = std::ptr::null();
+                self.inp.s_tvalid = 0;
+            }
+        }
+        self.inp.m_tready =
+            (self.out_stall_permille == 0 || !self.chance(self.out_stall_permille)) as u8;
+
+        self.raw_step();
+
+        // Input handshake.
+        if let Some(f) = drive {
+            if self.out.s_tready != 0 {
+                self.beats_in += 1;
+                if self.beat == 0 {
+                    self.in_cycles.push_back(self.cycle);
+                    self.frames_entered += 1;
+                    if self.first_in.is_none() {
+                        self.first_in = Some(self.cycle);
+                    }
+                }
+                if self.beat + 1 == f.beats {
+                    self.queue.pop_front();
+                    self.beat = 0;
+                    self.frames_in += 1;
+                } else {
+                    self.beat += 1;
+                }
+            }
+        }
+
+        // Output handshake.
+        if self.out.m_tvalid != 0 {
+            if self.inp.m_tready != 0 {
+                self.sink_beat();
+                self.held = false;
+            } else {
+                self.held = true;
+            }
+        } else if self.held {
+            self.held = false;
+            self.protocol_fault("m_axis_tvalid dropped before the beat was accepted");
+        }
+        if self.out.finished != 0 && !self.finished_seen {
+            self.finished_seen = true;
+            if self.fault.is_none() {
+                self.fault = Some(SimError::Finished { cycle: self.cycle });
+            }
+        }
+        self.cycle += 1;
+    }
+
+    #[inline]
+    fn sink_beat(&mut self) {
+        let cycle = self.cycle;
+        self.beats_out += 1;
+        self.last_out = Some(cycle);
+        let dest = self.out.m_tdest != 0;
+        if !self.cur_active {
+            self.cur_active = true;
+            self.cur_out_cycle = cycle;
+            self.cur_dest = dest;
+            self.cur_in_cycle = match self.in_cycles.pop_front() {
+                Some(c) => c,
+                None => {
+                    self.protocol_fault("a frame left that never entered");
+                    cycle
+                }
+            };
+        } else if dest != self.cur_dest {
+            self.protocol_fault("m_axis_tdest changed inside a frame");
+        }
+        let keep = self.out.m_tkeep;
+        let last = self.out.m_tlast != 0;
+        let n = if last {
+            let n = keep.trailing_ones() as usize;
+            if n == 0 || n > self.bpb || (n < 64 && keep >> n != 0) {
+                self.protocol_fault(&format!(
+                    "last beat has tkeep {keep:#x}: not contiguous from lane 0"
+                ));
+            }
+            n.min(self.bpb)
+        } else {
+            if keep != self.full_keep {
+                self.protocol_fault(&format!(
+                    "beat before the last has tkeep {keep:#x}, not full"
+                ));
+            }
+            self.bpb
+        };
+        self.cur.extend_from_slice(&self.out.m_tdata[..n]);
+        if last {
+            let latency = self.cur_out_cycle.saturating_sub(self.cur_in_cycle);
+            self.latency_min = Some(self.latency_min.map_or(latency, |m| m.min(latency)));
+            self.latency_max = Some(self.latency_max.map_or(latency, |m| m.max(latency)));
+            self.outputs.push(OutFrame {
+                data: self.cur.as_slice().to_vec(),
+                balanced: self.cur_dest,
+                bad_flag: self.out.m_tuser & 1 != 0,
+                in_cycle: self.cur_in_cycle,
+                out_cycle: self.cur_out_cycle,
+            });
+            self.cur.clear();
+            self.cur_active = false;
+            self.frames_out += 1;
+        }
+    }
+
+    #[cold]
+    fn protocol_fault(&mut self, what: &str) {
+        if self.fault.is_none() {
+            self.fault = Some(SimError::Protocol {
+                cycle: self.cycle,
+                what: what.to_string(),
+            });
+        }
+    }
+
+    /// Steps until every queued frame has left. `Err(Hang)` when no output beat leaves for
+    /// `max_stall_cycles` cycles while frames are pending (choose it above the pipeline latency:
+    /// `CAP_LATENCY` is about 1,170 cycles at 64 bits); `Err(Protocol)` on a malformed output
+    /// stream; `Err(Finished)` when the RTL called `$finish`.
+    pub fn run(&mut self, max_stall_cycles: u64) -> Result<(), SimError> {
+        let mut quiet = 0u64;
+        while self.frames_out < self.frames_queued {
+            let before = self.beats_out;
+            self.step();
+            if let Some(e) = self.fault.take() {
+                return Err(e);
+            }
+            if self.beats_out != before {
+                quiet = 0;
+            } else {
+                quiet += 1;
+                if quiet >= max_stall_cycles {
+                    return Err(SimError::Hang { cycles: quiet });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The frames that left since the last call, in order.
+    pub fn take_output(&mut self) -> Vec<OutFrame> {
+        std::mem::take(&mut self.outputs)
+    }
+
+    /// The first stream fault seen by [`Harness::step`] and not yet reported by [`Harness::run`].
+    pub fn take_fault(&mut self) -> Option<SimError> {
+        self.fault.take()
+    }
+
+    pub fn stats(&self) -> HarnessStats {
+        let cycles = match (self.first_in, self.last_out) {
+            (Some(a), Some(b)) if b >= a => b - a + 1,
+            _ => 0,
+        };
+        HarnessStats {
+            cycles,
+            beats_in: self.beats_in,
+            beats_out: self.beats_out,
+            latency_min: self.latency_min,
+            latency_max: self.latency_max,
+            frames_in: self.frames_in,
+            frames_out: self.frames_out,
+        }
+    }
+
+    /// Starts a VCD trace of every signal at `path` (two time steps per clock cycle: inputs
+    /// settled, then after the rising edge). It is closed when the harness is dropped; a second
+    /// call closes the first trace.
+    pub fn trace_to(&mut self, path: &Path) -> Result<(), SimError> {
+        use std::os::unix::ffi::OsStrExt;
+        let c = CString::new(path.as_os_str().as_bytes())
+            .map_err(|_| SimError::Trace(format!("{}: path contains NUL", path.display())))?;
+        // SAFETY: live model, NUL-terminated path that outlives the call.
+        let rc = unsafe { (self.vt.trace_open)(self.model.as_ptr(), c.as_ptr()) };
+        match rc {
+            0 => {}
+            -2 => {
+                return Err(SimError::Trace(
+                    "VCD support was not built (L4LB_VCD=0 at build time)".into(),
+                ))
+            }
+            _ => {
+                return Err(SimError::Trace(format!(
+                    "cannot open {} for writing",
+                    path.display()
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what the trace has buffered to its file.
+    pub fn trace_flush(&mut self) {
+        // SAFETY: live model.
+        unsafe { (self.vt.trace_flush)(self.model.as_ptr()) };
+    }
+
+    /// Steps until `done` (checked after each cycle) or the timeout; the AXI-Lite state machine.
+    fn axil_wait(
+        &mut self,
+        what: &str,
+        offset: u32,
+        mut done: impl FnMut(&mut Self) -> bool,
+    ) -> Result<(), RegError> {
+        for _ in 0..AXIL_TIMEOUT_CYCLES {
+            self.step();
+            if done(self) {
+                return Ok(());
+            }
+        }
+        self.inp.axil_awvalid = 0;
+        self.inp.axil_wvalid = 0;
+        self.inp.axil_bready = 0;
+        self.inp.axil_arvalid = 0;
+        self.inp.axil_rready = 0;
+        Err(RegError::Device(format!(
+            "AXI-Lite {what} at {offset:#x} timed out after {AXIL_TIMEOUT_CYCLES} cycles"
+        )))
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // SAFETY: the model was created in `new` and is destroyed once (this also closes a trace).
+        unsafe { (self.vt.destroy)(self.model.as_ptr()) };
+    }
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("width", &self.width)
+            .field("cycle", &self.cycle)
+            .field("queued", &self.queue.len())
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The register window through the AXI-Lite port. Traffic queued on the stream keeps flowing
+/// while a transaction runs.
+impl RegisterAccess for Harness {
+    fn read32(&mut self, offset: u32) -> Result<u32, RegError> {
+        check_offset(offset as u64, REG_WINDOW)?;
+        self.inp.axil_araddr = offset;
+        self.inp.axil_arvalid = 1;
+        self.inp.axil_rready = 1;
+        let mut data = None;
+        self.axil_wait("read", offset, |h| {
+            if h.inp.axil_arvalid != 0 && h.out.axil_arready != 0 {
+                h.inp.axil_arvalid = 0;
+            }
+            if h.out.axil_rvalid != 0 {
+                h.inp.axil_rready = 0;
+                data = Some((h.out.axil_rdata, h.out.axil_rresp));
+                return true;
+            }
+            false
+        })?;
+        let (value, resp) = data.expect("read completed");
+        if self.inp.axil_arvalid != 0 {
+            self.inp.axil_arvalid = 0;
+            return Err(RegError::Device(format!(
+                "AXI-Lite read at {offset:#x}: data before the address was accepted"
+            )));
+        }
+        if resp != 0 {
+            return Err(RegError::Device(format!(
+                "AXI-Lite read at {offset:#x}: RRESP {resp}"
+            )));
+        }
+        Ok(value)
+    }
+
+    fn write32(&mut self, offset: u32, value: u32) -> Result<(), RegError> {
+        check_offset(offset as u64, REG_WINDOW)?;
+        self.inp.axil_awaddr = offset;
+        self.inp.axil_awvalid = 1;
+        self.inp.axil_wdata = value;
+        self.inp.axil_wstrb = 0xF;
+        self.inp.axil_wvalid = 1;
+        self.inp.axil_bready = 1;
+        let mut resp = 0;
+        self.axil_wait("write", offset, |h| {
+            if h.inp.axil_awvalid != 0 && h.out.axil_awready != 0 {
+                h.inp.axil_awvalid = 0;
+            }
+            if h.inp.axil_wvalid != 0 && h.out.axil_wready != 0 {
+                h.inp.axil_wvalid = 0;
+            }
+            if h.out.axil_bvalid != 0 {
+                h.inp.axil_bready = 0;
+                resp = h.out.axil_bresp;
+                return true;
+            }
+            false
+        })?;
+        if self.inp.axil_awvalid != 0 || self.inp.axil_wvalid != 0 {
+            self.inp.axil_awvalid = 0;
+            self.inp.axil_wvalid = 0;
+            return Err(RegError::Device(format!(
+                "AXI-Lite write at {offset:#x}: response before address and data"
+            )));
+        }
+        if resp != 0 {
+            return Err(RegError::Device(format!(
+                "AXI-Lite write at {offset:#x}: BRESP {resp}"
+            )));
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> u64 {
+        REG_WINDOW
+    }
+}

@@ -1,0 +1,230 @@
+// l4lb_shim.cpp: extern "C" face of one Verilated l4lb model, compiled once per data width.
+//
+// build.rs compiles this file with -DL4LB_W=<width> -DL4LB_CLASS=Vl4lb_w<width>
+// -DL4LB_HEADER="Vl4lb_w<width>.h". The only exported symbol is l4lb_w<width>_vtable(); the Rust
+// side (src/ffi.rs) mirrors the structs below field for field.
+
+#include <cstdint>
+#include <cstring>
+
+#include "verilated.h"
+#if VM_TRACE
+#include "verilated_vcd_c.h"
+#else
+class VerilatedVcdC;  // VCD support not built (L4LB_VCD=0): a trace never opens
+#endif
+#include L4LB_HEADER
+
+#define L4LB_CAT2(a, b) a##b
+#define L4LB_CAT(a, b) L4LB_CAT2(a, b)
+#define L4LB_FN(name) L4LB_CAT(L4LB_CAT(L4LB_CAT(l4lb_w, L4LB_W), _), name)
+
+static_assert(sizeof(void*) == 8, "64-bit host expected");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the shim copies tdata bytewise: little-endian hosts only"
+#endif
+
+extern "C" {
+
+// Inputs, driven for one cycle. Keep in sync with src/ffi.rs `In`.
+struct l4lb_in {
+    const uint8_t* s_tdata;  // DATA_WIDTH/8 bytes, lane 0 first; null: leave tdata as it was
+    uint64_t s_tkeep;
+    uint32_t axil_awaddr;
+    uint32_t axil_wdata;
+    uint32_t axil_araddr;
+    uint8_t rst;
+    uint8_t s_tvalid;
+    uint8_t s_tlast;
+    uint8_t s_tuser;
+    uint8_t m_tready;
+    uint8_t axil_awvalid;
+    uint8_t axil_wstrb;
+    uint8_t axil_wvalid;
+    uint8_t axil_bready;
+    uint8_t axil_arvalid;
+    uint8_t axil_rready;
+};
+
+// Outputs, sampled after the inputs settle and before the rising edge. Keep in sync with
+// src/ffi.rs `Out`.
+struct l4lb_out {
+    uint8_t m_tdata[64];  // only written on a beat that leaves (m_tvalid && m_tready)
+    uint64_t m_tkeep;
+    uint32_t axil_rdata;
+    uint8_t s_tready;
+    uint8_t m_tvalid;
+    uint8_t m_tlast;
+    uint8_t m_tuser;
+    uint8_t m_tdest;
+    uint8_t axil_awready;
+    uint8_t axil_wready;
+    uint8_t axil_bvalid;
+    uint8_t axil_bresp;
+    uint8_t axil_arready;
+    uint8_t axil_rvalid;
+    uint8_t axil_rresp;
+    uint8_t finished;  // the model called $finish (or $fatal)
+};
+
+struct l4lb_vtable {
+    uint32_t width;
+    uint32_t in_size;
+    uint32_t out_size;
+    void* (*create)();
+    void (*destroy)(void*);
+    void (*step)(void*, const l4lb_in*, l4lb_out*);
+    int (*trace_open)(void*, const char*);
+    void (*trace_close)(void*);
+    void (*trace_flush)(void*);
+};
+
+}  // extern "C"
+
+namespace {
+
+using Model = L4LB_CLASS;
+
+struct Sim {
+    VerilatedContext* ctx;
+    Model* top;
+    VerilatedVcdC* tfp;
+    uint64_t time;  // trace time: two steps per clock cycle
+};
+
+static_assert(sizeof(Model::s_axis_tdata) == L4LB_W / 8, "tdata is DATA_WIDTH bits");
+static_assert(sizeof(((l4lb_out*)nullptr)->m_tdata) >= L4LB_W / 8, "tdata buffer too small");
+
+void* create() {
+    Sim* s = new Sim;
+    s->ctx = new VerilatedContext;
+#if VM_TRACE
+    // Tracing is compiled in; this only allows opening a trace later.
+    s->ctx->traceEverOn(true);
+#endif
+    s->ctx->fatalOnError(false);
+    s->top = new Model{s->ctx, "l4lb"};
+    s->tfp = nullptr;
+    s->time = 0;
+    s->top->clk = 0;
+    s->top->rst = 1;
+    return s;
+}
+
+void trace_close(void* p) {
+#if VM_TRACE
+    Sim* s = static_cast<Sim*>(p);
+    if (s->tfp) {
+        s->tfp->close();
+        delete s->tfp;
+        s->tfp = nullptr;
+    }
+#else
+    (void)p;
+#endif
+}
+
+#if VM_TRACE
+#define L4LB_DUMP(s) \
+    if (s->tfp) s->tfp->dump(s->time)
+#else
+#define L4LB_DUMP(s) (void)0
+#endif
+
+void destroy(void* p) {
+    Sim* s = static_cast<Sim*>(p);
+    trace_close(s);
+    s->top->final();
+    delete s->top;
+    delete s->ctx;
+    delete s;
+}
+
+// One clock cycle: inputs with clk low, settle, sample outputs, rising edge.
+void step(void* p, const l4lb_in* in, l4lb_out* out) {
+    Sim* s = static_cast<Sim*>(p);
+    Model* t = s->top;
+    t->clk = 0;
+    t->rst = in->rst;
+    if (in->s_tdata) std::memcpy(&t->s_axis_tdata, in->s_tdata, L4LB_W / 8);
+    t->s_axis_tkeep = in->s_tkeep;
+    t->s_axis_tvalid = in->s_tvalid;
+    t->s_axis_tlast = in->s_tlast;
+    t->s_axis_tuser = in->s_tuser;
+    t->m_axis_tready = in->m_tready;
+    t->s_axil_awaddr = in->axil_awaddr;
+    t->s_axil_awprot = 0;
+    t->s_axil_awvalid = in->axil_awvalid;
+    t->s_axil_wdata = in->axil_wdata;
+    t->s_axil_wstrb = in->axil_wstrb;
+    t->s_axil_wvalid = in->axil_wvalid;
+    t->s_axil_bready = in->axil_bready;
+    t->s_axil_araddr = in->axil_araddr;
+    t->s_axil_arprot = 0;
+    t->s_axil_arvalid = in->axil_arvalid;
+    t->s_axil_rready = in->axil_rready;
+    t->eval();
+    L4LB_DUMP(s);
+    s->time++;
+
+    out->s_tready = t->s_axis_tready;
+    out->m_tvalid = t->m_axis_tvalid;
+    if (t->m_axis_tvalid && in->m_tready) {
+        std::memcpy(out->m_tdata, &t->m_axis_tdata, L4LB_W / 8);
+        out->m_tkeep = t->m_axis_tkeep;
+        out->m_tlast = t->m_axis_tlast;
+        out->m_tuser = t->m_axis_tuser;
+        out->m_tdest = t->m_axis_tdest;
+    }
+    out->axil_awready = t->s_axil_awready;
+    out->axil_wready = t->s_axil_wready;
+    out->axil_bvalid = t->s_axil_bvalid;
+    out->axil_bresp = t->s_axil_bresp;
+    out->axil_arready = t->s_axil_arready;
+    out->axil_rvalid = t->s_axil_rvalid;
+    out->axil_rresp = t->s_axil_rresp;
+    out->axil_rdata = t->s_axil_rdata;
+
+    t->clk = 1;
+    t->eval();
+    L4LB_DUMP(s);
+    s->time++;
+    out->finished = s->ctx->gotFinish();
+}
+
+int trace_open(void* p, const char* path) {
+#if !VM_TRACE
+    (void)p;
+    (void)path;
+    return -2;
+#else
+    Sim* s = static_cast<Sim*>(p);
+    trace_close(s);
+    s->tfp = new VerilatedVcdC;
+    s->top->trace(s->tfp, 99);
+    s->tfp->open(path);
+    if (!s->tfp->isOpen()) {
+        delete s->tfp;
+        s->tfp = nullptr;
+        return -1;
+    }
+    return 0;
+#endif
+}
+
+void trace_flush(void* p) {
+#if VM_TRACE
+    Sim* s = static_cast<Sim*>(p);
+    if (s->tfp) s->tfp->flush();
+#else
+    (void)p;
+#endif
+}
+
+const l4lb_vtable vtable = {
+    L4LB_W, sizeof(l4lb_in), sizeof(l4lb_out), create, destroy, step, trace_open, trace_close, trace_flush,
+};
+
+}  // namespace
+
+extern "C" const l4lb_vtable* L4LB_FN(vtable)() { return &vtable; }

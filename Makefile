@@ -1,0 +1,53 @@
+# l4lb: build, demo and tests. `make demo` and `make test` are the README's two commands.
+
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_DIR := build/demo
+SAMPLE_PCAP := testbench/samples/sample.pcap
+SAMPLE_CONFIG := testbench/samples/sample.toml
+RTL := $(wildcard rtl/*.v)
+WIDTHS := 64 128 256 512
+
+.PHONY: all demo test deps build regmap lint clean help
+
+all: build
+
+help:
+	@echo "make demo     install Verilator if missing, build, replay the sample pcap through the RTL"
+	@echo "make test     every test: model, driver, RTL against the model at every width, corpus, CLI"
+	@echo "make lint     Verilator -Wall over the RTL at every width"
+	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
+
+# Verilator from the distribution (Debian/Ubuntu), when missing.
+deps:
+	@command -v verilator >/dev/null 2>&1 || { \
+	  echo "installing verilator (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator >/dev/null; }
+	@verilator --version
+
+build: deps
+	$(CARGO) build --release
+
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	./target/release/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
+	@echo
+	@echo "input:  $(SAMPLE_PCAP) (config $(SAMPLE_CONFIG))"
+	@echo "output: $(DEMO_DIR)/sample-out.pcap"
+	@echo "try:    ./target/release/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
+
+test: deps
+	$(CARGO) test --release --workspace
+
+regmap:
+	$(CARGO) run -q -p l4lb-core --bin gen-regmap > rtl/l4lb_regmap.vh
+
+lint: deps
+	@for w in $(WIDTHS); do \
+	  echo "verilator --lint-only -Wall DATA_WIDTH=$$w"; \
+	  verilator --lint-only -Wall -Irtl --top-module l4lb -GDATA_WIDTH=$$w $(RTL) || exit 1; \
+	done
+
+clean:
+	$(CARGO) clean
+	rm -rf build

@@ -1,0 +1,142 @@
+//! `l4lb-sim replay`: a capture through an engine, programmed from a config by the host driver.
+
+use crate::engine::{Engine, EngineKind, InFrame, RunStats};
+use crate::pcapio::{read_capture, write_pcap, Packet};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use l4lb_core::config::Config;
+use l4lb_driver::device::{Device, Stats};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What to replay and how.
+#[derive(Debug, Clone)]
+pub struct ReplayOptions {
+    pub input: PathBuf,
+    pub config: PathBuf,
+    pub output: PathBuf,
+    pub engine: EngineKind,
+    pub width: u32,
+    pub trace: Option<PathBuf>,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// The summary `--json` prints.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReplayReport {
+    pub engine: EngineKind,
+    pub width: u32,
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub frames_in: u64,
+    pub frames_out: u64,
+    /// Frames of zero bytes in the capture: an AXI-Stream frame has at least one byte, so these
+    /// are copied to the output unchanged without entering the engine.
+    pub frames_empty: u64,
+    pub balanced: u64,
+    pub passed: u64,
+    #[serde(flatten)]
+    pub timing: RunStats,
+    pub wall_seconds: f64,
+    /// Frames per second of wall-clock time through the engine.
+    pub frames_per_second: f64,
+    /// Counters read back from the device through its registers after the run.
+    pub device: Stats,
+}
+
+/// Replays `opts.input` and writes `opts.output`.
+pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
+    let config = Config::load(&opts.config)?;
+    let packets = read_capture(&opts.input)?;
+    let mut engine = Engine::new(opts.engine, opts.width)?;
+    if let Some(t) = &opts.trace {
+        engine.trace_to(t)?;
+    }
+    {
+        let mut dev = Device::open(engine.regs()).context("the simulated device was refused by the driver")?;
+        dev.apply(&config).with_context(|| format!("cannot apply {}", opts.config.display()))?;
+    }
+    let frames: Vec<InFrame> =
+        packets.iter().filter(|p| !p.data.is_empty()).map(|p| InFrame { data: p.data.clone(), bad_frame: false }).collect();
+    let progress = (opts.progress && std::io::stderr().is_terminal() && frames.len() >= 10_000).then(|| {
+        let p = ProgressBar::new(frames.len() as u64);
+        p.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} frames {per_sec} eta {eta}").unwrap());
+        p
+    });
+    let start = Instant::now();
+    let (out, timing) = engine.run(&frames, progress.as_ref())?;
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    let device = Device::open(engine.regs())?.stats()?;
+
+    let mut written = Vec::with_capacity(packets.len());
+    let mut it = out.iter();
+    for p in &packets {
+        if p.data.is_empty() {
+            written.push(p.clone());
+        } else {
+            let o = it.next().context("fewer frames came out than went in")?;
+            written.push(Packet { timestamp: p.timestamp, data: o.data.clone() });
+        }
+    }
+    write_pcap(&opts.output, &written)?;
+    let balanced = out.iter().filter(|o| o.balanced).count() as u64;
+    Ok(ReplayReport {
+        engine: opts.engine,
+        width: opts.width,
+        input: opts.input.clone(),
+        output: opts.output.clone(),
+        frames_in: frames.len() as u64,
+        frames_out: out.len() as u64,
+        frames_empty: (packets.len() - frames.len()) as u64,
+        balanced,
+        passed: out.len() as u64 - balanced,
+        timing,
+        wall_seconds: wall,
+        frames_per_second: if wall > 0.0 { frames.len() as f64 / wall } else { 0.0 },
+        device,
+    })
+}
+
+/// A human-readable summary of a replay.
+pub fn summary(r: &ReplayReport) -> String {
+    let mut s = String::new();
+    s += &format!(
+        "replayed {} frames through the {} ({} bits) in {:.3} s ({:.0} frames/s)\n",
+        r.frames_in,
+        match r.engine {
+            EngineKind::Rtl => "RTL",
+            EngineKind::Model => "model",
+        },
+        r.width,
+        r.wall_seconds,
+        r.frames_per_second
+    );
+    s += &format!("  balanced {}, passed unchanged {}\n", r.balanced, r.passed);
+    if let (Some(c), Some(lo), Some(hi)) = (r.timing.cycles, r.timing.latency_cycles_min, r.timing.latency_cycles_max) {
+        s += &format!(
+            "  {} cycles for {} beats in / {} out; latency {} cycles{}\n",
+            c,
+            r.timing.beats_in,
+            r.timing.beats_out,
+            lo,
+            if lo == hi { " (fixed)".to_string() } else { format!(" to {hi}") }
+        );
+    }
+    let mut reasons: Vec<_> = r.device.reasons.iter().filter(|(_, n)| **n > 0).collect();
+    reasons.sort();
+    if !reasons.is_empty() {
+        s += "  passed because: ";
+        s += &reasons.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+        s += "\n";
+    }
+    for v in &r.device.vips {
+        s += &format!("  VIP {}: {} frames, {} bytes balanced\n", v.vip, v.frames, v.bytes);
+    }
+    s += &format!("  output: {}\n", r.output.display());
+    s
+}

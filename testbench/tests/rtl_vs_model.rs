@@ -1,0 +1,109 @@
+//! The RTL against the reference model, bit for bit, on randomized traffic at every data width;
+//! both against the independent contract oracle.
+
+mod common;
+
+use common::{check_balanced, feature_config, oracle, seed};
+use l4lb_core::config::Config;
+use l4lb_core::regmap;
+use l4lb_driver::device::Device;
+use l4lb_testbench::engine::{Engine, EngineKind, InFrame, OutRecord};
+use l4lb_testbench::traffic::{generate, Mix, Rng};
+
+fn traffic(cfg: &Config, rng: &mut Rng, count: usize) -> Vec<InFrame> {
+    let mix = Mix { odd_permille: 300, jumbo_permille: 5, max_payload: 600, ..Mix::default() };
+    generate(cfg, count, &mix, rng)
+        .into_iter()
+        .map(|data| InFrame { data, bad_frame: rng.chance(20) })
+        .collect()
+}
+
+fn programmed(kind: EngineKind, width: u32, cfg: &Config) -> Engine {
+    let mut e = Engine::new(kind, width).expect("engine builds");
+    Device::open(e.regs()).expect("device identifies itself").apply(cfg).expect("config applies");
+    e
+}
+
+/// Runs `frames` through RTL and model; asserts equal outputs, equal verdicts, the oracle's
+/// verdicts and rewrites, and equal counters read back through the registers.
+fn compare(width: u32, cfg: &Config, frames: &[InFrame], stalls: Option<(u32, u32, u64)>) {
+    let mut rtl = programmed(EngineKind::Rtl, width, cfg);
+    let mut model = programmed(EngineKind::Model, width, cfg);
+    if let (Some((i, o, s)), Engine::Rtl(h)) = (stalls, &mut rtl) {
+        h.set_stalls(i, o, s);
+    }
+    let (rtl_out, timing) = rtl.run(frames, None).expect("RTL run");
+    let (model_out, _) = model.run(frames, None).expect("model run");
+    assert_eq!(rtl_out.len(), frames.len());
+    let mut balanced = 0;
+    for (i, ((f, r), m)) in frames.iter().zip(&rtl_out).zip(&model_out).enumerate() {
+        let show = |o: &OutRecord| format!("balanced={} len={} head={:02x?}", o.balanced, o.data.len(), &o.data[..o.data.len().min(64)]);
+        assert!(
+            r == m,
+            "width {width}, frame {i} (len {}, bad {}): RTL and model differ\n  in:    {:02x?}\n  RTL:   {}\n  model: {}",
+            f.data.len(),
+            f.bad_frame,
+            &f.data[..f.data.len().min(64)],
+            show(r),
+            show(m)
+        );
+        match oracle(&f.data, f.bad_frame, cfg, true) {
+            Some(vip) => {
+                assert!(r.balanced, "width {width}, frame {i}: the contract says balanced to VIP {vip}, the RTL passed it");
+                check_balanced(&f.data, &r.data, cfg, vip).unwrap_or_else(|e| panic!("width {width}, frame {i}: {e}"));
+                balanced += 1;
+            }
+            None => {
+                assert!(!r.balanced, "width {width}, frame {i}: the contract says pass, the RTL balanced it");
+                assert!(r.data == f.data, "width {width}, frame {i}: a passed frame changed");
+            }
+        }
+    }
+    assert!(balanced * 5 > frames.len(), "too little VIP traffic to be a test: {balanced} of {}", frames.len());
+    let rs = Device::open(rtl.regs()).unwrap().stats().unwrap();
+    let ms = Device::open(model.regs()).unwrap().stats().unwrap();
+    assert_eq!(serde_json::to_value(&rs).unwrap(), serde_json::to_value(&ms).unwrap(), "counters differ");
+    assert_eq!(rs.frames_in, frames.len() as u64);
+    assert_eq!(rs.balanced, balanced as u64);
+    if stalls.is_none() {
+        assert_eq!(timing.latency_cycles_min, timing.latency_cycles_max, "latency is not fixed");
+    }
+}
+
+#[test]
+fn random_traffic_every_width() {
+    let seed = seed("random_traffic_every_width");
+    for width in l4lb_rtlsim::WIDTHS {
+        let mut rng = Rng::new(seed ^ width as u64);
+        let cfg = feature_config(rng.next_u32());
+        let frames = traffic(&cfg, &mut rng, 1500);
+        compare(width, &cfg, &frames, None);
+    }
+}
+
+#[test]
+fn random_traffic_with_idle_input_and_backpressure() {
+    let seed = seed("random_traffic_with_idle_input_and_backpressure");
+    for width in [64, 512] {
+        let mut rng = Rng::new(seed ^ width as u64);
+        let cfg = feature_config(rng.next_u32());
+        let frames = traffic(&cfg, &mut rng, 600);
+        compare(width, &cfg, &frames, Some((300, 300, seed)));
+    }
+}
+
+#[test]
+fn disabled_passes_everything() {
+    let seed = seed("disabled_passes_everything");
+    let mut rng = Rng::new(seed);
+    let cfg = feature_config(7);
+    let frames = traffic(&cfg, &mut rng, 300);
+    let mut rtl = programmed(EngineKind::Rtl, 128, &cfg);
+    rtl.regs().write32(regmap::REG_CTRL, 0).unwrap();
+    let (out, _) = rtl.run(&frames, None).unwrap();
+    for (f, o) in frames.iter().zip(&out) {
+        assert!(!o.balanced && o.data == f.data);
+    }
+    let stats = Device::open(rtl.regs()).unwrap().stats().unwrap();
+    assert_eq!(stats.reasons.get("DISABLED").copied(), Some(frames.len() as u64));
+}

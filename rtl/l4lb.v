@@ -1,0 +1,626 @@
+// l4lb: Layer-4 load balancer, top level (AXI-Stream in/out, AXI-Lite control)
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * l4lb top. See docs/architecture.md for the contract.
+ *
+ *   s_axis -> capture -> parse -> hash + lookup -> patch -> patch FIFO --+
+ *                |                                                       v
+ *                +-> length FIFO ---------------------------------> output -> m_axis
+ *   s_axis -> delay line (DELAY - 1 RAM words) --------------------> output    (+ counters)
+ *
+ * Everything advances together on adv: the output slot is free and either an input beat is
+ * there or no frame is open on the input. The input never stalls on its own
+ * (s_axis_tready = m_axis_tready || !m_axis_tvalid); when it idles inside a frame the pipeline
+ * holds; idle cycles between frames move through as bubbles. Every beat leaves LATENCY
+ * advances after it was accepted:
+ *   DELAY   = MAX_LEN / BYTES + 16
+ *   LATENCY = DELAY + 1 = (DELAY - 1 delay RAM words, registered read) + q register + output
+ *             register
+ * The header side needs at most HDR_BEATS - 1 + 15 advances from a frame's first beat until its
+ * patch record is at the patch FIFO head (capture 1, parse 1, lookup 10, patch 1, FIFO 2), and
+ * the length record is ready MAX_BEATS + 1 advances after the first beat at the latest; the
+ * first beat reaches the decision point (delay line output) after DELAY - 1 >= HDR_BEATS + 15.
+ */
+module l4lb #(
+    // Width of the AXI stream data in bits: 64, 128, 256 or 512
+    parameter DATA_WIDTH = 512,
+    // Width of tkeep
+    parameter KEEP_WIDTH = DATA_WIDTH/8,
+    // Width of tuser; tuser[0] on the last beat is the bad-frame flag
+    parameter USER_WIDTH = 1,
+    // Width of the AXI-Lite address
+    parameter AXIL_ADDR_WIDTH = 24,
+    // VIP ids
+    parameter VIP_COUNT = 256,
+    // VIP match buckets per bank, power of two; 2 banks x 4 ways
+    parameter VIP_BUCKETS = 128,
+    // Backend table entries, power of two
+    parameter BACKEND_COUNT = 4096,
+    // Ring entries, power of two
+    parameter RING_ENTRIES = 65536,
+    // Longest frame the pipeline checks, in bytes; multiple of 64
+    parameter MAX_LEN = 9216
+) (
+    input  wire                       clk,
+    input  wire                       rst,
+
+    /*
+     * AXI-Stream input
+     */
+    input  wire [DATA_WIDTH-1:0]      s_axis_tdata,
+    input  wire [KEEP_WIDTH-1:0]      s_axis_tkeep,
+    input  wire                       s_axis_tvalid,
+    output wire                       s_axis_tready,
+    input  wire                       s_axis_tlast,
+    input  wire [USER_WIDTH-1:0]      s_axis_tuser,
+
+    /*
+     * AXI-Stream output
+     */
+    output wire [DATA_WIDTH-1:0]      m_axis_tdata,
+    output wire [KEEP_WIDTH-1:0]      m_axis_tkeep,
+    output wire                       m_axis_tvalid,
+    input  wire                       m_axis_tready,
+    output wire                       m_axis_tlast,
+    output wire [USER_WIDTH-1:0]      m_axis_tuser,
+    output wire                       m_axis_tdest,
+
+    /*
+     * AXI-Lite slave
+     */
+    input  wire [AXIL_ADDR_WIDTH-1:0] s_axil_awaddr,
+    input  wire [2:0]                 s_axil_awprot,
+    input  wire                       s_axil_awvalid,
+    output wire                       s_axil_awready,
+    input  wire [31:0]                s_axil_wdata,
+    input  wire [3:0]                 s_axil_wstrb,
+    input  wire                       s_axil_wvalid,
+    output wire                       s_axil_wready,
+    output wire [1:0]                 s_axil_bresp,
+    output wire                       s_axil_bvalid,
+    input  wire                       s_axil_bready,
+    input  wire [AXIL_ADDR_WIDTH-1:0] s_axil_araddr,
+    input  wire [2:0]                 s_axil_arprot,
+    input  wire                       s_axil_arvalid,
+    output wire                       s_axil_arready,
+    output wire [31:0]                s_axil_rdata,
+    output wire [1:0]                 s_axil_rresp,
+    output wire                       s_axil_rvalid,
+    input  wire                       s_axil_rready
+);
+
+localparam BYTES = KEEP_WIDTH;
+localparam HDR_BEATS = 64 / BYTES;
+localparam MAX_BEATS = MAX_LEN / BYTES;
+// delay from a beat's acceptance to the decision stage input, plus the decision register
+localparam DELAY = MAX_BEATS + 16;
+// cycles from s_axis to m_axis with the output always ready (CAP_LATENCY)
+localparam LATENCY = DELAY + 1;
+// advances from a frame's last header beat to its patch record at the FIFO head
+localparam HDR_PIPE = 15;
+localparam LEN_WIDTH = $clog2(MAX_LEN+1);
+localparam VIP_WIDTH = $clog2(VIP_COUNT);
+// frames in flight between the header pipeline and the output: at most one per beat of DELAY
+localparam FIFO_DEPTH = 2 ** $clog2(DELAY + 16);
+
+/*
+ * Elaboration checks
+ */
+function is_pow2;
+    input integer n;
+    begin
+        is_pow2 = n >= 2 && (n & (n - 1)) == 0;
+    end
+endfunction
+
+initial begin
+    if (DATA_WIDTH != 64 && DATA_WIDTH != 128 && DATA_WIDTH != 256 && DATA_WIDTH != 512) begin
+`ifdef SYNTHESIS
+        $display("Error: DATA_WIDTH must be 64, 128, 256 or 512 (instance %m)");
+`else
+        $error("Error: DATA_WIDTH must be 64, 128, 256 or 512 (instance %m)");
+`endif
+        $finish;
+    end
+    if (KEEP_WIDTH * 8 != DATA_WIDTH) begin
+`ifdef SYNTHESIS
+        $display("Error: KEEP_WIDTH must be DATA_WIDTH/8 (instance %m)");
+`else
+        $error("Error: KEEP_WIDTH must be DATA_WIDTH/8 (instance %m)");
+`endif
+        $finish;
+    end
+    if (USER_WIDTH < 1) begin
+`ifdef SYNTHESIS
+        $display("Error: USER_WIDTH must be at least 1 (instance %m)");
+`else
+        $error("Error: USER_WIDTH must be at least 1 (instance %m)");
+`endif
+        $finish;
+    end
+    if (MAX_LEN < 64 || MAX_LEN % 64 != 0 || MAX_LEN > 65472) begin
+`ifdef SYNTHESIS
+        $display("Error: MAX_LEN must be a multiple of 64 in 64..65472 (instance %m)");
+`else
+        $error("Error: MAX_LEN must be a multiple of 64 in 64..65472 (instance %m)");
+`endif
+        $finish;
+    end
+    if (!is_pow2(VIP_BUCKETS) || VIP_BUCKETS > 256) begin
+`ifdef SYNTHESIS
+        $display("Error: VIP_BUCKETS must be a power of two in 2..256 (instance %m)");
+`else
+        $error("Error: VIP_BUCKETS must be a power of two in 2..256 (instance %m)");
+`endif
+        $finish;
+    end
+    if (VIP_COUNT < 2 || VIP_COUNT > 4096) begin
+`ifdef SYNTHESIS
+        $display("Error: VIP_COUNT must be in 2..4096 (instance %m)");
+`else
+        $error("Error: VIP_COUNT must be in 2..4096 (instance %m)");
+`endif
+        $finish;
+    end
+    if (!is_pow2(BACKEND_COUNT) || BACKEND_COUNT > 32768) begin
+`ifdef SYNTHESIS
+        $display("Error: BACKEND_COUNT must be a power of two in 2..32768 (instance %m)");
+`else
+        $error("Error: BACKEND_COUNT must be a power of two in 2..32768 (instance %m)");
+`endif
+        $finish;
+    end
+    if (!is_pow2(RING_ENTRIES) || RING_ENTRIES > 1048576) begin
+`ifdef SYNTHESIS
+        $display("Error: RING_ENTRIES must be a power of two in 2..2^20 (instance %m)");
+`else
+        $error("Error: RING_ENTRIES must be a power of two in 2..2^20 (instance %m)");
+`endif
+        $finish;
+    end
+    if (AXIL_ADDR_WIDTH < 23 || AXIL_ADDR_WIDTH > 32) begin
+`ifdef SYNTHESIS
+        $display("Error: AXIL_ADDR_WIDTH must be in 23..32 (instance %m)");
+`else
+        $error("Error: AXIL_ADDR_WIDTH must be in 23..32 (instance %m)");
+`endif
+        $finish;
+    end
+    if (DELAY - 1 < HDR_BEATS - 1 + HDR_PIPE) begin
+`ifdef SYNTHESIS
+        $display("Error: delay line shorter than the header pipeline (instance %m)");
+`else
+        $error("Error: delay line shorter than the header pipeline (instance %m)");
+`endif
+        $finish;
+    end
+end
+
+/*
+ * Global advance
+ */
+reg in_frame_reg = 1'b0;
+
+wire slot_free = m_axis_tready || !m_axis_tvalid;
+wire adv = slot_free && (s_axis_tvalid || !in_frame_reg);
+
+assign s_axis_tready = slot_free;
+
+always @(posedge clk) begin
+    if (adv && s_axis_tvalid) begin
+        in_frame_reg <= !s_axis_tlast;
+    end
+    if (rst) begin
+        in_frame_reg <= 1'b0;
+    end
+end
+
+/*
+ * Control
+ */
+wire        ctrl_enable;
+wire [31:0] hash_seed;
+wire        bus_we;
+wire        bus_re;
+wire [31:0] bus_addr;
+wire [31:0] bus_wdata;
+wire [31:0] lookup_rdata;
+wire [31:0] counters_rdata;
+
+l4lb_axil_regs #(
+    .AXIL_ADDR_WIDTH(AXIL_ADDR_WIDTH),
+    .CAP_WIDTH(DATA_WIDTH),
+    .CAP_VIPS(VIP_COUNT),
+    .CAP_VIP_BUCKETS(VIP_BUCKETS),
+    .CAP_BACKENDS(BACKEND_COUNT),
+    .CAP_RING(RING_ENTRIES),
+    .CAP_LATENCY(LATENCY),
+    .CAP_MAX_LEN(MAX_LEN),
+    .BUS_RD_LATENCY(3)
+)
+axil_regs_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axil_awaddr(s_axil_awaddr),
+    .s_axil_awprot(s_axil_awprot),
+    .s_axil_awvalid(s_axil_awvalid),
+    .s_axil_awready(s_axil_awready),
+    .s_axil_wdata(s_axil_wdata),
+    .s_axil_wstrb(s_axil_wstrb),
+    .s_axil_wvalid(s_axil_wvalid),
+    .s_axil_wready(s_axil_wready),
+    .s_axil_bresp(s_axil_bresp),
+    .s_axil_bvalid(s_axil_bvalid),
+    .s_axil_bready(s_axil_bready),
+    .s_axil_araddr(s_axil_araddr),
+    .s_axil_arprot(s_axil_arprot),
+    .s_axil_arvalid(s_axil_arvalid),
+    .s_axil_arready(s_axil_arready),
+    .s_axil_rdata(s_axil_rdata),
+    .s_axil_rresp(s_axil_rresp),
+    .s_axil_rvalid(s_axil_rvalid),
+    .s_axil_rready(s_axil_rready),
+    .ctrl_enable(ctrl_enable),
+    .hash_seed(hash_seed),
+    .bus_we(bus_we),
+    .bus_re(bus_re),
+    .bus_addr(bus_addr),
+    .bus_wdata(bus_wdata),
+    .bus_rdata(lookup_rdata | counters_rdata)
+);
+
+/*
+ * Header capture and length records
+ */
+wire                 hdr_valid;
+wire [511:0]         hdr_data;
+wire [6:0]           hdr_len;
+wire                 len_valid;
+wire [LEN_WIDTH-1:0] len_len;
+wire                 len_bad;
+wire                 len_over;
+
+l4lb_capture #(
+    .DATA_WIDTH(DATA_WIDTH),
+    .KEEP_WIDTH(KEEP_WIDTH),
+    .USER_WIDTH(USER_WIDTH),
+    .MAX_LEN(MAX_LEN),
+    .LEN_WIDTH(LEN_WIDTH)
+)
+capture_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .s_axis_tdata(s_axis_tdata),
+    .s_axis_tkeep(s_axis_tkeep),
+    .s_axis_tvalid(s_axis_tvalid),
+    .s_axis_tlast(s_axis_tlast),
+    .s_axis_tuser(s_axis_tuser),
+    .hdr_valid(hdr_valid),
+    .hdr_data(hdr_data),
+    .hdr_len(hdr_len),
+    .len_valid(len_valid),
+    .len_len(len_len),
+    .len_bad(len_bad),
+    .len_over(len_over)
+);
+
+wire                 lf_valid;
+wire [LEN_WIDTH-1:0] lf_len;
+wire                 lf_bad;
+wire                 lf_over;
+wire                 lf_rd;
+
+l4lb_fifo #(
+    .WIDTH(LEN_WIDTH + 2),
+    .DEPTH(FIFO_DEPTH)
+)
+len_fifo_inst (
+    .clk(clk),
+    .rst(rst),
+    .wr_en(adv && len_valid),
+    .wr_data({len_over, len_bad, len_len}),
+    .rd_en(lf_rd),
+    .rd_data({lf_over, lf_bad, lf_len}),
+    .rd_valid(lf_valid)
+);
+
+/*
+ * Parse
+ */
+wire         p_valid;
+wire         p_disabled;
+wire [6:0]   p_rules;
+wire         p_vlan;
+wire         p_udp;
+wire [103:0] p_key;
+wire [31:0]  p_dst_ip;
+wire [15:0]  p_dst_port;
+wire [7:0]   p_proto;
+wire [15:0]  p_ip_csum;
+wire [15:0]  p_l4_csum;
+wire [16:0]  p_need_len;
+
+l4lb_parse #(
+    .MAX_LEN(MAX_LEN)
+)
+parse_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .ctrl_enable(ctrl_enable),
+    .hdr_valid(hdr_valid),
+    .hdr_data(hdr_data),
+    .hdr_len(hdr_len),
+    .out_valid(p_valid),
+    .out_disabled(p_disabled),
+    .out_rules(p_rules),
+    .out_vlan(p_vlan),
+    .out_udp(p_udp),
+    .out_key(p_key),
+    .out_dst_ip(p_dst_ip),
+    .out_dst_port(p_dst_port),
+    .out_proto(p_proto),
+    .out_ip_csum(p_ip_csum),
+    .out_l4_csum(p_l4_csum),
+    .out_need_len(p_need_len)
+);
+
+/*
+ * Hash and lookup; parse results the patch needs ride along
+ */
+// need_len matters only when the header rules pass, and then it is <= MAX_LEN
+localparam PASS_WIDTH = 1 + 7 + 1 + 1 + 32 + 16 + 16 + LEN_WIDTH;
+
+wire [PASS_WIDTH-1:0] lk_pass;
+wire                  lk_valid;
+wire [3:0]            lk_reason;
+wire [15:0]           lk_vip_id;
+wire                  lk_mac_valid;
+wire [47:0]           lk_mac;
+wire [31:0]           lk_ip;
+
+wire                  lk_disabled;
+wire [6:0]            lk_rules;
+wire                  lk_vlan;
+wire                  lk_udp;
+wire [31:0]           lk_old_ip;
+wire [15:0]           lk_ip_csum;
+wire [15:0]           lk_l4_csum;
+wire [LEN_WIDTH-1:0]  lk_need_len;
+
+assign {lk_disabled, lk_rules, lk_vlan, lk_udp, lk_old_ip, lk_ip_csum, lk_l4_csum,
+        lk_need_len} = lk_pass;
+
+l4lb_lookup #(
+    .VIP_COUNT(VIP_COUNT),
+    .VIP_BUCKETS(VIP_BUCKETS),
+    .BACKEND_COUNT(BACKEND_COUNT),
+    .RING_ENTRIES(RING_ENTRIES),
+    .PASS_WIDTH(PASS_WIDTH)
+)
+lookup_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .hash_seed(hash_seed),
+    .in_valid(p_valid),
+    .in_key(p_key),
+    .in_dst_ip(p_dst_ip),
+    .in_dst_port(p_dst_port),
+    .in_proto(p_proto),
+    .in_pass({p_disabled, p_rules, p_vlan, p_udp, p_dst_ip, p_ip_csum, p_l4_csum,
+              p_need_len[LEN_WIDTH-1:0]}),
+    .out_valid(lk_valid),
+    .out_reason(lk_reason),
+    .out_vip_id(lk_vip_id),
+    .out_mac_valid(lk_mac_valid),
+    .out_mac(lk_mac),
+    .out_ip(lk_ip),
+    .out_pass(lk_pass),
+    .host_we(bus_we),
+    .host_re(bus_re),
+    .host_addr(bus_addr),
+    .host_wdata(bus_wdata),
+    .host_rdata(lookup_rdata)
+);
+
+/*
+ * Patch and patch FIFO
+ */
+wire                 pt_wr;
+wire                 pt_disabled;
+wire [3:0]           pt_hdr_reason;
+wire [3:0]           pt_lookup_reason;
+wire [LEN_WIDTH-1:0] pt_need_len;
+wire [VIP_WIDTH-1:0] pt_vip;
+wire                 pt_vlan;
+wire                 pt_udp;
+wire                 pt_mac_valid;
+wire [47:0]          pt_mac;
+wire [31:0]          pt_ip;
+wire [15:0]          pt_ip_csum;
+wire [15:0]          pt_l4_csum;
+
+l4lb_patch #(
+    .LEN_WIDTH(LEN_WIDTH),
+    .VIP_WIDTH(VIP_WIDTH)
+)
+patch_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .in_valid(lk_valid),
+    .in_disabled(lk_disabled),
+    .in_rules(lk_rules),
+    .in_lookup_reason(lk_reason),
+    .in_need_len(lk_need_len),
+    .in_vip(lk_vip_id[VIP_WIDTH-1:0]),
+    .in_vlan(lk_vlan),
+    .in_udp(lk_udp),
+    .in_old_ip(lk_old_ip),
+    .in_ip_csum(lk_ip_csum),
+    .in_l4_csum(lk_l4_csum),
+    .in_mac_valid(lk_mac_valid),
+    .in_mac(lk_mac),
+    .in_new_ip(lk_ip),
+    .out_wr(pt_wr),
+    .out_disabled(pt_disabled),
+    .out_hdr_reason(pt_hdr_reason),
+    .out_lookup_reason(pt_lookup_reason),
+    .out_need_len(pt_need_len),
+    .out_vip(pt_vip),
+    .out_vlan(pt_vlan),
+    .out_udp(pt_udp),
+    .out_mac_valid(pt_mac_valid),
+    .out_mac(pt_mac),
+    .out_ip(pt_ip),
+    .out_ip_csum(pt_ip_csum),
+    .out_l4_csum(pt_l4_csum)
+);
+
+localparam PATCH_WIDTH = 1 + 4 + 4 + LEN_WIDTH + VIP_WIDTH + 1 + 1 + 1 + 48 + 32 + 16 + 16;
+
+wire                 pf_valid;
+wire                 pf_rd;
+wire                 pf_disabled;
+wire [3:0]           pf_hdr_reason;
+wire [3:0]           pf_lookup_reason;
+wire [LEN_WIDTH-1:0] pf_need_len;
+wire [VIP_WIDTH-1:0] pf_vip;
+wire                 pf_vlan;
+wire                 pf_udp;
+wire                 pf_mac_valid;
+wire [47:0]          pf_mac;
+wire [31:0]          pf_ip;
+wire [15:0]          pf_ip_csum;
+wire [15:0]          pf_l4_csum;
+
+l4lb_fifo #(
+    .WIDTH(PATCH_WIDTH),
+    .DEPTH(FIFO_DEPTH)
+)
+patch_fifo_inst (
+    .clk(clk),
+    .rst(rst),
+    .wr_en(pt_wr),
+    .wr_data({pt_disabled, pt_hdr_reason, pt_lookup_reason, pt_need_len, pt_vip, pt_vlan,
+              pt_udp, pt_mac_valid, pt_mac, pt_ip, pt_ip_csum, pt_l4_csum}),
+    .rd_en(pf_rd),
+    .rd_data({pf_disabled, pf_hdr_reason, pf_lookup_reason, pf_need_len, pf_vip, pf_vlan,
+              pf_udp, pf_mac_valid, pf_mac, pf_ip, pf_ip_csum, pf_l4_csum}),
+    .rd_valid(pf_valid)
+);
+
+/*
+ * Delay line
+ */
+wire                  dl_valid;
+wire [DATA_WIDTH-1:0] dl_data;
+wire [KEEP_WIDTH-1:0] dl_keep;
+wire                  dl_last;
+wire [USER_WIDTH-1:0] dl_user;
+
+l4lb_delay #(
+    .DATA_WIDTH(DATA_WIDTH),
+    .KEEP_WIDTH(KEEP_WIDTH),
+    .USER_WIDTH(USER_WIDTH),
+    .DEPTH(DELAY - 1)
+)
+delay_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .in_valid(s_axis_tvalid),
+    .in_data(s_axis_tdata),
+    .in_keep(s_axis_tkeep),
+    .in_last(s_axis_tlast),
+    .in_user(s_axis_tuser),
+    .out_valid(dl_valid),
+    .out_data(dl_data),
+    .out_keep(dl_keep),
+    .out_last(dl_last),
+    .out_user(dl_user)
+);
+
+/*
+ * Output and counters
+ */
+wire                 ev_valid;
+wire [3:0]           ev_reason;
+wire [VIP_WIDTH-1:0] ev_vip;
+wire [31:0]          ev_bytes;
+
+l4lb_output #(
+    .DATA_WIDTH(DATA_WIDTH),
+    .KEEP_WIDTH(KEEP_WIDTH),
+    .USER_WIDTH(USER_WIDTH),
+    .LEN_WIDTH(LEN_WIDTH),
+    .VIP_WIDTH(VIP_WIDTH)
+)
+output_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .dl_valid(dl_valid),
+    .dl_data(dl_data),
+    .dl_keep(dl_keep),
+    .dl_last(dl_last),
+    .dl_user(dl_user),
+    .lf_valid(lf_valid),
+    .lf_len(lf_len),
+    .lf_bad(lf_bad),
+    .lf_over(lf_over),
+    .lf_rd(lf_rd),
+    .pf_valid(pf_valid),
+    .pf_disabled(pf_disabled),
+    .pf_hdr_reason(pf_hdr_reason),
+    .pf_lookup_reason(pf_lookup_reason),
+    .pf_need_len(pf_need_len),
+    .pf_vip(pf_vip),
+    .pf_vlan(pf_vlan),
+    .pf_udp(pf_udp),
+    .pf_mac_valid(pf_mac_valid),
+    .pf_mac(pf_mac),
+    .pf_ip(pf_ip),
+    .pf_ip_csum(pf_ip_csum),
+    .pf_l4_csum(pf_l4_csum),
+    .pf_rd(pf_rd),
+    .m_axis_tdata(m_axis_tdata),
+    .m_axis_tkeep(m_axis_tkeep),
+    .m_axis_tvalid(m_axis_tvalid),
+    .m_axis_tready(m_axis_tready),
+    .m_axis_tlast(m_axis_tlast),
+    .m_axis_tuser(m_axis_tuser),
+    .m_axis_tdest(m_axis_tdest),
+    .ev_valid(ev_valid),
+    .ev_reason(ev_reason),
+    .ev_vip(ev_vip),
+    .ev_bytes(ev_bytes)
+);
+
+l4lb_counters #(
+    .VIP_COUNT(VIP_COUNT),
+    .VIP_WIDTH(VIP_WIDTH)
+)
+counters_inst (
+    .clk(clk),
+    .rst(rst),
+    .ev_valid(ev_valid),
+    .ev_reason(ev_reason),
+    .ev_vip(ev_vip),
+    .ev_bytes(ev_bytes),
+    .host_re(bus_re),
+    .host_addr(bus_addr),
+    .host_rdata(counters_rdata)
+);
+
+// upper need_len bits and vip_id bits are meaningless once the rules pass (see above)
+wire _unused_ok = &{1'b0, p_need_len, lk_vip_id, 1'b0};
+
+endmodule
+
+`resetall

@@ -1,0 +1,785 @@
+// l4lb: VIP match, VIP info, ring and backend lookups, with the table RAMs
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * Hash and pipelined lookup, ten register stages that move with adv:
+ *   in  VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP, dst port, protocol) addresses the match
+ *       RAMs; flow hash h = ~CRC-32C(~HASH_SEED; the 13-byte flow key)
+ *   s1  VIP match RAM words of bucket k mod B (bank 0) and (k >> 16) mod B (bank 1), 4 ways
+ *       each; h
+ *   s2  which of the 8 slots hold (dst IP, dst port, protocol); the first one's vip_id
+ *       addresses the info RAMs
+ *   s3  VIP info RAM: ring_base, ring_size
+ *   s4  multiplier inputs (h, ring_size)
+ *   s5  product h * ring_size (64-bit)
+ *   s6  product, second register (DSP pipeline)
+ *   s7  ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
+ *   s8  ring RAM word
+ *   s9  backend index b = RING[r] mod BACKEND_COUNT
+ *   s10 backend RAM words; reason NO_VIP / NO_BACKEND / 0
+ * in_pass is carried alongside, unchanged.
+ *
+ * The tables live here. The host port (byte offsets of the register map) writes a word and
+ * returns read data three cycles after host_re (zero when the offset is not one of
+ * these tables or a word v1 does not implement). Stored bits: slot word 0 {port, protocol,
+ * IPv6, valid}, word 1, word 5 [15:0]; info words 0 and 1; backend word 0 [2:0], words 1 and 4,
+ * word 2 [15:0]; ring [15:0]. Other bits read as 0.
+ */
+module l4lb_lookup #(
+    // VIP ids (VIP info table entries)
+    parameter VIP_COUNT = 256,
+    // Buckets per VIP match bank (power of two); 2 banks x 4 ways
+    parameter VIP_BUCKETS = 128,
+    // Backend table entries (power of two)
+    parameter BACKEND_COUNT = 4096,
+    // Ring entries (power of two)
+    parameter RING_ENTRIES = 65536,
+    // Width of the side band carried through the lookup
+    parameter PASS_WIDTH = 1
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // pipeline advance
+    input  wire                  adv,
+
+    // flow hash seed (HASH_SEED)
+    input  wire [31:0]           hash_seed,
+
+    // frame from parse
+    input  wire                  in_valid,
+    input  wire [103:0]          in_key,        // flow key, wire order, byte 0 in the low bits
+    input  wire [31:0]           in_dst_ip,
+    input  wire [15:0]           in_dst_port,
+    input  wire [7:0]            in_proto,
+    input  wire [PASS_WIDTH-1:0] in_pass,
+
+    // lookup result
+    output wire                  out_valid,
+    output wire [3:0]            out_reason,     // 0, NO_VIP or NO_BACKEND
+    output wire [15:0]           out_vip_id,
+    output wire                  out_mac_valid,
+    output wire [47:0]           out_mac,
+    output wire [31:0]           out_ip,
+    output wire [PASS_WIDTH-1:0] out_pass,
+
+    // host table access
+    input  wire                  host_we,
+    input  wire                  host_re,
+    input  wire [31:0]           host_addr,
+    input  wire [31:0]           host_wdata,
+    output wire [31:0]           host_rdata
+);
+
+/* verilator lint_off UNUSEDPARAM */
+`include "l4lb_regmap.vh" // generated register map: this module uses the table layout only
+/* verilator lint_on UNUSEDPARAM */
+
+localparam BUCKET_WIDTH = $clog2(VIP_BUCKETS);
+localparam SLOT_COUNT = 2 * VIP_BUCKETS * 4;
+localparam VIP_WIDTH = $clog2(VIP_COUNT);
+localparam BACKEND_WIDTH = $clog2(BACKEND_COUNT);
+localparam RING_WIDTH = $clog2(RING_ENTRIES);
+
+localparam [3:0] R_NO_VIP = REASON_NO_VIP[3:0];
+localparam [3:0] R_NO_BACKEND = REASON_NO_BACKEND[3:0];
+
+// stored slot word 0: {port[15:0], protocol[7:0], ipv6, valid}
+localparam KEY_WIDTH = 26;
+
+/*
+ * Host port. The request is decoded into registers (only when there is one, which keeps the
+ * simulation cheap); port A of the RAMs acts in the next cycle, and the read data is selected in
+ * the cycle after that: host_rdata is valid three cycles after host_re.
+ */
+localparam [31:0] SLOT_COUNT_32 = SLOT_COUNT;
+localparam [31:0] VIP_COUNT_32 = VIP_COUNT;
+localparam [31:0] BACKEND_COUNT_32 = BACKEND_COUNT;
+localparam [31:0] RING_ENTRIES_32 = RING_ENTRIES;
+
+// entry index = (offset >> SHIFT); the region bases are aligned to their spans
+localparam MATCH_SHIFT = $clog2(VIP_MATCH_STRIDE);
+localparam INFO_SHIFT = $clog2(VIP_INFO_STRIDE);
+localparam BACKEND_SHIFT = $clog2(BACKENDS_STRIDE);
+localparam RING_SHIFT = $clog2(RING_STRIDE);
+
+localparam [2:0] SEL_NONE = 3'd0;
+localparam [2:0] SEL_MATCH = 3'd1;
+localparam [2:0] SEL_INFO = 3'd2;
+localparam [2:0] SEL_BACKEND = 3'd3;
+localparam [2:0] SEL_RING = 3'd4;
+
+// which table an offset falls in (an existing entry of it), SEL_NONE otherwise
+function [2:0] host_table;
+    input [31:0] addr;
+    begin
+        if ((addr & ~(VIP_MATCH_SPAN - 1)) == VIP_MATCH_BASE &&
+                ((addr & (VIP_MATCH_SPAN - 1)) >> MATCH_SHIFT) < SLOT_COUNT_32) begin
+            host_table = SEL_MATCH;
+        end else if ((addr & ~(VIP_INFO_SPAN - 1)) == VIP_INFO_BASE &&
+                ((addr & (VIP_INFO_SPAN - 1)) >> INFO_SHIFT) < VIP_COUNT_32) begin
+            host_table = SEL_INFO;
+        end else if ((addr & ~(BACKENDS_SPAN - 1)) == BACKENDS_BASE &&
+                ((addr & (BACKENDS_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
+            host_table = SEL_BACKEND;
+        end else if ((addr & ~(RING_SPAN - 1)) == RING_BASE &&
+                ((addr & (RING_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
+            host_table = SEL_RING;
+        end else begin
+            host_table = SEL_NONE;
+        end
+    end
+endfunction
+
+// word within the entry
+// (address bits [4:2]: VIP match and backend entries are 8 words, VIP info entries 4)
+function [2:0] host_table_word;
+    input [2:0] sel;
+    input [2:0] addr_bits;
+    begin
+        case (sel)
+            SEL_MATCH: host_table_word = addr_bits;
+            SEL_INFO: host_table_word = {1'b0, addr_bits[1:0]};
+            SEL_BACKEND: host_table_word = addr_bits;
+            default: host_table_word = 3'd0;
+        endcase
+    end
+endfunction
+
+// write enables: VIP match slot {bank, way} word 0/1/5 at [3*slot +: 3], info words 0/1,
+// backend words 0/1/2/4, ring
+function [30:0] host_write_enables;
+    input [2:0]  sel;
+    input [2:0]  word;
+    input [2:0]  slot_idx;
+    integer    i;
+    reg [23:0] match_we;
+    reg [1:0]  info_we;
+    reg [3:0]  backend_we;
+    reg        ring_we;
+    begin
+        match_we = 24'd0;
+        info_we = 2'd0;
+        backend_we = 4'd0;
+        ring_we = 1'b0;
+        case (sel)
+            SEL_MATCH: begin
+                for (i = 0; i < 8; i = i + 1) begin
+                    if ({29'd0, slot_idx} == i) begin
+                        case (word)
+                            VIP_MATCH_W_KEY[2:0]: match_we[3*i] = 1'b1;
+                            VIP_MATCH_W_ADDR[2:0]: match_we[3*i+1] = 1'b1;
+                            VIP_MATCH_W_ID[2:0]: match_we[3*i+2] = 1'b1;
+                            default: match_we[3*i +: 3] = 3'd0;
+                        endcase
+                    end
+                end
+            end
+            SEL_INFO: begin
+                case (word)
+                    VIP_INFO_W_RING_BASE[2:0]: info_we[0] = 1'b1;
+                    VIP_INFO_W_RING_SIZE[2:0]: info_we[1] = 1'b1;
+                    default: info_we = 2'd0;
+                endcase
+            end
+            SEL_BACKEND: begin
+                case (word)
+                    BACKEND_W_FLAGS[2:0]: backend_we[0] = 1'b1;
+                    BACKEND_W_MAC_HI[2:0]: backend_we[1] = 1'b1;
+                    BACKEND_W_MAC_LO[2:0]: backend_we[2] = 1'b1;
+                    BACKEND_W_ADDR[2:0]: backend_we[3] = 1'b1;
+                    default: backend_we = 4'd0;
+                endcase
+            end
+            SEL_RING: ring_we = 1'b1;
+            default: ring_we = 1'b0;
+        endcase
+        host_write_enables = {ring_we, backend_we, info_we, match_we};
+    end
+endfunction
+
+// slot {bank, way} of a VIP match offset
+function [2:0] host_slot;
+    input [31:0] addr;
+    begin
+        host_slot = {addr[MATCH_SHIFT+2+BUCKET_WIDTH], addr[MATCH_SHIFT +: 2]};
+    end
+endfunction
+
+reg [23:0]              h_match_we_reg = 24'd0;
+reg [1:0]               h_info_we_reg = 2'd0;
+reg [3:0]               h_backend_we_reg = 4'd0;
+reg                     h_ring_we_reg = 1'b0;
+reg                     h_re_reg = 1'b0;
+reg                     h_mux_reg = 1'b0;
+reg [31:0]              h_wdata_reg = 32'd0;
+reg [BUCKET_WIDTH-1:0]  h_bucket_reg = {BUCKET_WIDTH{1'b0}};
+reg [VIP_WIDTH-1:0]     h_info_idx_reg = {VIP_WIDTH{1'b0}};
+reg [BACKEND_WIDTH-1:0] h_backend_idx_reg = {BACKEND_WIDTH{1'b0}};
+reg [RING_WIDTH-1:0]    h_ring_idx_reg = {RING_WIDTH{1'b0}};
+reg [2:0]               h_sel_reg = SEL_NONE;
+reg [2:0]               h_word_reg = 3'd0;
+reg [2:0]               h_slot_reg = 3'd0;
+reg [31:0]              host_rdata_reg = 32'd0;
+
+assign host_rdata = host_rdata_reg;
+
+/*
+ * Pipeline registers
+ */
+reg                    s1_valid_reg = 1'b0;
+reg [31:0]             s1_hash_reg = 32'd0;
+reg [31:0]             s1_dst_ip_reg = 32'd0;
+reg [15:0]             s1_dst_port_reg = 16'd0;
+reg [7:0]              s1_proto_reg = 8'd0;
+reg [PASS_WIDTH-1:0]   s1_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s2_valid_reg = 1'b0;
+reg [31:0]             s2_hash_reg = 32'd0;
+reg [7:0]              s2_match_reg = 8'd0;
+reg [8*16-1:0]         s2_ids_reg = 128'd0;
+reg [PASS_WIDTH-1:0]   s2_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s3_valid_reg = 1'b0;
+reg [31:0]             s3_hash_reg = 32'd0;
+reg                    s3_hit_reg = 1'b0;
+reg                    s3_vip_oor_reg = 1'b0;
+reg [15:0]             s3_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s3_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s4_valid_reg = 1'b0;
+reg [31:0]             s4_mul_a_reg = 32'd0;
+reg [31:0]             s4_mul_b_reg = 32'd0;
+reg [RING_WIDTH-1:0]   s4_base_reg = {RING_WIDTH{1'b0}};
+reg                    s4_hit_reg = 1'b0;
+reg                    s4_empty_reg = 1'b0;
+reg [15:0]             s4_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s4_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s5_valid_reg = 1'b0;
+reg [63:0]             s5_prod_reg = 64'd0;
+reg [RING_WIDTH-1:0]   s5_base_reg = {RING_WIDTH{1'b0}};
+reg                    s5_hit_reg = 1'b0;
+reg                    s5_empty_reg = 1'b0;
+reg [15:0]             s5_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s5_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s6_valid_reg = 1'b0;
+reg [RING_WIDTH-1:0]   s6_prod_hi_reg = {RING_WIDTH{1'b0}};
+reg [RING_WIDTH-1:0]   s6_base_reg = {RING_WIDTH{1'b0}};
+reg                    s6_hit_reg = 1'b0;
+reg                    s6_empty_reg = 1'b0;
+reg [15:0]             s6_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s6_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s7_valid_reg = 1'b0;
+reg [RING_WIDTH-1:0]   s7_ring_idx_reg = {RING_WIDTH{1'b0}};
+reg                    s7_hit_reg = 1'b0;
+reg                    s7_empty_reg = 1'b0;
+reg [15:0]             s7_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s7_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s8_valid_reg = 1'b0;
+reg                    s8_hit_reg = 1'b0;
+reg                    s8_empty_reg = 1'b0;
+reg [15:0]             s8_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s8_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s9_valid_reg = 1'b0;
+reg [BACKEND_WIDTH-1:0] s9_backend_reg = {BACKEND_WIDTH{1'b0}};
+reg                    s9_hit_reg = 1'b0;
+reg                    s9_empty_reg = 1'b0;
+reg [15:0]             s9_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s9_pass_reg = {PASS_WIDTH{1'b0}};
+
+reg                    s10_valid_reg = 1'b0;
+reg                    s10_hit_reg = 1'b0;
+reg                    s10_empty_reg = 1'b0;
+reg [15:0]             s10_vip_id_reg = 16'd0;
+reg [PASS_WIDTH-1:0]   s10_pass_reg = {PASS_WIDTH{1'b0}};
+
+/*
+ * VIP match table: per bank and way, RAMs of VIP_BUCKETS words for slot words 0, 1 and 5
+ */
+/*
+ * Hashes
+ */
+wire [31:0] flow_crc;
+wire [31:0] key_crc;
+
+l4lb_crc32c #(
+    .BYTE_COUNT(13)
+)
+flow_crc_inst (
+    .data(in_key),
+    .crc_init(~hash_seed),
+    .crc_out(flow_crc)
+);
+
+l4lb_crc32c #(
+    .BYTE_COUNT(7)
+)
+key_crc_inst (
+    // dst IP (key bytes 4-7), dst port (10, 11), protocol (12)
+    .data({in_key[10*8 +: 24], in_key[4*8 +: 32]}),
+    .crc_init(32'hFFFFFFFF),
+    .crc_out(key_crc)
+);
+
+wire [31:0] key_hash = ~key_crc;
+wire [BUCKET_WIDTH-1:0] bucket_0 = key_hash[BUCKET_WIDTH-1:0];
+wire [BUCKET_WIDTH-1:0] bucket_1 = key_hash[16 +: BUCKET_WIDTH];
+
+wire [8*KEY_WIDTH-1:0] slot_key;     // pipeline read, slot {bank, way}
+wire [8*32-1:0]        slot_addr;
+wire [8*16-1:0]        slot_id;
+wire [8*KEY_WIDTH-1:0] host_key;     // host read
+wire [8*32-1:0]        host_ip;
+wire [8*16-1:0]        host_id;
+
+wire [KEY_WIDTH-1:0] host_key_wdata = {h_wdata_reg[31:16], h_wdata_reg[15:8], h_wdata_reg[1:0]};
+
+genvar gs;
+generate
+    for (gs = 0; gs < 8; gs = gs + 1) begin : slot
+        localparam BANK = gs / 4;
+        l4lb_ram_dp #(
+            .WIDTH(KEY_WIDTH),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        key_ram_inst (
+            .clk(clk),
+            .a_we(h_match_we_reg[3*gs]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(host_key_wdata),
+            .a_rdata(host_key[gs*KEY_WIDTH +: KEY_WIDTH]),
+            .b_en(adv),
+            .b_addr(BANK == 0 ? bucket_0 : bucket_1),
+            .b_rdata(slot_key[gs*KEY_WIDTH +: KEY_WIDTH])
+        );
+
+        l4lb_ram_dp #(
+            .WIDTH(32),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        addr_ram_inst (
+            .clk(clk),
+            .a_we(h_match_we_reg[3*gs+1]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(h_wdata_reg),
+            .a_rdata(host_ip[gs*32 +: 32]),
+            .b_en(adv),
+            .b_addr(BANK == 0 ? bucket_0 : bucket_1),
+            .b_rdata(slot_addr[gs*32 +: 32])
+        );
+
+        l4lb_ram_dp #(
+            .WIDTH(16),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        id_ram_inst (
+            .clk(clk),
+            .a_we(h_match_we_reg[3*gs+2]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(h_wdata_reg[15:0]),
+            .a_rdata(host_id[gs*16 +: 16]),
+            .b_en(adv),
+            .b_addr(BANK == 0 ? bucket_0 : bucket_1),
+            .b_rdata(slot_id[gs*16 +: 16])
+        );
+    end
+endgenerate
+
+// s1: which slots hold the key
+reg [7:0] slot_match;
+integer si;
+always @* begin
+    for (si = 0; si < 8; si = si + 1) begin
+        slot_match[si] = slot_key[si*KEY_WIDTH] &&
+                         slot_key[si*KEY_WIDTH+10 +: 16] == s1_dst_port_reg &&
+                         slot_key[si*KEY_WIDTH+2 +: 8] == s1_proto_reg &&
+                         slot_addr[si*32 +: 32] == s1_dst_ip_reg;
+    end
+end
+
+// s2: the first matching slot in (bank, way) order gives the vip_id
+reg        s2_hit;
+reg [15:0] s2_vip_id;
+always @* begin
+    s2_hit = s2_match_reg != 8'd0;
+    s2_vip_id = 16'd0;
+    for (si = 7; si >= 0; si = si - 1) begin
+        if (s2_match_reg[si]) begin
+            s2_vip_id = s2_ids_reg[si*16 +: 16];
+        end
+    end
+end
+
+/*
+ * VIP info table
+ */
+wire [31:0] info_base;
+wire [31:0] info_size;
+wire [31:0] host_info_base;
+wire [31:0] host_info_size;
+
+localparam integer VIP_COUNT_INT = VIP_COUNT;
+localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
+wire s2_vip_oor = s2_vip_id >= VIP_COUNT_16;
+wire [VIP_WIDTH-1:0] info_rd_addr = s2_vip_oor ? {VIP_WIDTH{1'b0}} : s2_vip_id[VIP_WIDTH-1:0];
+
+l4lb_ram_dp #(
+    .WIDTH(32),
+    .DEPTH(VIP_COUNT),
+    .ADDR_WIDTH(VIP_WIDTH)
+)
+info_base_ram_inst (
+    .clk(clk),
+    .a_we(h_info_we_reg[0]),
+    .a_re(h_re_reg),
+    .a_addr(h_info_idx_reg),
+    .a_wdata(h_wdata_reg),
+    .a_rdata(host_info_base),
+    .b_en(adv),
+    .b_addr(info_rd_addr),
+    .b_rdata(info_base)
+);
+
+l4lb_ram_dp #(
+    .WIDTH(32),
+    .DEPTH(VIP_COUNT),
+    .ADDR_WIDTH(VIP_WIDTH)
+)
+info_size_ram_inst (
+    .clk(clk),
+    .a_we(h_info_we_reg[1]),
+    .a_re(h_re_reg),
+    .a_addr(h_info_idx_reg),
+    .a_wdata(h_wdata_reg),
+    .a_rdata(host_info_size),
+    .b_en(adv),
+    .b_addr(info_rd_addr),
+    .b_rdata(info_size)
+);
+
+/*
+ * Ring
+ */
+wire [15:0] ring_word;
+wire [15:0] host_ring;
+
+l4lb_ram_dp #(
+    .WIDTH(16),
+    .DEPTH(RING_ENTRIES),
+    .ADDR_WIDTH(RING_WIDTH)
+)
+ring_ram_inst (
+    .clk(clk),
+    .a_we(h_ring_we_reg),
+    .a_re(h_re_reg),
+    .a_addr(h_ring_idx_reg),
+    .a_wdata(h_wdata_reg[15:0]),
+    .a_rdata(host_ring),
+    .b_en(adv),
+    .b_addr(s7_ring_idx_reg),
+    .b_rdata(ring_word)
+);
+
+/*
+ * Backends: word 0 [2:0] {mac_valid, ipv6, valid}, word 1 MAC bytes 0-3, word 2 MAC bytes 4-5,
+ * word 4 IPv4 address
+ */
+wire [2:0]  be_flags;
+wire [31:0] be_mac_hi;
+wire [15:0] be_mac_lo;
+wire [31:0] be_ip;
+wire [2:0]  host_be_flags;
+wire [31:0] host_be_mac_hi;
+wire [15:0] host_be_mac_lo;
+wire [31:0] host_be_ip;
+
+l4lb_ram_dp #(
+    .WIDTH(3),
+    .DEPTH(BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH)
+)
+be_flags_ram_inst (
+    .clk(clk),
+    .a_we(h_backend_we_reg[0]),
+    .a_re(h_re_reg),
+    .a_addr(h_backend_idx_reg),
+    .a_wdata(h_wdata_reg[2:0]),
+    .a_rdata(host_be_flags),
+    .b_en(adv),
+    .b_addr(s9_backend_reg),
+    .b_rdata(be_flags)
+);
+
+l4lb_ram_dp #(
+    .WIDTH(32),
+    .DEPTH(BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH)
+)
+be_mac_hi_ram_inst (
+    .clk(clk),
+    .a_we(h_backend_we_reg[1]),
+    .a_re(h_re_reg),
+    .a_addr(h_backend_idx_reg),
+    .a_wdata(h_wdata_reg),
+    .a_rdata(host_be_mac_hi),
+    .b_en(adv),
+    .b_addr(s9_backend_reg),
+    .b_rdata(be_mac_hi)
+);
+
+l4lb_ram_dp #(
+    .WIDTH(16),
+    .DEPTH(BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH)
+)
+be_mac_lo_ram_inst (
+    .clk(clk),
+    .a_we(h_backend_we_reg[2]),
+    .a_re(h_re_reg),
+    .a_addr(h_backend_idx_reg),
+    .a_wdata(h_wdata_reg[15:0]),
+    .a_rdata(host_be_mac_lo),
+    .b_en(adv),
+    .b_addr(s9_backend_reg),
+    .b_rdata(be_mac_lo)
+);
+
+l4lb_ram_dp #(
+    .WIDTH(32),
+    .DEPTH(BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH)
+)
+be_ip_ram_inst (
+    .clk(clk),
+    .a_we(h_backend_we_reg[3]),
+    .a_re(h_re_reg),
+    .a_addr(h_backend_idx_reg),
+    .a_wdata(h_wdata_reg),
+    .a_rdata(host_be_ip),
+    .b_en(adv),
+    .b_addr(s9_backend_reg),
+    .b_rdata(be_ip)
+);
+
+/*
+ * Outputs
+ */
+assign out_valid = s10_valid_reg;
+assign out_reason = !s10_hit_reg ? R_NO_VIP :
+                    (s10_empty_reg || !be_flags[0]) ? R_NO_BACKEND : 4'd0;
+assign out_vip_id = s10_vip_id_reg;
+assign out_mac_valid = be_flags[2];
+assign out_mac = {be_mac_hi, be_mac_lo};
+assign out_ip = be_ip;
+assign out_pass = s10_pass_reg;
+
+/*
+ * Pipeline
+ */
+always @(posedge clk) begin
+    if (adv) begin
+        // s1: match RAMs read
+        s1_valid_reg <= in_valid;
+        s1_hash_reg <= ~flow_crc;
+        s1_dst_ip_reg <= in_dst_ip;
+        s1_dst_port_reg <= in_dst_port;
+        s1_proto_reg <= in_proto;
+        s1_pass_reg <= in_pass;
+
+        // s2: compare
+        s2_valid_reg <= s1_valid_reg;
+        s2_hash_reg <= s1_hash_reg;
+        s2_match_reg <= slot_match;
+        s2_ids_reg <= slot_id;
+        s2_pass_reg <= s1_pass_reg;
+
+        // s3: info RAM read
+        s3_valid_reg <= s2_valid_reg;
+        s3_hash_reg <= s2_hash_reg;
+        s3_hit_reg <= s2_hit;
+        s3_vip_oor_reg <= s2_vip_oor;
+        s3_vip_id_reg <= s2_vip_id;
+        s3_pass_reg <= s2_pass_reg;
+
+        // s4: multiplier inputs
+        s4_valid_reg <= s3_valid_reg;
+        s4_mul_a_reg <= s3_hash_reg;
+        s4_mul_b_reg <= info_size;
+        s4_base_reg <= info_base[RING_WIDTH-1:0];
+        s4_hit_reg <= s3_hit_reg;
+        s4_empty_reg <= s3_vip_oor_reg || info_size == 32'd0;
+        s4_vip_id_reg <= s3_vip_id_reg;
+        s4_pass_reg <= s3_pass_reg;
+
+        // s5: product
+        s5_valid_reg <= s4_valid_reg;
+        s5_prod_reg <= s4_mul_a_reg * s4_mul_b_reg;
+        s5_base_reg <= s4_base_reg;
+        s5_hit_reg <= s4_hit_reg;
+        s5_empty_reg <= s4_empty_reg;
+        s5_vip_id_reg <= s4_vip_id_reg;
+        s5_pass_reg <= s4_pass_reg;
+
+        // s6: product, second register
+        s6_valid_reg <= s5_valid_reg;
+        s6_prod_hi_reg <= s5_prod_reg[32 +: RING_WIDTH];
+        s6_base_reg <= s5_base_reg;
+        s6_hit_reg <= s5_hit_reg;
+        s6_empty_reg <= s5_empty_reg;
+        s6_vip_id_reg <= s5_vip_id_reg;
+        s6_pass_reg <= s5_pass_reg;
+
+        // s7: ring index
+        s7_valid_reg <= s6_valid_reg;
+        s7_ring_idx_reg <= s6_base_reg + s6_prod_hi_reg;
+        s7_hit_reg <= s6_hit_reg;
+        s7_empty_reg <= s6_empty_reg;
+        s7_vip_id_reg <= s6_vip_id_reg;
+        s7_pass_reg <= s6_pass_reg;
+
+        // s8: ring RAM read
+        s8_valid_reg <= s7_valid_reg;
+        s8_hit_reg <= s7_hit_reg;
+        s8_empty_reg <= s7_empty_reg;
+        s8_vip_id_reg <= s7_vip_id_reg;
+        s8_pass_reg <= s7_pass_reg;
+
+        // s9: backend index
+        s9_valid_reg <= s8_valid_reg;
+        s9_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+        s9_hit_reg <= s8_hit_reg;
+        s9_empty_reg <= s8_empty_reg;
+        s9_vip_id_reg <= s8_vip_id_reg;
+        s9_pass_reg <= s8_pass_reg;
+
+        // s10: backend RAM read
+        s10_valid_reg <= s9_valid_reg;
+        s10_hit_reg <= s9_hit_reg;
+        s10_empty_reg <= s9_empty_reg;
+        s10_vip_id_reg <= s9_vip_id_reg;
+        s10_pass_reg <= s9_pass_reg;
+    end
+
+    if (rst) begin
+        s1_valid_reg <= 1'b0;
+        s2_valid_reg <= 1'b0;
+        s3_valid_reg <= 1'b0;
+        s4_valid_reg <= 1'b0;
+        s5_valid_reg <= 1'b0;
+        s6_valid_reg <= 1'b0;
+        s7_valid_reg <= 1'b0;
+        s8_valid_reg <= 1'b0;
+        s9_valid_reg <= 1'b0;
+        s10_valid_reg <= 1'b0;
+    end
+end
+
+/*
+ * Host requests
+ */
+// a VIP match slot word as the host reads it
+function [31:0] match_word_read;
+    input [2:0]            word;
+    input [2:0]            slot_idx;
+    input [8*KEY_WIDTH-1:0] keys;
+    input [8*32-1:0]       addrs;
+    input [8*16-1:0]       ids;
+    integer i;
+    begin
+        match_word_read = 32'd0;
+        for (i = 0; i < 8; i = i + 1) begin
+            if ({29'd0, slot_idx} == i) begin
+                case (word)
+                    VIP_MATCH_W_KEY[2:0]: match_word_read = {keys[i*KEY_WIDTH+2 +: 24], 6'd0,
+                                                             keys[i*KEY_WIDTH +: 2]};
+                    VIP_MATCH_W_ADDR[2:0]: match_word_read = addrs[i*32 +: 32];
+                    VIP_MATCH_W_ID[2:0]: match_word_read = {16'd0, ids[i*16 +: 16]};
+                    default: match_word_read = 32'd0;
+                endcase
+            end
+        end
+    end
+endfunction
+
+always @(posedge clk) begin
+    h_match_we_reg <= 24'd0;
+    h_info_we_reg <= 2'd0;
+    h_backend_we_reg <= 4'd0;
+    h_ring_we_reg <= 1'b0;
+    h_re_reg <= host_re;
+    h_mux_reg <= h_re_reg;
+
+    if (host_we || host_re) begin
+        h_sel_reg <= host_table(host_addr);
+        h_word_reg <= host_table_word(host_table(host_addr), host_addr[4:2]);
+        h_slot_reg <= host_slot(host_addr);
+        h_bucket_reg <= host_addr[MATCH_SHIFT+2 +: BUCKET_WIDTH];
+        h_info_idx_reg <= host_addr[INFO_SHIFT +: VIP_WIDTH];
+        h_backend_idx_reg <= host_addr[BACKEND_SHIFT +: BACKEND_WIDTH];
+        h_ring_idx_reg <= host_addr[RING_SHIFT +: RING_WIDTH];
+        h_wdata_reg <= host_wdata;
+        if (host_we) begin
+            {h_ring_we_reg, h_backend_we_reg, h_info_we_reg, h_match_we_reg} <=
+                host_write_enables(host_table(host_addr),
+                                   host_table_word(host_table(host_addr), host_addr[4:2]),
+                                   host_slot(host_addr));
+        end
+    end
+
+    // read data of the RAMs read in the previous cycle
+    if (h_mux_reg) begin
+        case (h_sel_reg)
+            SEL_MATCH: begin
+                host_rdata_reg <= match_word_read(h_word_reg, h_slot_reg, host_key, host_ip, host_id);
+            end
+            SEL_INFO: begin
+                case (h_word_reg)
+                    VIP_INFO_W_RING_BASE[2:0]: host_rdata_reg <= host_info_base;
+                    VIP_INFO_W_RING_SIZE[2:0]: host_rdata_reg <= host_info_size;
+                    default: host_rdata_reg <= 32'd0;
+                endcase
+            end
+            SEL_BACKEND: begin
+                case (h_word_reg)
+                    BACKEND_W_FLAGS[2:0]: host_rdata_reg <= {29'd0, host_be_flags};
+                    BACKEND_W_MAC_HI[2:0]: host_rdata_reg <= host_be_mac_hi;
+                    BACKEND_W_MAC_LO[2:0]: host_rdata_reg <= {16'd0, host_be_mac_lo};
+                    BACKEND_W_ADDR[2:0]: host_rdata_reg <= host_be_ip;
+                    default: host_rdata_reg <= 32'd0;
+                endcase
+            end
+            SEL_RING: host_rdata_reg <= {16'd0, host_ring};
+            default: host_rdata_reg <= 32'd0;
+        endcase
+    end
+
+    if (rst) begin
+        h_match_we_reg <= 24'd0;
+        h_info_we_reg <= 2'd0;
+        h_backend_we_reg <= 4'd0;
+        h_ring_we_reg <= 1'b0;
+        h_re_reg <= 1'b0;
+        h_mux_reg <= 1'b0;
+    end
+end
+
+// bits above the table sizes (the hash bits not indexing, upper ring base / ring word bits, the
+// product bits outside the ring index) and the IPv6 flags, unused in v1
+wire _unused_ok = &{1'b0, key_hash, s5_prod_reg, info_base, ring_word, be_flags, slot_key, 1'b0};
+
+endmodule
+
+`resetall

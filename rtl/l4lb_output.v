@@ -1,0 +1,299 @@
+// l4lb: output stage, final decision per frame, patch application, output register, count events
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * Two register stages after the delay line, both moving with adv:
+ *  - q: when a frame's first beat leaves the delay line, its length record and patch record are
+ *    popped and the final reason decided (DISABLED > BAD_FRAME (len <= MAX_LEN only) > header
+ *    reason > MALFORMED when need_len > len (len <= MAX_LEN only) > NO_VIP / NO_BACKEND >
+ *    BALANCED). The patch record is expanded into 64 header bytes and a mask, shifted by one
+ *    beat per beat, and applied when the frame is balanced.
+ *  - m: the AXI stream output register; header bytes under the mask are replaced.
+ * When a frame's last beat enters the output register, an event {reason, vip, bytes} goes to the
+ * counters (bytes counted beat by beat, so frames longer than MAX_LEN count their full length).
+ */
+module l4lb_output #(
+    // Width of the AXI stream data in bits
+    parameter DATA_WIDTH = 512,
+    // Width of tkeep
+    parameter KEEP_WIDTH = DATA_WIDTH/8,
+    // Width of tuser
+    parameter USER_WIDTH = 1,
+    // Width of a frame length field
+    parameter LEN_WIDTH = 14,
+    // Width of a VIP index
+    parameter VIP_WIDTH = 8
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // pipeline advance
+    input  wire                  adv,
+
+    // delay line output
+    input  wire                  dl_valid,
+    input  wire [DATA_WIDTH-1:0] dl_data,
+    input  wire [KEEP_WIDTH-1:0] dl_keep,
+    input  wire                  dl_last,
+    input  wire [USER_WIDTH-1:0] dl_user,
+
+    // length FIFO head
+    input  wire                  lf_valid,
+    input  wire [LEN_WIDTH-1:0]  lf_len,
+    input  wire                  lf_bad,
+    input  wire                  lf_over,
+    output wire                  lf_rd,
+
+    // patch FIFO head
+    input  wire                  pf_valid,
+    input  wire                  pf_disabled,
+    input  wire [3:0]            pf_hdr_reason,
+    input  wire [3:0]            pf_lookup_reason,
+    input  wire [LEN_WIDTH-1:0]  pf_need_len,
+    input  wire [VIP_WIDTH-1:0]  pf_vip,
+    input  wire                  pf_vlan,
+    input  wire                  pf_udp,
+    input  wire                  pf_mac_valid,
+    input  wire [47:0]           pf_mac,
+    input  wire [31:0]           pf_ip,
+    input  wire [15:0]           pf_ip_csum,
+    input  wire [15:0]           pf_l4_csum,
+    output wire                  pf_rd,
+
+    // output stream
+    output wire [DATA_WIDTH-1:0] m_axis_tdata,
+    output wire [KEEP_WIDTH-1:0] m_axis_tkeep,
+    output wire                  m_axis_tvalid,
+    input  wire                  m_axis_tready,
+    output wire                  m_axis_tlast,
+    output wire [USER_WIDTH-1:0] m_axis_tuser,
+    output wire                  m_axis_tdest,
+
+    // count event, one per frame
+    output wire                  ev_valid,
+    output wire [3:0]            ev_reason,
+    output wire [VIP_WIDTH-1:0]  ev_vip,
+    output wire [31:0]           ev_bytes
+);
+
+/* verilator lint_off UNUSEDPARAM */
+`include "l4lb_regmap.vh" // generated register map: this module uses only the reason codes
+/* verilator lint_on UNUSEDPARAM */
+
+localparam BYTES = KEEP_WIDTH;
+localparam CNT_WIDTH = $clog2(BYTES+1);
+localparam integer BYTES_INT = BYTES;
+localparam [CNT_WIDTH-1:0] BYTES_CNT = BYTES_INT[CNT_WIDTH-1:0];
+
+localparam [3:0] R_DISABLED = REASON_DISABLED[3:0];
+localparam [3:0] R_BAD_FRAME = REASON_BAD_FRAME[3:0];
+localparam [3:0] R_MALFORMED = REASON_MALFORMED[3:0];
+localparam [3:0] R_NONE = REASON_BALANCED[3:0];
+
+// a frame is under way at the delay line output: its next beat is not a first beat
+reg                  dl_in_frame_reg = 1'b0;
+
+reg                  q_valid_reg = 1'b0;
+reg [DATA_WIDTH-1:0] q_data_reg = {DATA_WIDTH{1'b0}};
+reg [KEEP_WIDTH-1:0] q_keep_reg = {KEEP_WIDTH{1'b0}};
+reg                  q_last_reg = 1'b0;
+reg [USER_WIDTH-1:0] q_user_reg = {USER_WIDTH{1'b0}};
+reg                  q_first_reg = 1'b0;      // first beat of its frame
+reg [CNT_WIDTH-1:0]  q_bytes_reg = {CNT_WIDTH{1'b0}};  // bytes in this beat
+// bytes of the frame before the beat in q
+reg [31:0]           frame_bytes_reg = 32'd0;
+
+// frame in q: decision and patch (header bytes of this beat onwards in the low bits)
+reg                  fr_balanced_reg = 1'b0;
+reg [3:0]            fr_reason_reg = 4'd0;
+reg [VIP_WIDTH-1:0]  fr_vip_reg = {VIP_WIDTH{1'b0}};
+reg [511:0]          fr_value_reg = 512'd0;
+reg [511:0]          fr_mask_reg = 512'd0;
+
+reg                  m_valid_reg = 1'b0;
+reg [DATA_WIDTH-1:0] m_data_reg = {DATA_WIDTH{1'b0}};
+reg [KEEP_WIDTH-1:0] m_keep_reg = {KEEP_WIDTH{1'b0}};
+reg                  m_last_reg = 1'b0;
+reg [USER_WIDTH-1:0] m_user_reg = {USER_WIDTH{1'b0}};
+reg                  m_dest_reg = 1'b0;
+
+reg                  ev_valid_reg = 1'b0;
+reg [3:0]            ev_reason_reg = 4'd0;
+reg [VIP_WIDTH-1:0]  ev_vip_reg = {VIP_WIDTH{1'b0}};
+reg [31:0]           ev_bytes_reg = 32'd0;
+
+assign m_axis_tdata = m_data_reg;
+assign m_axis_tkeep = m_keep_reg;
+assign m_axis_tvalid = m_valid_reg;
+assign m_axis_tlast = m_last_reg;
+assign m_axis_tuser = m_user_reg;
+assign m_axis_tdest = m_dest_reg;
+
+assign ev_valid = ev_valid_reg;
+assign ev_reason = ev_reason_reg;
+assign ev_vip = ev_vip_reg;
+assign ev_bytes = ev_bytes_reg;
+
+wire first = dl_valid && !dl_in_frame_reg;
+wire pop = adv && first;
+
+assign lf_rd = pop;
+assign pf_rd = pop;
+
+// final reason, from the two records at the FIFO heads
+reg [3:0] reason;
+always @* begin
+    if (pf_disabled) begin
+        reason = R_DISABLED;
+    end else if (!lf_over && lf_bad) begin
+        reason = R_BAD_FRAME;
+    end else if (pf_hdr_reason != R_NONE) begin
+        reason = pf_hdr_reason;
+    end else if (!lf_over && pf_need_len > lf_len) begin
+        reason = R_MALFORMED;
+    end else begin
+        reason = pf_lookup_reason;
+    end
+end
+
+wire balanced = reason == R_NONE;
+
+// bytes in the last beat of a frame
+wire [CNT_WIDTH-1:0] last_count;
+
+l4lb_keep_count #(
+    .KEEP_WIDTH(KEEP_WIDTH),
+    .CNT_WIDTH(CNT_WIDTH)
+)
+keep_count_inst (
+    .keep(dl_keep),
+    .count(last_count)
+);
+
+// 64 header bytes {mask, value} of the patch of a balanced frame: destination MAC (when the backend has one),
+// IP checksum, destination IP, TCP or UDP checksum. Byte i at bits [8*i +: 8].
+function [1023:0] expand;
+    input        vlan;
+    input        udp;
+    input        mac_valid;
+    input [47:0] mac;
+    input [31:0] ip;
+    input [15:0] ip_csum;
+    input [15:0] l4_csum;
+    reg [511:0] value;
+    reg [511:0] mask;
+    begin
+        value = 512'd0;
+        mask = 512'd0;
+        if (mac_valid) begin
+            value[0 +: 48] = {mac[7:0], mac[15:8], mac[23:16], mac[31:24], mac[39:32], mac[47:40]};
+            mask[0 +: 48] = {48{1'b1}};
+        end
+        if (vlan) begin
+            value[28*8 +: 16] = {ip_csum[7:0], ip_csum[15:8]};
+            mask[28*8 +: 16] = 16'hFFFF;
+            value[34*8 +: 32] = {ip[7:0], ip[15:8], ip[23:16], ip[31:24]};
+            mask[34*8 +: 32] = 32'hFFFFFFFF;
+            if (udp) begin
+                value[44*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
+                mask[44*8 +: 16] = 16'hFFFF;
+            end else begin
+                value[54*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
+                mask[54*8 +: 16] = 16'hFFFF;
+            end
+        end else begin
+            value[24*8 +: 16] = {ip_csum[7:0], ip_csum[15:8]};
+            mask[24*8 +: 16] = 16'hFFFF;
+            value[30*8 +: 32] = {ip[7:0], ip[15:8], ip[23:16], ip[31:24]};
+            mask[30*8 +: 32] = 32'hFFFFFFFF;
+            if (udp) begin
+                value[40*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
+                mask[40*8 +: 16] = 16'hFFFF;
+            end else begin
+                value[50*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
+                mask[50*8 +: 16] = 16'hFFFF;
+            end
+        end
+        expand = {mask, value};
+    end
+endfunction
+
+// bytes of the frame up to and including the beat in q
+wire [31:0] frame_bytes = (q_first_reg ? 32'd0 : frame_bytes_reg) + {{32-CNT_WIDTH{1'b0}}, q_bytes_reg};
+
+wire [DATA_WIDTH-1:0] patch_value = fr_value_reg[DATA_WIDTH-1:0];
+wire [DATA_WIDTH-1:0] patch_mask = fr_mask_reg[DATA_WIDTH-1:0] & {DATA_WIDTH{fr_balanced_reg}};
+
+always @(posedge clk) begin
+    ev_valid_reg <= 1'b0;
+
+    if (adv) begin
+        // delay line -> q
+        q_valid_reg <= dl_valid;
+        q_data_reg <= dl_data;
+        q_keep_reg <= dl_keep;
+        q_last_reg <= dl_last;
+        q_user_reg <= dl_user;
+        q_first_reg <= first;
+        q_bytes_reg <= dl_last ? last_count : BYTES_CNT;
+        if (dl_valid) begin
+            dl_in_frame_reg <= !dl_last;
+        end
+
+        if (first) begin
+            fr_balanced_reg <= balanced;
+            fr_reason_reg <= reason;
+            fr_vip_reg <= pf_vip;
+            // applied only when balanced (see patch_mask), which keeps the decision off this path
+            {fr_mask_reg, fr_value_reg} <= expand(pf_vlan, pf_udp, pf_mac_valid, pf_mac, pf_ip,
+                                                  pf_ip_csum, pf_l4_csum);
+        end else if (dl_valid) begin
+            fr_value_reg <= fr_value_reg >> DATA_WIDTH;
+            fr_mask_reg <= fr_mask_reg >> DATA_WIDTH;
+        end
+
+        // q -> output register
+        m_valid_reg <= q_valid_reg;
+        m_data_reg <= (q_data_reg & ~patch_mask) | (patch_value & patch_mask);
+        m_keep_reg <= q_keep_reg;
+        m_last_reg <= q_last_reg;
+        m_user_reg <= q_user_reg;
+        m_dest_reg <= fr_balanced_reg;
+
+        if (q_valid_reg) begin
+            frame_bytes_reg <= frame_bytes;
+        end
+        if (q_valid_reg && q_last_reg) begin
+            ev_valid_reg <= 1'b1;
+            ev_reason_reg <= fr_reason_reg;
+            ev_vip_reg <= fr_vip_reg;
+            ev_bytes_reg <= frame_bytes;
+        end
+    end else if (m_axis_tready) begin
+        m_valid_reg <= 1'b0;
+    end
+
+    if (rst) begin
+        dl_in_frame_reg <= 1'b0;
+        q_valid_reg <= 1'b0;
+        fr_balanced_reg <= 1'b0;
+        m_valid_reg <= 1'b0;
+        ev_valid_reg <= 1'b0;
+    end
+end
+
+`ifndef SYNTHESIS
+// the pipeline is sized so that both records of a frame are ready when its first beat is
+always @(posedge clk) begin
+    if (!rst && pop && (!lf_valid || !pf_valid)) begin
+        $display("%m: error: frame records not ready at the output (length %b, patch %b)",
+                 lf_valid, pf_valid);
+    end
+end
+`endif
+
+endmodule
+
+`resetall

@@ -1,0 +1,65 @@
+// l4lb: table RAM, host read/write port A and pipeline read port B (block RAM)
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * Dual-port table RAM. Port A belongs to the host (AXI-Lite): write, or read with a registered
+ * output. Port B belongs to the pipeline: read with a registered output and an enable (the output
+ * holds while b_en is low). Reads of a word written in the same cycle may return either value.
+ * Contents are zero in simulation and after FPGA configuration.
+ */
+module l4lb_ram_dp #(
+    // Word width in bits
+    parameter WIDTH = 32,
+    // Number of words
+    parameter DEPTH = 256,
+    // Address width (enough bits for DEPTH)
+    parameter ADDR_WIDTH = (DEPTH > 1) ? $clog2(DEPTH) : 1
+) (
+    input  wire                  clk,
+
+    // port A: host
+    input  wire                  a_we,
+    input  wire                  a_re,
+    input  wire [ADDR_WIDTH-1:0] a_addr,
+    input  wire [WIDTH-1:0]      a_wdata,
+    output reg  [WIDTH-1:0]      a_rdata,
+
+    // port B: pipeline
+    input  wire                  b_en,
+    input  wire [ADDR_WIDTH-1:0] b_addr,
+    output reg  [WIDTH-1:0]      b_rdata
+);
+
+reg [WIDTH-1:0] mem [0:DEPTH-1];
+
+`ifndef SYNTHESIS
+integer i;
+initial begin
+    for (i = 0; i < DEPTH; i = i + 1) begin
+        mem[i] = {WIDTH{1'b0}};
+    end
+    a_rdata = {WIDTH{1'b0}};
+    b_rdata = {WIDTH{1'b0}};
+end
+`endif
+
+always @(posedge clk) begin
+    if (a_we) begin
+        mem[a_addr] <= a_wdata;
+    end
+    if (a_re) begin
+        a_rdata <= mem[a_addr];
+    end
+end
+
+always @(posedge clk) begin
+    if (b_en) begin
+        b_rdata <= mem[b_addr];
+    end
+end
+
+endmodule
+
+`resetall

@@ -1,0 +1,53 @@
+// l4lb: simple dual-port RAM, one write port and one registered read port (block RAM)
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * Simple dual-port RAM: one write port, one read port with a registered output and a read
+ * enable (the output holds while rd_en is low). A read of the address written in the same cycle
+ * returns the old word. Contents are zero in simulation and after FPGA configuration.
+ */
+module l4lb_ram_sdp #(
+    // Word width in bits
+    parameter WIDTH = 32,
+    // Number of words
+    parameter DEPTH = 256,
+    // Address width (enough bits for DEPTH)
+    parameter ADDR_WIDTH = (DEPTH > 1) ? $clog2(DEPTH) : 1
+) (
+    input  wire                  clk,
+
+    input  wire                  wr_en,
+    input  wire [ADDR_WIDTH-1:0] wr_addr,
+    input  wire [WIDTH-1:0]      wr_data,
+
+    input  wire                  rd_en,
+    input  wire [ADDR_WIDTH-1:0] rd_addr,
+    output reg  [WIDTH-1:0]      rd_data
+);
+
+reg [WIDTH-1:0] mem [0:DEPTH-1];
+
+`ifndef SYNTHESIS
+integer i;
+initial begin
+    for (i = 0; i < DEPTH; i = i + 1) begin
+        mem[i] = {WIDTH{1'b0}};
+    end
+    rd_data = {WIDTH{1'b0}};
+end
+`endif
+
+always @(posedge clk) begin
+    if (wr_en) begin
+        mem[wr_addr] <= wr_data;
+    end
+    if (rd_en) begin
+        rd_data <= mem[rd_addr];
+    end
+end
+
+endmodule
+
+`resetall

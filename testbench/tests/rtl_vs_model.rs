@@ -76,7 +76,7 @@ fn random_traffic_every_width() {
     for width in l4lb_rtlsim::WIDTHS {
         let mut rng = Rng::new(seed ^ width as u64);
         let cfg = feature_config(rng.next_u32());
-        let frames = traffic(&cfg, &mut rng, 1500);
+        let frames = traffic(&cfg, &mut rng, 12_000);
         compare(width, &cfg, &frames, None);
     }
 }
@@ -87,7 +87,7 @@ fn random_traffic_with_idle_input_and_backpressure() {
     for width in [64, 512] {
         let mut rng = Rng::new(seed ^ width as u64);
         let cfg = feature_config(rng.next_u32());
-        let frames = traffic(&cfg, &mut rng, 600);
+        let frames = traffic(&cfg, &mut rng, 4000);
         compare(width, &cfg, &frames, Some((300, 300, seed)));
     }
 }

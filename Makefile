@@ -7,6 +7,7 @@ SAMPLE_PCAP := testbench/samples/sample.pcap
 SAMPLE_CONFIG := testbench/samples/sample.toml
 RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
+BIN := $(or $(CARGO_TARGET_DIR),target)/release
 
 .PHONY: all demo test deps build regmap lint clean help
 
@@ -30,11 +31,11 @@ build: deps
 
 demo: build
 	@mkdir -p $(DEMO_DIR)
-	./target/release/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
+	$(BIN)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
 	@echo
 	@echo "input:  $(SAMPLE_PCAP) (config $(SAMPLE_CONFIG))"
 	@echo "output: $(DEMO_DIR)/sample-out.pcap"
-	@echo "try:    ./target/release/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
+	@echo "try:    $(BIN)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
 
 test: deps
 	$(CARGO) test --release --workspace

@@ -9,7 +9,7 @@ RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
 BIN := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test deps build regmap lint clean help
+.PHONY: all demo test deps build regmap lint tshark-check clean help
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make demo     install Verilator if missing, build, replay the sample pcap through the RTL"
 	@echo "make test     every test: model, driver, RTL against the model at every width, corpus, CLI"
 	@echo "make lint     Verilator -Wall over the RTL at every width"
+	@echo "make tshark-check  tshark verifies the rewritten checksums of the sample, frame by frame"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
 
 # Verilator from the distribution (Debian/Ubuntu), when missing.
@@ -39,6 +40,12 @@ demo: build
 
 test: deps
 	$(CARGO) test --release --workspace
+
+# tshark judges the rewritten checksums of the sample, frame by frame (installs tshark when missing).
+tshark-check: build
+	@command -v tshark >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null
+	testbench/scripts/tshark-check.sh $(BIN)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 512
+	testbench/scripts/tshark-check.sh $(BIN)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 64
 
 regmap:
 	$(CARGO) run -q -p l4lb-core --bin gen-regmap > rtl/l4lb_regmap.vh

@@ -43,9 +43,11 @@ pub const MAGIC: &[u8; 14] = b"l4lb tables v1";
 pub struct TableDigest {
     /// `sha256:` and 64 hex digits.
     pub digest: String,
-    /// VIPs covered.
+    /// VIPs covered (`digest_vips` in JSON, beside the state's `vips`).
+    #[serde(rename = "digest_vips")]
     pub vips: u32,
     /// Ring positions covered (all VIPs).
+    #[serde(rename = "digest_ring_positions")]
     pub ring_positions: u64,
 }
 

@@ -158,6 +158,11 @@ fn several_devices_get_the_same_config_or_none_does() {
     assert_eq!(v["devices"][0]["digest"], v["devices"][1]["digest"]);
     assert!(v["devices"][0]["digest"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(v["devices"][1]["vips"][0]["vip"], "10.0.0.1:80/tcp");
+    assert_eq!(v["devices"][1]["digest_vips"], 2);
+    assert_eq!(v["devices"][1]["digest_ring_positions"], 4);
+    // No key twice (serde_json keeps the last of duplicates, which would hide it).
+    let text = ok(root, &["show", "-d", &a, "--json"]);
+    assert_eq!(text.matches("\n  \"vips\"").count(), 1, "{text}");
 
     // One card gets another weight: show says so and exits 3.
     std::fs::write(&t.config, CONFIG.replace("weight = 2", "weight = 3")).unwrap();
@@ -263,4 +268,52 @@ fn stats_watch_stops_on_ctrl_c() {
         assert!(started.elapsed() < Duration::from_secs(5), "--watch did not stop on SIGINT");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn missing_permissions_say_run_as_root() {
+    // Root reads everything; run the tool as `nobody` to meet sysfs's permissions: folders and ID
+    // files readable by all, resource files root's alone (0600), as Linux sets them.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: cannot run the tool as another user; skipped");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let t = lab();
+    let root = t.sys.root();
+    t.sys.board("0000:01:00.0", 0x1234, 0x1001, Bar::L4lb);
+    for entry in walk(root) {
+        let mode = if entry.is_dir() { 0o755 } else if entry.ends_with("resource2") { 0o600 } else { 0o644 };
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let as_nobody = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_l4lb")).env("L4LB_SYSFS_ROOT", root).args(args).uid(65534).gid(65534).output().unwrap()
+    };
+    let before = std::fs::read(t.sys.resource2("0000:01:00.0")).unwrap();
+    let o = as_nobody(&["apply", p(&t.config), "--device", "0000:01:00.0"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("permission denied") && e.contains("run as root") && e.contains("vfio"), "{e}");
+    assert!(e.contains("/sys/bus/pci/devices/0000:01:00.0/resource2"), "names the file as on the machine: {e}");
+    assert!(std::fs::read(t.sys.resource2("0000:01:00.0")).unwrap() == before);
+    let o = as_nobody(&["devices"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("permission denied reading BAR 2: run as root"), "{}", out(&o));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_symlink() {
+            continue;
+        }
+        if path.is_dir() {
+            all.extend(walk(&path));
+        } else {
+            all.push(path);
+        }
+    }
+    all
 }

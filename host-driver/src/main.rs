@@ -394,6 +394,15 @@ fn rates_text(r: &Rates, device: &str) -> String {
     s
 }
 
+/// `16 MiB`, `64 KiB`, `100 bytes`.
+fn bytes_text(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
 fn devices_text(boards: &[Board], sys: &pci::Sysfs) -> String {
     if boards.is_empty() {
         return format!(
@@ -414,7 +423,7 @@ fn devices_text(boards: &[Board], sys: &pci::Sysfs) -> String {
             b.address.clone(),
             b.id.clone(),
             b.driver.clone().unwrap_or_else(|| "-".into()),
-            b.bar2_bytes.map_or("-".into(), |n| format!("{} MiB", n as f64 / (1 << 20) as f64)),
+            b.bar2_bytes.map_or("-".into(), bytes_text),
             b.application.describe(),
             b.device_forms.join(" "),
         ]);

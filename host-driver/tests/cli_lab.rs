@@ -87,6 +87,7 @@ fn devices_lists_boards_in_text_and_json() {
     assert!(lines[1].contains("0000:81:00.0") && lines[1].contains("l4lb 1.0") && lines[1].contains("/dev/mqnic0"), "{o}");
     assert!(lines[2].contains("0000:82:00.0") && lines[2].contains("not l4lb (ID register 0x12340001)"), "{o}");
     assert!(!o.contains("0000:00:02.0"), "{o}");
+    assert!(lines[1].contains("16 MiB"), "BAR 2 size: {o}");
     let v: serde_json::Value = serde_json::from_str(&ok(root, &["devices", "--json"])).unwrap();
     assert_eq!(v[0]["address"], "0000:81:00.0");
     assert_eq!(v[0]["application"]["status"], "l4lb");

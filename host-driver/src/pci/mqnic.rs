@@ -298,6 +298,13 @@ mod tests {
     }
 
     #[test]
+    fn a_character_device_that_is_not_mqnic_fails_the_version_ioctl() {
+        // /dev/null is a character device that knows no ioctl (ENOTTY).
+        let e = open(&Sysfs::at("/nonexistent"), Path::new("/dev/null")).unwrap_err().to_string();
+        assert!(e.contains("MQNIC_IOCTL_GET_API_VERSION failed") && e.contains("mqnic driver"), "{e}");
+    }
+
+    #[test]
     fn names() {
         assert!(is_mqnic_name("mqnic0") && is_mqnic_name("mqnic17"));
         assert!(!is_mqnic_name("mqnic") && !is_mqnic_name("mqnicX") && !is_mqnic_name("eth0"));

@@ -74,7 +74,7 @@ fn apply_show_stats_on_an_image() {
     let o = l4lb(&["apply", s(&t.config), "--device", &t.device]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("2 VIPs, 3 backends, 6 ring entries"), "{out}");
+    assert!(out.contains("2 VIPs, 3 backends, 131074 ring entries"), "{out}");
     assert!(out.contains("register writes"), "{out}");
     assert!(out.contains("10.0.0.1:7777/udp") && out.contains("10.0.0.2:80/tcp"), "{out}");
     assert!(t.image.exists());
@@ -101,7 +101,7 @@ fn json_output_parses() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("apply --json is JSON");
     assert_eq!(v["backends"], 3);
-    assert_eq!(v["ring_entries"], 6);
+    assert_eq!(v["ring_entries"], 2 * 65_537); // two VIPs of the default ring_size
     assert_eq!(v["vips"][1]["vip"], "10.0.0.2:80/tcp");
     assert!(v["register_writes"].as_u64().unwrap() > 0);
 

@@ -12,6 +12,7 @@
 pub mod bar;
 pub mod device;
 pub mod error;
+pub mod explain;
 pub mod placement;
 
 pub use device::{ApplyReport, Device, DeviceState, Stats};

@@ -4,6 +4,8 @@
 //! l4lb apply CONFIG --device DEV [--json]   program the tables from a config and enable
 //! l4lb show --device DEV [--json]           the tables, decoded
 //! l4lb stats --device DEV [--json]          the counters
+//! l4lb explain CONFIG --flow SRC:SPORT-DST:DPORT/PROTO [--json]
+//!                                           which backend a flow reaches (reference model)
 //! ```
 //! DEV is `file:PATH` (an offline BAR image, created if missing) or a sysfs PCI resource
 //! (`/sys/bus/pci/devices/0000:01:00.0/resource2`). Errors go to stderr as `error: ...` with exit
@@ -55,6 +57,17 @@ enum Command {
     Stats {
         #[command(flatten)]
         common: Common,
+    },
+    /// Which backend a flow reaches under a config, from the reference model
+    Explain {
+        /// The config (TOML)
+        config: PathBuf,
+        /// The flow: SRC:SPORT-DST:DPORT/PROTO, e.g. 192.0.2.1:5000-10.0.0.1:80/tcp
+        #[arg(long, value_name = "SRC:SPORT-DST:DPORT/PROTO")]
+        flow: String,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -111,6 +124,15 @@ fn run(cli: Cli) -> Result<String> {
                 json(&state)
             } else {
                 Ok(show_text(&state, &common.device))
+            }
+        }
+        Command::Explain { config, flow, json: as_json } => {
+            let cfg = Config::load(&config)?;
+            let e = l4lb_driver::explain::explain(&cfg, &flow)?;
+            if as_json {
+                json(&e)
+            } else {
+                Ok(e.text())
             }
         }
         Command::Stats { common } => {

@@ -8,7 +8,7 @@ SAMPLE_CONFIG := testbench/samples/sample.toml
 RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
 
-.PHONY: all demo test deps build regmap lint clean help
+.PHONY: all demo test deps build regmap lint clean help bench
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test     every test: model, driver, RTL against the model at every width, corpus, CLI"
 	@echo "make lint     Verilator -Wall over the RTL at every width"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
+	@echo "make bench    criterion benchmarks"
 
 # Verilator from the distribution (Debian/Ubuntu), when missing.
 deps:
@@ -51,3 +52,9 @@ lint: deps
 clean:
 	$(CARGO) clean
 	rm -rf build
+
+# Maglev benchmarks (issue 4): table build time, register writes per update.
+.PHONY: bench-maglev
+bench: bench-maglev
+bench-maglev:
+	$(CARGO) bench -p l4lb-driver --bench maglev

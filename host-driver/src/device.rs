@@ -180,11 +180,12 @@ impl<R: RegisterAccess> RegisterAccess for Counting<R> {
 /// What the tables must hold for a config: computed (and validated) before anything is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// Backend entries, by index (backends of the VIP in config order, VIP after VIP in vip_id
-    /// order; weight-0 backends keep an entry but get no ring entry).
-    pub backends: Vec<BackendEntry>,
-    /// Ring entries 0.. (backend indexes): each VIP's Maglev table, VIP after VIP in vip_id order.
-    pub ring: Vec<u32>,
+    /// Backend entries by index (`None`: not used). On an empty device: the backends of each
+    /// VIP in config order, VIP after VIP in vip_id order; weight-0 backends keep an entry but
+    /// get no ring entry.
+    pub backends: Vec<Option<BackendEntry>>,
+    /// Ring entries 0.. (backend indexes; `None`: in no VIP's slice): each VIP's Maglev table.
+    pub ring: Vec<Option<u32>>,
     /// VIP info by vip_id (up to the largest vip_id used; unused ids hold an empty slice).
     pub infos: Vec<VipInfo>,
     /// VIP match slot (index) and contents, in config order.
@@ -195,18 +196,60 @@ pub struct Plan {
     pub placement_moves: u64,
 }
 
+/// What a device holds now, as far as the layout of an update cares: the driver keeps these
+/// where it can, so an update rewrites only what changes.
+#[derive(Debug, Clone, Default)]
+pub struct Current {
+    /// vip_id of each VIP in the VIP match table.
+    pub ids: BTreeMap<VipKey, u16>,
+    /// Ring slice (`ring_base`, `ring_size`) of each VIP, from the active bank.
+    pub slices: BTreeMap<VipKey, (u32, u32)>,
+    /// Valid backend entries of the active bank: their indexes, by (address, MAC), ascending.
+    pub backends: BTreeMap<(Ipv4Addr, Option<[u8; 6]>), Vec<u32>>,
+}
+
+impl Current {
+    /// Reads the VIP match table and the active bank's VIP info and backend entries.
+    pub fn read(r: &mut dyn RegisterAccess, caps: &Caps) -> Result<Current, RegError> {
+        let mut ignored = Vec::new();
+        let bank = r.read32(regmap::REG_BANK)? & 1;
+        let mut cur = Current::default();
+        for (_, s) in read_slots(r, caps, &mut ignored)? {
+            cur.ids.insert(s.key, s.vip_id);
+            if (s.vip_id as u32) < caps.vip_count {
+                let base = r.read32(info_word(s.vip_id as u32, bank, regmap::VIP_INFO_W_RING_BASE))?;
+                let size = r.read32(info_word(s.vip_id as u32, bank, regmap::VIP_INFO_W_RING_SIZE))?;
+                cur.slices.insert(s.key, (base, size));
+            }
+        }
+        let region = regmap::backends(bank);
+        for i in 0..caps.backend_count {
+            if !backend_live(r.read32(region.word(i, regmap::BACKEND_W_FLAGS))?) {
+                continue;
+            }
+            if let Ok(Some(e)) = BackendEntry::decode(&read_words::<8>(r, &region, i)?) {
+                cur.backends.entry((e.addr, e.mac)).or_default().push(i);
+            }
+        }
+        Ok(cur)
+    }
+}
+
 impl Plan {
-    /// Validates `cfg` against `caps` (table sizes first) and lays the tables out
-    /// (docs/architecture.md, *Choosing the backend*, *Maglev* and *Finding the VIP*), with
-    /// vip_ids 0, 1, ... in config order.
+    /// Validates `cfg` against `caps` (table sizes first) and lays the tables out for an empty
+    /// device (docs/architecture.md, *Choosing the backend*, *Maglev* and *Finding the VIP*):
+    /// vip_ids 0, 1, ... in config order, backends and ring slices consecutive in that order.
     pub fn new(cfg: &Config, caps: &Caps) -> Result<Plan, DriverError> {
-        Plan::with_ids(cfg, caps, &BTreeMap::new())
+        Plan::update(cfg, caps, &Current::default())
     }
 
-    /// As [`Plan::new`], but a VIP listed in `keep` keeps that vip_id (what the device uses for it
-    /// now), so that an update never gives a live VIP another VIP's tables; new VIPs get the
-    /// lowest ids not kept, preferring ids no VIP of the device uses.
-    pub fn with_ids(cfg: &Config, caps: &Caps, keep: &BTreeMap<VipKey, u16>) -> Result<Plan, DriverError> {
+    /// As [`Plan::new`], but keeping what the device holds where it can: a VIP that stays keeps
+    /// its vip_id (so an update never gives a live VIP another VIP's tables), and its ring slice
+    /// when the size is unchanged; a backend keeps its entry (matched by address and MAC). New
+    /// VIPs get the lowest free ids (ids no VIP of the device uses first), new slices and
+    /// backends the first free space.
+    pub fn update(cfg: &Config, caps: &Caps, current: &Current) -> Result<Plan, DriverError> {
+        let keep = &current.ids;
         let vips = cfg.vips.len() as u64;
         if vips > caps.vip_count as u64 {
             return Err(DriverError::Limit {
@@ -261,33 +304,81 @@ impl Plan {
                 None => free.next().ok_or_else(|| DriverError::Invalid("no free vip_id".into()))?,
             });
         }
+        let mut order: Vec<usize> = (0..cfg.vips.len()).collect();
+        order.sort_by_key(|&i| ids[i]);
+
+        // Backend entries: the n-th backend with a given (address, MAC), in vip_id then config
+        // order, keeps the n-th entry the device holds for it; the others take free entries.
+        let mut index: Vec<Vec<Option<u32>>> = cfg.vips.iter().map(|v| vec![None; v.backends.len()]).collect();
+        let mut used = vec![false; caps.backend_count as usize];
+        let mut seen: BTreeMap<(Ipv4Addr, Option<[u8; 6]>), usize> = BTreeMap::new();
+        for &i in &order {
+            for (j, b) in cfg.vips[i].backends.iter().enumerate() {
+                let n = seen.entry((b.address, b.mac)).or_insert(0);
+                if let Some(&at) = current.backends.get(&(b.address, b.mac)).and_then(|v| v.get(*n)) {
+                    if at < caps.backend_count && !used[at as usize] {
+                        used[at as usize] = true;
+                        index[i][j] = Some(at);
+                    }
+                }
+                *n += 1;
+            }
+        }
+        let mut next_free = (0..caps.backend_count).filter(|&x| !used[x as usize]).collect::<Vec<_>>().into_iter();
+        let mut entries: Vec<Option<BackendEntry>> = Vec::new();
+        let mut index_of: Vec<Vec<u32>> = cfg.vips.iter().map(|v| Vec::with_capacity(v.backends.len())).collect();
+        for &i in &order {
+            for (j, b) in cfg.vips[i].backends.iter().enumerate() {
+                let at = match index[i][j] {
+                    Some(at) => at,
+                    None => next_free.next().expect("enough backend entries (checked above)"),
+                };
+                if entries.len() <= at as usize {
+                    entries.resize(at as usize + 1, None);
+                }
+                entries[at as usize] = Some(BackendEntry { addr: b.address, mac: b.mac });
+                index_of[i].push(at);
+            }
+        }
+
+        // Maglev tables, and where their slices go: a VIP whose slice keeps its size keeps its
+        // place; the others take the first gap large enough (or, when the kept places leave no
+        // such gap, everything is laid out afresh, consecutively).
+        let tables: Vec<Vec<u32>> = cfg
+            .vips
+            .iter()
+            .enumerate()
+            .map(|(i, vip)| {
+                let addrs: Vec<[u8; 4]> = vip.backends.iter().map(|b| b.address.octets()).collect();
+                let members: Vec<maglev::Member<'_>> = addrs
+                    .iter()
+                    .zip(&vip.backends)
+                    .map(|(a, b)| maglev::Member { identity: a, weight: b.weight })
+                    .collect();
+                maglev::build(&members, vip.ring_size).into_iter().map(|p| index_of[i][p as usize]).collect()
+            })
+            .collect();
+        let bases = place_slices(&order, &keys, &tables, current, caps.ring_entries)
+            .or_else(|| place_slices(&order, &keys, &tables, &Current::default(), caps.ring_entries))
+            .expect("the slices fit (checked above)");
 
         let top = ids.iter().map(|&i| i as usize + 1).max().unwrap_or(0);
+        let end = order.iter().map(|&i| bases[i] as usize + tables[i].len()).max().unwrap_or(0);
         let mut plan = Plan {
-            backends: Vec::with_capacity(backends as usize),
-            ring: Vec::with_capacity(ring as usize),
+            backends: entries,
+            ring: vec![None; end],
             infos: vec![VipInfo::default(); top],
             slots: Vec::with_capacity(cfg.vips.len()),
             vip_backends: Vec::with_capacity(cfg.vips.len()),
             hash_seed: cfg.hash_seed,
             placement_moves: placed.moves,
         };
-        let mut order: Vec<usize> = (0..cfg.vips.len()).collect();
-        order.sort_by_key(|&i| ids[i]);
-        for i in order {
-            let vip = &cfg.vips[i];
-            let first = plan.backends.len() as u32;
-            let addrs: Vec<[u8; 4]> = vip.backends.iter().map(|b| b.address.octets()).collect();
-            let members: Vec<maglev::Member<'_>> = addrs
-                .iter()
-                .zip(&vip.backends)
-                .map(|(a, b)| maglev::Member { identity: a, weight: b.weight })
-                .collect();
-            plan.backends.extend(vip.backends.iter().map(|b| BackendEntry { addr: b.address, mac: b.mac }));
-            let table = maglev::build(&members, vip.ring_size);
-            let ring_base = plan.ring.len() as u32;
-            plan.ring.extend(table.iter().map(|&p| first + p));
-            plan.infos[ids[i] as usize] = VipInfo { ring_base, ring_size: table.len() as u32 };
+        for &i in &order {
+            let base = bases[i] as usize;
+            for (k, &b) in tables[i].iter().enumerate() {
+                plan.ring[base + k] = Some(b);
+            }
+            plan.infos[ids[i] as usize] = VipInfo { ring_base: bases[i], ring_size: tables[i].len() as u32 };
         }
         for (i, (vip, key)) in cfg.vips.iter().zip(&keys).enumerate() {
             plan.slots.push((placed.slots[i], VipSlot { key: *key, vip_id: ids[i] }));
@@ -295,6 +386,56 @@ impl Plan {
         }
         Ok(plan)
     }
+}
+
+/// Ring bases for `tables` (by config index; `order` is vip_id order): kept places first (same
+/// size as in `current`, inside the ring, not overlapping), then first fit. `None` when a table
+/// finds no gap.
+fn place_slices(
+    order: &[usize],
+    keys: &[VipKey],
+    tables: &[Vec<u32>],
+    current: &Current,
+    ring_entries: u32,
+) -> Option<Vec<u32>> {
+    let mut bases = vec![0u32; tables.len()];
+    let mut taken: Vec<(u64, u64)> = Vec::new(); // [start, end)
+    let overlaps = |taken: &[(u64, u64)], s: u64, e: u64| taken.iter().any(|&(a, b)| s < b && a < e);
+    let mut pending = Vec::new();
+    for &i in order {
+        let m = tables[i].len() as u64;
+        if m == 0 {
+            continue;
+        }
+        match current.slices.get(&keys[i]) {
+            Some(&(base, size))
+                if size as u64 == m
+                    && base as u64 + m <= ring_entries as u64
+                    && !overlaps(&taken, base as u64, base as u64 + m) =>
+            {
+                taken.push((base as u64, base as u64 + m));
+                bases[i] = base;
+            }
+            _ => pending.push(i),
+        }
+    }
+    for i in pending {
+        let m = tables[i].len() as u64;
+        taken.sort();
+        let mut at = 0u64;
+        for &(a, b) in &taken {
+            if at + m <= a {
+                break;
+            }
+            at = at.max(b);
+        }
+        if at + m > ring_entries as u64 {
+            return None;
+        }
+        taken.push((at, at + m));
+        bases[i] = at as u32;
+    }
+    Some(bases)
 }
 
 /// Register reads of `BANK_BUSY` after which a bank still read by frames in flight is an error.
@@ -363,8 +504,7 @@ impl<R: RegisterAccess> Device<R> {
         // 1. What the device holds now.
         let mut ignored = Vec::new();
         let current = read_slots(&mut r, &caps, &mut ignored)?;
-        let keep: BTreeMap<VipKey, u16> = current.iter().map(|(_, s)| (s.key, s.vip_id)).collect();
-        let plan = Plan::with_ids(cfg, &caps, &keep)?;
+        let plan = Plan::update(cfg, &caps, &Current::read(&mut r, &caps)?)?;
         let active = r.read32(regmap::REG_BANK)? & 1;
         let inactive = 1 - active;
 
@@ -417,8 +557,8 @@ impl<R: RegisterAccess> Device<R> {
                     }
                 })
                 .collect(),
-            backends: plan.backends.len() as u32,
-            ring_entries: plan.ring.len() as u32,
+            backends: plan.backends.iter().flatten().count() as u32,
+            ring_entries: plan.ring.iter().flatten().count() as u32,
             hash_seed: plan.hash_seed,
             placement_moves: plan.placement_moves,
             bank: inactive,
@@ -659,20 +799,26 @@ fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -
         Ok(())
     };
     let backends = regmap::backends(bank);
-    for (i, b) in plan.backends.iter().enumerate() {
-        for (w, &v) in b.encode().iter().enumerate() {
-            set(r, backends.word(i as u32, w as u32), v)?;
-        }
-    }
-    for i in plan.backends.len() as u32..caps.backend_count {
-        let at = backends.word(i, regmap::BACKEND_W_FLAGS);
-        if backend_live(r.read32(at)?) {
-            r.write32(at, 0)?;
+    for i in 0..caps.backend_count {
+        match plan.backends.get(i as usize).copied().flatten() {
+            Some(b) => {
+                for (w, &v) in b.encode().iter().enumerate() {
+                    set(r, backends.word(i, w as u32), v)?;
+                }
+            }
+            None => {
+                let at = backends.word(i, regmap::BACKEND_W_FLAGS);
+                if backend_live(r.read32(at)?) {
+                    r.write32(at, 0)?;
+                }
+            }
         }
     }
     let ring = regmap::ring(bank);
-    for (i, &b) in plan.ring.iter().enumerate() {
-        set(r, ring.word(i as u32, 0), b)?;
+    for (i, b) in plan.ring.iter().enumerate() {
+        if let Some(b) = b {
+            set(r, ring.word(i as u32, 0), *b)?;
+        }
     }
     for id in 0..caps.vip_count {
         let info = plan.infos.get(id as usize).copied().unwrap_or_default();

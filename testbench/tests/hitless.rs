@@ -43,7 +43,7 @@ fn frames() -> Vec<InFrame> {
                 src_port,
                 dst_port: 7777,
                 ttl: 64,
-                payload: vec![i as u8; 18 + (i * 7) % 100],
+                payload: vec![i as u8; 200 + (i * 7) % 200],
                 udp_no_checksum: false,
                 l4_checksum_error: 0,
                 ip_checksum_error: 0,
@@ -95,7 +95,7 @@ fn removing_a_backend_mid_stream_switches_every_flow_at_one_instant() {
                 }
             }
         }
-        let t = switch_at.expect("the new tables took effect while traffic flowed");
+        let t = switch_at.unwrap_or_else(|| panic!("width {width}: the new tables never took effect while traffic flowed: {r:?}"));
         assert!(t as u64 >= r.entered_at_start && (t as u64) <= r.entered_at_end, "width {width}: switch at {t}, {r:?}");
 
         // The model switched at exactly that frame gives the same bytes.

@@ -790,6 +790,34 @@ mod tests {
         (d, f)
     }
 
+    /// Each bank holds its own VIP info, ring and backends; `BANK` picks the one frames use.
+    #[test]
+    fn bank_selects_info_ring_and_backends() {
+        let (mut d, f) = device_with_vip(small_caps(), 1);
+        // Bank 0: slice at 10, ring -> backend 2 at 10.1.0.2. Bank 1: slice at 5 -> backend 3
+        // at 10.1.0.3. Each ring slice has one entry, so every flow takes it.
+        for (bank, base, b, ip) in [(0u32, 10u32, 2u32, 0x0A01_0002u32), (1, 5, 3, 0x0A01_0003)] {
+            d.write32(regmap::VIP_INFO.word(1, 2 * bank), base).unwrap();
+            d.write32(regmap::VIP_INFO.word(1, 2 * bank + 1), 1).unwrap();
+            d.write32(regmap::ring(bank).word(base, 0), b).unwrap();
+            d.write32(regmap::backends(bank).word(b, regmap::BACKEND_W_ADDR), ip).unwrap();
+            d.write32(regmap::backends(bank).word(b, regmap::BACKEND_W_FLAGS), regmap::BACKEND_VALID).unwrap();
+        }
+        let v = d.classify(&f, false);
+        assert_eq!((v.reason, v.backend), (Reason::Balanced, Some(2)));
+        let mut out = f.clone();
+        d.process(&mut out, false);
+        assert_eq!(out[30..34], [10, 1, 0, 2]);
+        d.write32(regmap::REG_BANK, 3).unwrap();
+        assert_eq!(d.read32(regmap::REG_BANK).unwrap(), 1);
+        let mut out = f.clone();
+        assert_eq!(d.process(&mut out, false).backend, Some(3));
+        assert_eq!(out[30..34], [10, 1, 0, 3]);
+        // Bank 0's entries are still there, untouched by the switch.
+        assert_eq!(d.read32(regmap::VIP_INFO.word(1, 0)).unwrap(), 10);
+        assert_eq!(d.read32(regmap::REG_BANK_BUSY).unwrap(), 0, "nothing is ever in flight in the model");
+    }
+
     #[test]
     fn backend_index_mod_a_count_that_is_not_a_power_of_two() {
         let caps = Caps {

@@ -188,8 +188,8 @@ fn apply_text(r: &ApplyReport, config: &std::path::Path, device: &str) -> String
     );
     let _ = writeln!(
         s,
-        "  {} register writes, {} reads; {} VIPs moved by placement",
-        r.register_writes, r.register_reads, r.placement_moves
+        "  {} register writes ({} until the switch to table bank {}), {} reads; {} VIPs moved by placement",
+        r.register_writes, r.register_writes_until_switch, r.bank, r.register_reads, r.placement_moves
     );
     if !r.vips.is_empty() {
         let mut rows = vec![vec!["vip_id".into(), "VIP".into(), "backends".into(), "ring".into(), "slot".into()]];
@@ -222,9 +222,10 @@ fn show_text(st: &DeviceState, device: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "capacity: {} VIPs in 2 x {} buckets x 4 ways, {} backends, {} ring entries",
+        "capacity: {} VIPs in 2 x {} buckets x 4 ways, {} backends, {} ring entries (per table bank)",
         c.vip_count, c.vip_buckets, c.backend_count, c.ring_entries
     );
+    let _ = writeln!(s, "active table bank: {}", st.bank);
     let _ = writeln!(
         s,
         "balancing {}, hash seed {:#010x}; {} VIPs",

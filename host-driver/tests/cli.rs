@@ -207,3 +207,33 @@ fn usage_errors_exit_2() {
     }
     assert!(l4lb(&["--help"]).status.success());
 }
+
+#[test]
+fn explain_names_the_backend_of_a_flow() {
+    let t = setup(CONFIG);
+    let o = l4lb(&["explain", s(&t.config), "--flow", "192.0.2.1:5000-10.0.0.1:7777/udp", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("explain --json is JSON");
+    assert_eq!(v["reason"], "BALANCED");
+    assert_eq!(v["vip"], "10.0.0.1:7777/udp");
+    assert_eq!(v["ring_size"], 65_537);
+    let hash = v["hash"].as_u64().unwrap();
+    assert_eq!(v["ring_entry"].as_u64().unwrap(), (hash * 65_537) >> 32, "entry = (hash x M) >> 32");
+    let b = v["backend"].as_str().unwrap();
+    assert!(b == "10.1.0.1" || b == "10.1.0.2", "{b}");
+    // Over many flows, both backends are reached, the weight-3 one about three times as often.
+    let mut counts = [0u32; 2];
+    for port in 1000..1400 {
+        let o = l4lb(&["explain", s(&t.config), "--flow", &format!("192.0.2.7:{port}-10.0.0.1:7777/udp"), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        counts[(v["backend"] == "10.1.0.2") as usize] += 1;
+    }
+    assert!(counts[1] > 2 * counts[0] && counts[1] < 4 * counts[0], "{counts:?}");
+    // Text, a flow to no VIP, and a malformed flow.
+    let out = stdout(&l4lb(&["explain", s(&t.config), "--flow", "192.0.2.1:5000-10.0.0.1:7777/udp"]));
+    assert!(out.contains("10.0.0.1:7777/udp") && out.contains(b), "{out}");
+    let out = stdout(&l4lb(&["explain", s(&t.config), "--flow", "192.0.2.1:5000-10.9.9.9:7777/udp"]));
+    assert!(out.contains("no VIP matches") && out.contains("NO_VIP"), "{out}");
+    let err = fails(&["explain", s(&t.config), "--flow", "10.0.0.1:80/tcp"]);
+    assert!(err.contains("not a flow"), "{err}");
+}

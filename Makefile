@@ -9,7 +9,7 @@ RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
 BIN := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test deps build regmap lint tshark-check clean help
+.PHONY: all demo test deps build regmap lint tshark-check clean help bench
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make lint     Verilator -Wall over the RTL at every width"
 	@echo "make tshark-check  tshark verifies the rewritten checksums of the sample, frame by frame"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
+	@echo "make bench    criterion benchmarks"
 
 # Verilator from the distribution (Debian/Ubuntu), when missing.
 deps:
@@ -59,3 +60,9 @@ lint: deps
 clean:
 	$(CARGO) clean
 	rm -rf build
+
+# Maglev benchmarks (issue 4): table build time, register writes per update.
+.PHONY: bench-maglev
+bench: bench-maglev
+bench-maglev:
+	$(CARGO) bench -p l4lb-driver --bench maglev

@@ -39,8 +39,8 @@ module l4lb #(
     parameter VIP_BUCKETS = 128,
     // Backend table entries, power of two
     parameter BACKEND_COUNT = 4096,
-    // Ring entries, power of two
-    parameter RING_ENTRIES = 65536,
+    // Ring entries per table bank, power of two (2 banks: 2^20 x 2 x 16 bits fit the U50's URAM)
+    parameter RING_ENTRIES = 1048576,
     // Longest frame the pipeline checks, in bytes; multiple of 64
     parameter MAX_LEN = 9216
 ) (
@@ -223,6 +223,8 @@ end
  */
 wire        ctrl_enable;
 wire [31:0] hash_seed;
+wire        table_bank;
+wire [1:0]  bank_busy;
 wire        bus_we;
 wire        bus_re;
 wire [31:0] bus_addr;
@@ -265,6 +267,8 @@ axil_regs_inst (
     .s_axil_rready(s_axil_rready),
     .ctrl_enable(ctrl_enable),
     .hash_seed(hash_seed),
+    .table_bank(table_bank),
+    .bank_busy(bank_busy),
     .bus_we(bus_we),
     .bus_re(bus_re),
     .bus_addr(bus_addr),
@@ -407,6 +411,8 @@ lookup_inst (
     .rst(rst),
     .adv(adv),
     .hash_seed(hash_seed),
+    .table_bank(table_bank),
+    .bank_busy(bank_busy),
     .in_valid(p_valid),
     .in_key(p_key),
     .in_dst_ip(p_dst_ip),

@@ -58,6 +58,8 @@ module l4lb_axil_regs #(
     // control registers
     output wire                       ctrl_enable,
     output wire [31:0]                hash_seed,
+    output wire                       table_bank,    // BANK bit 0: active table bank
+    input  wire [1:0]                 bank_busy,     // BANK_BUSY: banks read by frames in flight
 
     // host bus to tables and counters (byte offsets)
     output wire                       bus_we,
@@ -110,6 +112,7 @@ reg [31:0] local_rdata_reg = 32'd0, local_rdata_next;
 
 reg        ctrl_enable_reg = 1'b0, ctrl_enable_next;
 reg [31:0] hash_seed_reg = 32'd0, hash_seed_next;
+reg        table_bank_reg = 1'b0, table_bank_next;
 
 assign s_axil_awready = !aw_full_reg;
 assign s_axil_wready = !w_full_reg;
@@ -122,6 +125,7 @@ assign s_axil_rvalid = rvalid_reg;
 
 assign ctrl_enable = ctrl_enable_reg;
 assign hash_seed = hash_seed_reg;
+assign table_bank = table_bank_reg;
 
 assign bus_we = bus_we_reg;
 assign bus_re = bus_re_reg;
@@ -144,6 +148,8 @@ function [31:0] local_read;
     input [31:0] addr;
     input        enable;
     input [31:0] seed;
+    input        bank;
+    input [1:0]  busy;
     begin
         case (addr)
             REG_ID: local_read = L4LB_ID_VALUE;
@@ -157,6 +163,8 @@ function [31:0] local_read;
             REG_CAP_MAX_LEN: local_read = CAP_MAX_LEN_32;
             REG_CTRL: local_read = {31'd0, enable};
             REG_HASH_SEED: local_read = seed;
+            REG_BANK: local_read = {31'd0, bank};
+            REG_BANK_BUSY: local_read = {30'd0, busy};
             default: local_read = 32'd0;
         endcase
     end
@@ -186,6 +194,7 @@ always @* begin
 
     ctrl_enable_next = ctrl_enable_reg;
     hash_seed_next = hash_seed_reg;
+    table_bank_next = table_bank_reg;
 
     // accept address and data independently
     if (s_axil_awvalid && !aw_full_reg) begin
@@ -223,6 +232,11 @@ always @* begin
                         if (w_strb_reg[2]) hash_seed_next[23:16] = w_data_reg[23:16];
                         if (w_strb_reg[3]) hash_seed_next[31:24] = w_data_reg[31:24];
                     end
+                    REG_BANK: begin
+                        if (w_strb_reg[0]) begin
+                            table_bank_next = w_data_reg[0];
+                        end
+                    end
                     default: begin
                         // tables (over the bus), read-only or unmapped
                     end
@@ -234,7 +248,8 @@ always @* begin
                 ar_full_next = 1'b0;
                 bus_re_next = 1'b1;
                 bus_addr_next = ar_addr_reg;
-                local_rdata_next = local_read(ar_addr_reg, ctrl_enable_reg, hash_seed_reg);
+                local_rdata_next = local_read(ar_addr_reg, ctrl_enable_reg, hash_seed_reg,
+                                              table_bank_reg, bank_busy);
                 wait_next = 4'd0;
                 state_next = STATE_READ_WAIT;
             end
@@ -290,6 +305,7 @@ always @(posedge clk) begin
 
     ctrl_enable_reg <= ctrl_enable_next;
     hash_seed_reg <= hash_seed_next;
+    table_bank_reg <= table_bank_next;
 
     if (rst) begin
         state_reg <= STATE_IDLE;
@@ -302,6 +318,7 @@ always @(posedge clk) begin
         bus_re_reg <= 1'b0;
         ctrl_enable_reg <= 1'b0;
         hash_seed_reg <= 32'd0;
+        table_bank_reg <= 1'b0;
     end
 end
 

@@ -8,7 +8,7 @@
  *   in  VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP, dst port, protocol) addresses the match
  *       RAMs; flow hash h = ~CRC-32C(~HASH_SEED; the 13-byte flow key)
  *   s1  VIP match RAM words of bucket k mod B (bank 0) and (k >> 16) mod B (bank 1), 4 ways
- *       each; h
+ *       each; h; the table bank (BANK) latched for this frame
  *   s2  which of the 8 slots hold (dst IP, dst port, protocol); the first one's vip_id
  *       addresses the info RAMs
  *   s3  VIP info RAM: ring_base, ring_size
@@ -21,11 +21,18 @@
  *   s10 backend RAM words; reason NO_VIP / NO_BACKEND / 0
  * in_pass is carried alongside, unchanged.
  *
+ * Table banks: VIP info, ring and backends exist twice. A frame latches table_bank in s1 (the
+ * cycle its VIP match words are read) and carries it to s10: all its info, ring and backend reads
+ * come from that bank, so a host write of BANK switches whole table sets between two frames.
+ * bank_busy[b] is 1 while any stage s1..s10 holds a frame of bank b; the host waits for it to
+ * clear before writing bank b (docs/architecture.md, *Atomic updates*).
+ *
  * The tables live here. The host port (byte offsets of the register map) writes a word and
  * returns read data three cycles after host_re (zero when the offset is not one of
  * these tables or a word v1 does not implement). Stored bits: slot word 0 {port, protocol,
- * IPv6, valid}, word 1, word 5 [15:0]; info words 0 and 1; backend word 0 [2:0], words 1 and 4,
- * word 2 [15:0]; ring [15:0]. Other bits read as 0.
+ * IPv6, valid}, word 1, word 5 [15:0]; info words 0-3 (bank 0 base/size, bank 1 base/size);
+ * backend word 0 [2:0], words 1 and 4, word 2 [15:0] (both banks); ring [15:0] (both banks).
+ * Other bits read as 0.
  */
 module l4lb_lookup #(
     // VIP ids (VIP info table entries)
@@ -34,8 +41,8 @@ module l4lb_lookup #(
     parameter VIP_BUCKETS = 128,
     // Backend table entries (power of two)
     parameter BACKEND_COUNT = 4096,
-    // Ring entries (power of two)
-    parameter RING_ENTRIES = 65536,
+    // Ring entries per table bank (power of two)
+    parameter RING_ENTRIES = 1048576,
     // Width of the side band carried through the lookup
     parameter PASS_WIDTH = 1
 ) (
@@ -47,6 +54,10 @@ module l4lb_lookup #(
 
     // flow hash seed (HASH_SEED)
     input  wire [31:0]           hash_seed,
+
+    // table bank (BANK) and the banks frames in flight read (BANK_BUSY)
+    input  wire                  table_bank,
+    output wire [1:0]            bank_busy,
 
     // frame from parse
     input  wire                  in_valid,
@@ -124,8 +135,14 @@ function [2:0] host_table;
         end else if ((addr & ~(BACKENDS_SPAN - 1)) == BACKENDS_BASE &&
                 ((addr & (BACKENDS_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
             host_table = SEL_BACKEND;
+        end else if ((addr & ~(BACKENDS_1_SPAN - 1)) == BACKENDS_1_BASE &&
+                ((addr & (BACKENDS_1_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
+            host_table = SEL_BACKEND;
         end else if ((addr & ~(RING_SPAN - 1)) == RING_BASE &&
                 ((addr & (RING_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
+            host_table = SEL_RING;
+        end else if ((addr & ~(RING_1_SPAN - 1)) == RING_1_BASE &&
+                ((addr & (RING_1_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
             host_table = SEL_RING;
         end else begin
             host_table = SEL_NONE;
@@ -179,8 +196,8 @@ function [30:0] host_write_enables;
             end
             SEL_INFO: begin
                 case (word)
-                    VIP_INFO_W_RING_BASE[2:0]: info_we[0] = 1'b1;
-                    VIP_INFO_W_RING_SIZE[2:0]: info_we[1] = 1'b1;
+                    VIP_INFO_W_RING_BASE[2:0], VIP_INFO_W_RING_BASE_1[2:0]: info_we[0] = 1'b1;
+                    VIP_INFO_W_RING_SIZE[2:0], VIP_INFO_W_RING_SIZE_1[2:0]: info_we[1] = 1'b1;
                     default: info_we = 2'd0;
                 endcase
             end
@@ -197,6 +214,20 @@ function [30:0] host_write_enables;
             default: ring_we = 1'b0;
         endcase
         host_write_enables = {ring_we, backend_we, info_we, match_we};
+    end
+endfunction
+
+// table bank of a host offset: VIP info words 2-3, BACKENDS_1, RING_1
+function host_bank;
+    input [2:0]  sel;
+    input [31:0] addr;
+    begin
+        case (sel)
+            SEL_INFO: host_bank = addr[3];
+            SEL_BACKEND: host_bank = (addr & ~(BACKENDS_1_SPAN - 1)) == BACKENDS_1_BASE;
+            SEL_RING: host_bank = (addr & ~(RING_1_SPAN - 1)) == RING_1_BASE;
+            default: host_bank = 1'b0;
+        endcase
     end
 endfunction
 
@@ -222,6 +253,7 @@ reg [RING_WIDTH-1:0]    h_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg [2:0]               h_sel_reg = SEL_NONE;
 reg [2:0]               h_word_reg = 3'd0;
 reg [2:0]               h_slot_reg = 3'd0;
+reg                     h_bank_reg = 1'b0;
 reg [31:0]              host_rdata_reg = 32'd0;
 
 assign host_rdata = host_rdata_reg;
@@ -230,6 +262,7 @@ assign host_rdata = host_rdata_reg;
  * Pipeline registers
  */
 reg                    s1_valid_reg = 1'b0;
+reg                    s1_bank_reg = 1'b0;
 reg [31:0]             s1_hash_reg = 32'd0;
 reg [31:0]             s1_dst_ip_reg = 32'd0;
 reg [15:0]             s1_dst_port_reg = 16'd0;
@@ -237,12 +270,14 @@ reg [7:0]              s1_proto_reg = 8'd0;
 reg [PASS_WIDTH-1:0]   s1_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s2_valid_reg = 1'b0;
+reg                    s2_bank_reg = 1'b0;
 reg [31:0]             s2_hash_reg = 32'd0;
 reg [7:0]              s2_match_reg = 8'd0;
 reg [8*16-1:0]         s2_ids_reg = 128'd0;
 reg [PASS_WIDTH-1:0]   s2_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s3_valid_reg = 1'b0;
+reg                    s3_bank_reg = 1'b0;
 reg [31:0]             s3_hash_reg = 32'd0;
 reg                    s3_hit_reg = 1'b0;
 reg                    s3_vip_oor_reg = 1'b0;
@@ -250,6 +285,7 @@ reg [15:0]             s3_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s3_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s4_valid_reg = 1'b0;
+reg                    s4_bank_reg = 1'b0;
 reg [31:0]             s4_mul_a_reg = 32'd0;
 reg [31:0]             s4_mul_b_reg = 32'd0;
 reg [RING_WIDTH-1:0]   s4_base_reg = {RING_WIDTH{1'b0}};
@@ -259,6 +295,7 @@ reg [15:0]             s4_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s4_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s5_valid_reg = 1'b0;
+reg                    s5_bank_reg = 1'b0;
 reg [63:0]             s5_prod_reg = 64'd0;
 reg [RING_WIDTH-1:0]   s5_base_reg = {RING_WIDTH{1'b0}};
 reg                    s5_hit_reg = 1'b0;
@@ -267,6 +304,7 @@ reg [15:0]             s5_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s5_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s6_valid_reg = 1'b0;
+reg                    s6_bank_reg = 1'b0;
 reg [RING_WIDTH-1:0]   s6_prod_hi_reg = {RING_WIDTH{1'b0}};
 reg [RING_WIDTH-1:0]   s6_base_reg = {RING_WIDTH{1'b0}};
 reg                    s6_hit_reg = 1'b0;
@@ -275,6 +313,7 @@ reg [15:0]             s6_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s6_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s7_valid_reg = 1'b0;
+reg                    s7_bank_reg = 1'b0;
 reg [RING_WIDTH-1:0]   s7_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg                    s7_hit_reg = 1'b0;
 reg                    s7_empty_reg = 1'b0;
@@ -282,12 +321,14 @@ reg [15:0]             s7_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s7_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s8_valid_reg = 1'b0;
+reg                    s8_bank_reg = 1'b0;
 reg                    s8_hit_reg = 1'b0;
 reg                    s8_empty_reg = 1'b0;
 reg [15:0]             s8_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s8_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s9_valid_reg = 1'b0;
+reg                    s9_bank_reg = 1'b0;
 reg [BACKEND_WIDTH-1:0] s9_backend_reg = {BACKEND_WIDTH{1'b0}};
 reg                    s9_hit_reg = 1'b0;
 reg                    s9_empty_reg = 1'b0;
@@ -295,6 +336,7 @@ reg [15:0]             s9_vip_id_reg = 16'd0;
 reg [PASS_WIDTH-1:0]   s9_pass_reg = {PASS_WIDTH{1'b0}};
 
 reg                    s10_valid_reg = 1'b0;
+reg                    s10_bank_reg = 1'b0;
 reg                    s10_hit_reg = 1'b0;
 reg                    s10_empty_reg = 1'b0;
 reg [15:0]             s10_vip_id_reg = 16'd0;
@@ -434,18 +476,21 @@ wire [31:0] host_info_size;
 localparam integer VIP_COUNT_INT = VIP_COUNT;
 localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
 wire s2_vip_oor = s2_vip_id >= VIP_COUNT_16;
-wire [VIP_WIDTH-1:0] info_rd_addr = s2_vip_oor ? {VIP_WIDTH{1'b0}} : s2_vip_id[VIP_WIDTH-1:0];
+wire [VIP_WIDTH-1:0] info_rd_idx = s2_vip_oor ? {VIP_WIDTH{1'b0}} : s2_vip_id[VIP_WIDTH-1:0];
+// {bank, vip_id}: the frame's bank selects the half of each info RAM
+wire [VIP_WIDTH:0] info_rd_addr = {s2_bank_reg, info_rd_idx};
+wire [VIP_WIDTH:0] h_info_addr = {h_bank_reg, h_info_idx_reg};
 
 l4lb_ram_dp #(
     .WIDTH(32),
-    .DEPTH(VIP_COUNT),
-    .ADDR_WIDTH(VIP_WIDTH)
+    .DEPTH(2 * VIP_COUNT),
+    .ADDR_WIDTH(VIP_WIDTH + 1)
 )
 info_base_ram_inst (
     .clk(clk),
     .a_we(h_info_we_reg[0]),
     .a_re(h_re_reg),
-    .a_addr(h_info_idx_reg),
+    .a_addr(h_info_addr),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_info_base),
     .b_en(adv),
@@ -455,14 +500,14 @@ info_base_ram_inst (
 
 l4lb_ram_dp #(
     .WIDTH(32),
-    .DEPTH(VIP_COUNT),
-    .ADDR_WIDTH(VIP_WIDTH)
+    .DEPTH(2 * VIP_COUNT),
+    .ADDR_WIDTH(VIP_WIDTH + 1)
 )
 info_size_ram_inst (
     .clk(clk),
     .a_we(h_info_we_reg[1]),
     .a_re(h_re_reg),
-    .a_addr(h_info_idx_reg),
+    .a_addr(h_info_addr),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_info_size),
     .b_en(adv),
@@ -478,18 +523,18 @@ wire [15:0] host_ring;
 
 l4lb_ram_dp #(
     .WIDTH(16),
-    .DEPTH(RING_ENTRIES),
-    .ADDR_WIDTH(RING_WIDTH)
+    .DEPTH(2 * RING_ENTRIES),
+    .ADDR_WIDTH(RING_WIDTH + 1)
 )
 ring_ram_inst (
     .clk(clk),
     .a_we(h_ring_we_reg),
     .a_re(h_re_reg),
-    .a_addr(h_ring_idx_reg),
+    .a_addr({h_bank_reg, h_ring_idx_reg}),
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_ring),
     .b_en(adv),
-    .b_addr(s7_ring_idx_reg),
+    .b_addr({s7_bank_reg, s7_ring_idx_reg}),
     .b_rdata(ring_word)
 );
 
@@ -508,71 +553,88 @@ wire [31:0] host_be_ip;
 
 l4lb_ram_dp #(
     .WIDTH(3),
-    .DEPTH(BACKEND_COUNT),
-    .ADDR_WIDTH(BACKEND_WIDTH)
+    .DEPTH(2 * BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH + 1)
 )
 be_flags_ram_inst (
     .clk(clk),
     .a_we(h_backend_we_reg[0]),
     .a_re(h_re_reg),
-    .a_addr(h_backend_idx_reg),
+    .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg[2:0]),
     .a_rdata(host_be_flags),
     .b_en(adv),
-    .b_addr(s9_backend_reg),
+    .b_addr({s9_bank_reg, s9_backend_reg}),
     .b_rdata(be_flags)
 );
 
 l4lb_ram_dp #(
     .WIDTH(32),
-    .DEPTH(BACKEND_COUNT),
-    .ADDR_WIDTH(BACKEND_WIDTH)
+    .DEPTH(2 * BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH + 1)
 )
 be_mac_hi_ram_inst (
     .clk(clk),
     .a_we(h_backend_we_reg[1]),
     .a_re(h_re_reg),
-    .a_addr(h_backend_idx_reg),
+    .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_be_mac_hi),
     .b_en(adv),
-    .b_addr(s9_backend_reg),
+    .b_addr({s9_bank_reg, s9_backend_reg}),
     .b_rdata(be_mac_hi)
 );
 
 l4lb_ram_dp #(
     .WIDTH(16),
-    .DEPTH(BACKEND_COUNT),
-    .ADDR_WIDTH(BACKEND_WIDTH)
+    .DEPTH(2 * BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH + 1)
 )
 be_mac_lo_ram_inst (
     .clk(clk),
     .a_we(h_backend_we_reg[2]),
     .a_re(h_re_reg),
-    .a_addr(h_backend_idx_reg),
+    .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_be_mac_lo),
     .b_en(adv),
-    .b_addr(s9_backend_reg),
+    .b_addr({s9_bank_reg, s9_backend_reg}),
     .b_rdata(be_mac_lo)
 );
 
 l4lb_ram_dp #(
     .WIDTH(32),
-    .DEPTH(BACKEND_COUNT),
-    .ADDR_WIDTH(BACKEND_WIDTH)
+    .DEPTH(2 * BACKEND_COUNT),
+    .ADDR_WIDTH(BACKEND_WIDTH + 1)
 )
 be_ip_ram_inst (
     .clk(clk),
     .a_we(h_backend_we_reg[3]),
     .a_re(h_re_reg),
-    .a_addr(h_backend_idx_reg),
+    .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_be_ip),
     .b_en(adv),
-    .b_addr(s9_backend_reg),
+    .b_addr({s9_bank_reg, s9_backend_reg}),
     .b_rdata(be_ip)
 );
+
+/*
+ * Banks read by frames in flight: s1..s10 (s10's backend words are still being read out)
+ */
+wire [9:0] stage_valid = {s10_valid_reg, s9_valid_reg, s8_valid_reg, s7_valid_reg, s6_valid_reg,
+                          s5_valid_reg, s4_valid_reg, s3_valid_reg, s2_valid_reg, s1_valid_reg};
+wire [9:0] stage_bank = {s10_bank_reg, s9_bank_reg, s8_bank_reg, s7_bank_reg, s6_bank_reg,
+                         s5_bank_reg, s4_bank_reg, s3_bank_reg, s2_bank_reg, s1_bank_reg};
+reg [1:0] bank_busy_reg = 2'd0;
+assign bank_busy = bank_busy_reg;
+
+always @(posedge clk) begin
+    bank_busy_reg <= {|(stage_valid & stage_bank), |(stage_valid & ~stage_bank)};
+    if (rst) begin
+        bank_busy_reg <= 2'd0;
+    end
+end
 
 /*
  * Outputs
@@ -593,6 +655,7 @@ always @(posedge clk) begin
     if (adv) begin
         // s1: match RAMs read
         s1_valid_reg <= in_valid;
+        s1_bank_reg <= table_bank;
         s1_hash_reg <= ~flow_crc;
         s1_dst_ip_reg <= in_dst_ip;
         s1_dst_port_reg <= in_dst_port;
@@ -601,6 +664,7 @@ always @(posedge clk) begin
 
         // s2: compare
         s2_valid_reg <= s1_valid_reg;
+        s2_bank_reg <= s1_bank_reg;
         s2_hash_reg <= s1_hash_reg;
         s2_match_reg <= slot_match;
         s2_ids_reg <= slot_id;
@@ -608,6 +672,7 @@ always @(posedge clk) begin
 
         // s3: info RAM read
         s3_valid_reg <= s2_valid_reg;
+        s3_bank_reg <= s2_bank_reg;
         s3_hash_reg <= s2_hash_reg;
         s3_hit_reg <= s2_hit;
         s3_vip_oor_reg <= s2_vip_oor;
@@ -616,6 +681,7 @@ always @(posedge clk) begin
 
         // s4: multiplier inputs
         s4_valid_reg <= s3_valid_reg;
+        s4_bank_reg <= s3_bank_reg;
         s4_mul_a_reg <= s3_hash_reg;
         s4_mul_b_reg <= info_size;
         s4_base_reg <= info_base[RING_WIDTH-1:0];
@@ -626,6 +692,7 @@ always @(posedge clk) begin
 
         // s5: product
         s5_valid_reg <= s4_valid_reg;
+        s5_bank_reg <= s4_bank_reg;
         s5_prod_reg <= s4_mul_a_reg * s4_mul_b_reg;
         s5_base_reg <= s4_base_reg;
         s5_hit_reg <= s4_hit_reg;
@@ -635,6 +702,7 @@ always @(posedge clk) begin
 
         // s6: product, second register
         s6_valid_reg <= s5_valid_reg;
+        s6_bank_reg <= s5_bank_reg;
         s6_prod_hi_reg <= s5_prod_reg[32 +: RING_WIDTH];
         s6_base_reg <= s5_base_reg;
         s6_hit_reg <= s5_hit_reg;
@@ -644,6 +712,7 @@ always @(posedge clk) begin
 
         // s7: ring index
         s7_valid_reg <= s6_valid_reg;
+        s7_bank_reg <= s6_bank_reg;
         s7_ring_idx_reg <= s6_base_reg + s6_prod_hi_reg;
         s7_hit_reg <= s6_hit_reg;
         s7_empty_reg <= s6_empty_reg;
@@ -652,6 +721,7 @@ always @(posedge clk) begin
 
         // s8: ring RAM read
         s8_valid_reg <= s7_valid_reg;
+        s8_bank_reg <= s7_bank_reg;
         s8_hit_reg <= s7_hit_reg;
         s8_empty_reg <= s7_empty_reg;
         s8_vip_id_reg <= s7_vip_id_reg;
@@ -659,6 +729,7 @@ always @(posedge clk) begin
 
         // s9: backend index
         s9_valid_reg <= s8_valid_reg;
+        s9_bank_reg <= s8_bank_reg;
         s9_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
         s9_hit_reg <= s8_hit_reg;
         s9_empty_reg <= s8_empty_reg;
@@ -667,6 +738,7 @@ always @(posedge clk) begin
 
         // s10: backend RAM read
         s10_valid_reg <= s9_valid_reg;
+        s10_bank_reg <= s9_bank_reg;
         s10_hit_reg <= s9_hit_reg;
         s10_empty_reg <= s9_empty_reg;
         s10_vip_id_reg <= s9_vip_id_reg;
@@ -726,6 +798,7 @@ always @(posedge clk) begin
         h_sel_reg <= host_table(host_addr);
         h_word_reg <= host_table_word(host_table(host_addr), host_addr[4:2]);
         h_slot_reg <= host_slot(host_addr);
+        h_bank_reg <= host_bank(host_table(host_addr), host_addr);
         h_bucket_reg <= host_addr[MATCH_SHIFT+2 +: BUCKET_WIDTH];
         h_info_idx_reg <= host_addr[INFO_SHIFT +: VIP_WIDTH];
         h_backend_idx_reg <= host_addr[BACKEND_SHIFT +: BACKEND_WIDTH];
@@ -747,8 +820,8 @@ always @(posedge clk) begin
             end
             SEL_INFO: begin
                 case (h_word_reg)
-                    VIP_INFO_W_RING_BASE[2:0]: host_rdata_reg <= host_info_base;
-                    VIP_INFO_W_RING_SIZE[2:0]: host_rdata_reg <= host_info_size;
+                    VIP_INFO_W_RING_BASE[2:0], VIP_INFO_W_RING_BASE_1[2:0]: host_rdata_reg <= host_info_base;
+                    VIP_INFO_W_RING_SIZE[2:0], VIP_INFO_W_RING_SIZE_1[2:0]: host_rdata_reg <= host_info_size;
                     default: host_rdata_reg <= 32'd0;
                 endcase
             end

@@ -6,6 +6,7 @@
 //! address = "10.0.0.1"           # IPv4 only in v1
 //! port = 7777                    # 1..=65535
 //! protocol = "udp"               # "tcp" or "udp"
+//! ring_size = 65537              # optional: Maglev table entries, a prime in 251..=1048576
 //!   [[vip.backend]]
 //!   address = "10.1.0.1"
 //!   mac = "02:00:00:00:01:01"    # optional
@@ -25,6 +26,7 @@ use thiserror::Error;
 use toml::{Table, Value};
 
 use crate::layout::{parse_mac, Protocol, VipKey};
+use crate::maglev;
 
 /// Largest backend weight: a backend gets `weight` ring entries.
 pub const MAX_WEIGHT: u32 = 256;
@@ -44,6 +46,8 @@ pub struct Vip {
     pub address: Ipv4Addr,
     pub port: u16,
     pub protocol: Protocol,
+    /// Entries of the VIP's Maglev table (a prime, default [`maglev::DEFAULT_RING_SIZE`]).
+    pub ring_size: u32,
     /// Backends in file order (the order the ring is filled in).
     pub backends: Vec<Backend>,
 }
@@ -155,7 +159,7 @@ impl Config {
 }
 
 const TOP_KEYS: &[&str] = &["hash_seed", "vip"];
-const VIP_KEYS: &[&str] = &["address", "port", "protocol", "backend"];
+const VIP_KEYS: &[&str] = &["address", "port", "protocol", "ring_size", "backend"];
 const BACKEND_KEYS: &[&str] = &["address", "mac", "weight"];
 
 /// An error about `field` of the VIP `vip` (if any).
@@ -376,6 +380,20 @@ fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
     }
     unknown_keys(t, VIP_KEYS, Some(&r), "", "in [[vip]]")?;
     let (address, port, protocol) = (address?, port?, protocol?);
+    let ring_size = match t.get("ring_size") {
+        Some(v) => {
+            let m = integer(v, Some(&r), "ring_size", maglev::MIN_RING_SIZE as i64, maglev::MAX_RING_SIZE as i64)? as u32;
+            if !maglev::is_prime(m) {
+                return Err(invalid(
+                    Some(&r),
+                    "ring_size",
+                    format!("{m} is not a prime number (Maglev needs a prime table size, e.g. 65537 or 131071)"),
+                ));
+            }
+            m
+        }
+        None => maglev::DEFAULT_RING_SIZE,
+    };
 
     let backend_tables = match t.get("backend") {
         Some(v) => array_of_tables(v, Some(&r), "backend", "[[vip.backend]]")?,
@@ -389,6 +407,7 @@ fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
         address,
         port,
         protocol,
+        ring_size,
         backends,
     })
 }
@@ -483,6 +502,18 @@ protocol = "tcp"
         );
         assert_eq!(c.vips[1].key().to_string(), "10.0.0.2:80/tcp");
         assert!(c.vips[1].backends.is_empty());
+    }
+
+    #[test]
+    fn ring_size_is_a_prime_in_range() {
+        let vip = |m: &str| format!("[[vip]]\naddress = \"10.0.0.1\"\nport = 80\nprotocol = \"tcp\"\n{m}");
+        assert_eq!(Config::from_toml_str(&vip("")).unwrap().vips[0].ring_size, 65_537);
+        assert_eq!(Config::from_toml_str(&vip("ring_size = 251")).unwrap().vips[0].ring_size, 251);
+        assert_eq!(Config::from_toml_str(&vip("ring_size = 131071")).unwrap().vips[0].ring_size, 131_071);
+        let e = err(&vip("ring_size = 65536"));
+        assert!(e.contains("10.0.0.1:80/tcp") && e.contains("ring_size") && e.contains("not a prime"), "{e}");
+        let e = err(&vip("ring_size = 13"));
+        assert!(e.contains("10.0.0.1:80/tcp") && e.contains("ring_size"), "{e}");
     }
 
     #[test]

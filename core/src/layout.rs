@@ -437,7 +437,7 @@ mod tests {
         assert_eq!(c.vip_buckets, 128);
         assert_eq!(c.vip_slots(), 1024); // "1,024 slots for 256 VIPs"
         assert_eq!(c.backend_count, 4096);
-        assert_eq!(c.ring_entries, 65536);
+        assert_eq!(c.ring_entries, 1 << 20);
         assert_eq!(c.max_len, 9216);
         assert_eq!(Caps::with_width(64).data_width, 64);
     }

@@ -6,6 +6,7 @@ pub mod checksum;
 pub mod config;
 pub mod hash;
 pub mod layout;
+pub mod maglev;
 pub mod model;
 pub mod regmap;
 pub mod regs;

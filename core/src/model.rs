@@ -89,8 +89,10 @@ enum Loc {
     Slot(usize, u32),
     Info(usize, u32),
     VipCounter(usize, u32),
-    Backend(usize, u32),
-    Ring(usize),
+    /// Bank, index, word.
+    Backend(usize, usize, u32),
+    /// Bank, index.
+    Ring(usize, usize),
     Unmapped,
 }
 
@@ -109,17 +111,21 @@ pub struct ModelDevice {
     caps: Caps,
     ctrl: u32,
     hash_seed: u32,
+    /// Active table bank (`BANK` bit 0).
+    bank: u32,
     counters: [u64; GLOBAL_COUNTERS],
     /// The high word latched by the last read of any counter's low word (one latch for all
     /// counters, as in the RTL); a high-word read returns it.
     counter_latch: u32,
     vip_match: Vec<MatchSlot>,
-    /// Per vip_id: ring_base, ring_size.
-    vip_info: Vec<[u32; 2]>,
+    /// Per vip_id: ring_base, ring_size of bank 0, then of bank 1 (the entry's words 0-3).
+    vip_info: Vec<[u32; 4]>,
     /// Per vip_id: frames, bytes.
     vip_counters: Vec<[u64; 2]>,
-    backends: Vec<BackendWords>,
-    ring: Vec<u16>,
+    /// Per bank.
+    backends: [Vec<BackendWords>; 2],
+    /// Per bank.
+    ring: [Vec<u16>; 2],
     bucket_mask: u32,
     ring_mask: u32,
     /// `backend_count - 1` when it is a power of two (then `mod` is a mask).
@@ -173,13 +179,17 @@ impl ModelDevice {
             caps,
             ctrl: 0,
             hash_seed: 0,
+            bank: 0,
             counters: [0; GLOBAL_COUNTERS],
             counter_latch: 0,
             vip_match: vec![MatchSlot::default(); caps.vip_slots() as usize],
-            vip_info: vec![[0; 2]; caps.vip_count as usize],
+            vip_info: vec![[0; 4]; caps.vip_count as usize],
             vip_counters: vec![[0; 2]; caps.vip_count as usize],
-            backends: vec![BackendWords::default(); caps.backend_count as usize],
-            ring: vec![0; caps.ring_entries as usize],
+            backends: [
+                vec![BackendWords::default(); caps.backend_count as usize],
+                vec![BackendWords::default(); caps.backend_count as usize],
+            ],
+            ring: [vec![0; caps.ring_entries as usize], vec![0; caps.ring_entries as usize]],
             bucket_mask: caps.vip_buckets - 1,
             ring_mask: caps.ring_entries - 1,
             backend_mask: caps
@@ -345,8 +355,13 @@ impl ModelDevice {
 
         // 12. a ring slice and a valid backend. A vip_id past VIP_COUNT has no VIP info entry,
         // which the contract leaves open: like the RTL, the model treats it as an empty slice.
+        // Every table read below comes from the active bank (the frame latches BANK once).
         let vip_index = vip_id as usize;
-        let [ring_base, ring_size] = self.vip_info.get(vip_index).copied().unwrap_or([0, 0]);
+        let bank = self.bank as usize;
+        let (ring_base, ring_size) = match self.vip_info.get(vip_index) {
+            Some(w) => (w[2 * bank], w[2 * bank + 1]),
+            None => (0, 0),
+        };
         let no_backend = |backend| {
             (
                 Verdict {
@@ -364,12 +379,12 @@ impl ModelDevice {
         // (base + ((h × size) >> 32)) mod RING_ENTRIES, RING_ENTRIES a power of two.
         let r = ring_base.wrapping_add(((hash as u64 * ring_size as u64) >> 32) as u32)
             & self.ring_mask;
-        let entry = self.ring[r as usize] as u32;
+        let entry = self.ring[bank][r as usize] as u32;
         let b = match self.backend_mask {
             Some(m) => entry & m,
             None => entry % self.caps.backend_count,
         };
-        let be = &self.backends[b as usize];
+        let be = &self.backends[bank][b as usize];
         if be.flags & regmap::BACKEND_VALID == 0 {
             return no_backend(Some(b));
         }
@@ -422,11 +437,13 @@ impl ModelDevice {
         if let Some((i, w)) = within(&regmap::VIP_COUNTERS, c.vip_count, offset) {
             return Loc::VipCounter(i, w);
         }
-        if let Some((i, w)) = within(&regmap::BACKENDS, c.backend_count, offset) {
-            return Loc::Backend(i, w);
-        }
-        if let Some((i, _)) = within(&regmap::RING, c.ring_entries, offset) {
-            return Loc::Ring(i);
+        for bank in 0..regmap::TABLE_BANKS {
+            if let Some((i, w)) = within(&regmap::backends(bank), c.backend_count, offset) {
+                return Loc::Backend(bank as usize, i, w);
+            }
+            if let Some((i, _)) = within(&regmap::ring(bank), c.ring_entries, offset) {
+                return Loc::Ring(bank as usize, i);
+            }
         }
         Loc::Unmapped
     }
@@ -476,6 +493,9 @@ impl RegisterAccess for ModelDevice {
                 regmap::REG_CAP_MAX_LEN => c.max_len,
                 regmap::REG_CTRL => self.ctrl,
                 regmap::REG_HASH_SEED => self.hash_seed,
+                regmap::REG_BANK => self.bank,
+                // No frame is ever in flight in the model.
+                regmap::REG_BANK_BUSY => 0,
                 _ => 0,
             },
             Loc::Counter(i, high) => {
@@ -495,11 +515,7 @@ impl RegisterAccess for ModelDevice {
                     _ => 0,
                 }
             }
-            Loc::Info(i, w) => match w {
-                regmap::VIP_INFO_W_RING_BASE => self.vip_info[i][0],
-                regmap::VIP_INFO_W_RING_SIZE => self.vip_info[i][1],
-                _ => 0,
-            },
+            Loc::Info(i, w) => self.vip_info[i].get(w as usize).copied().unwrap_or(0),
             Loc::VipCounter(i, w) => {
                 let n = (w / 2) as usize; // 0: frames, 1: bytes
                 if w % 2 == 1 {
@@ -509,8 +525,8 @@ impl RegisterAccess for ModelDevice {
                     self.vip_counters[i][n] as u32
                 }
             }
-            Loc::Backend(i, w) => {
-                let b = &self.backends[i];
+            Loc::Backend(bank, i, w) => {
+                let b = &self.backends[bank][i];
                 match w {
                     regmap::BACKEND_W_FLAGS => b.flags,
                     regmap::BACKEND_W_MAC_HI => b.mac_hi,
@@ -519,7 +535,7 @@ impl RegisterAccess for ModelDevice {
                     _ => 0,
                 }
             }
-            Loc::Ring(i) => self.ring[i] as u32,
+            Loc::Ring(bank, i) => self.ring[bank][i] as u32,
             Loc::Unmapped => 0,
         })
     }
@@ -529,6 +545,7 @@ impl RegisterAccess for ModelDevice {
         match self.locate(offset) {
             Loc::Control(regmap::REG_CTRL) => self.ctrl = value & regmap::CTRL_ENABLE,
             Loc::Control(regmap::REG_HASH_SEED) => self.hash_seed = value,
+            Loc::Control(regmap::REG_BANK) => self.bank = value & 1,
             Loc::Slot(i, w) => {
                 let s = &mut self.vip_match[i];
                 match w {
@@ -538,13 +555,13 @@ impl RegisterAccess for ModelDevice {
                     _ => {}
                 }
             }
-            Loc::Info(i, w) => match w {
-                regmap::VIP_INFO_W_RING_BASE => self.vip_info[i][0] = value,
-                regmap::VIP_INFO_W_RING_SIZE => self.vip_info[i][1] = value,
-                _ => {}
-            },
-            Loc::Backend(i, w) => {
-                let b = &mut self.backends[i];
+            Loc::Info(i, w) => {
+                if let Some(word) = self.vip_info[i].get_mut(w as usize) {
+                    *word = value;
+                }
+            }
+            Loc::Backend(bank, i, w) => {
+                let b = &mut self.backends[bank][i];
                 match w {
                     regmap::BACKEND_W_FLAGS => b.flags = value & BACKEND_FLAG_BITS,
                     regmap::BACKEND_W_MAC_HI => b.mac_hi = value,
@@ -553,7 +570,7 @@ impl RegisterAccess for ModelDevice {
                     _ => {}
                 }
             }
-            Loc::Ring(i) => self.ring[i] = value as u16,
+            Loc::Ring(bank, i) => self.ring[bank][i] = value as u16,
             // Read-only registers, counters and unmapped offsets ignore writes.
             Loc::Control(_) | Loc::Counter(..) | Loc::VipCounter(..) | Loc::Unmapped => {}
         }
@@ -586,7 +603,7 @@ mod tests {
     fn caps_registers() {
         let mut d = ModelDevice::new(small_caps());
         assert_eq!(d.read32(regmap::REG_ID).unwrap(), 0x4C34_4C42);
-        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0001_0000);
+        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0001_0001);
         assert_eq!(Caps::read(&mut d).unwrap(), small_caps());
         // Read-only: writes are ignored.
         d.write32(regmap::REG_CAP_WIDTH, 7).unwrap();
@@ -634,7 +651,7 @@ mod tests {
         let got: Vec<u32> = (0..4)
             .map(|w| d.read32(regmap::VIP_INFO.word(1, w)).unwrap())
             .collect();
-        assert_eq!(got, [0xFFFF_FFFF, 0xFFFF_FFFF, 0, 0]);
+        assert_eq!(got, [0xFFFF_FFFF; 4]); // words 2-3: bank 1
         for w in 0..8 {
             d.write32(regmap::BACKENDS.word(7, w), 0xFFFF_FFFF).unwrap();
         }
@@ -771,6 +788,34 @@ mod tests {
         f[34..36].copy_from_slice(&40000u16.to_be_bytes());
         f[36..38].copy_from_slice(&7777u16.to_be_bytes());
         (d, f)
+    }
+
+    /// Each bank holds its own VIP info, ring and backends; `BANK` picks the one frames use.
+    #[test]
+    fn bank_selects_info_ring_and_backends() {
+        let (mut d, f) = device_with_vip(small_caps(), 1);
+        // Bank 0: slice at 10, ring -> backend 2 at 10.1.0.2. Bank 1: slice at 5 -> backend 3
+        // at 10.1.0.3. Each ring slice has one entry, so every flow takes it.
+        for (bank, base, b, ip) in [(0u32, 10u32, 2u32, 0x0A01_0002u32), (1, 5, 3, 0x0A01_0003)] {
+            d.write32(regmap::VIP_INFO.word(1, 2 * bank), base).unwrap();
+            d.write32(regmap::VIP_INFO.word(1, 2 * bank + 1), 1).unwrap();
+            d.write32(regmap::ring(bank).word(base, 0), b).unwrap();
+            d.write32(regmap::backends(bank).word(b, regmap::BACKEND_W_ADDR), ip).unwrap();
+            d.write32(regmap::backends(bank).word(b, regmap::BACKEND_W_FLAGS), regmap::BACKEND_VALID).unwrap();
+        }
+        let v = d.classify(&f, false);
+        assert_eq!((v.reason, v.backend), (Reason::Balanced, Some(2)));
+        let mut out = f.clone();
+        d.process(&mut out, false);
+        assert_eq!(out[30..34], [10, 1, 0, 2]);
+        d.write32(regmap::REG_BANK, 3).unwrap();
+        assert_eq!(d.read32(regmap::REG_BANK).unwrap(), 1);
+        let mut out = f.clone();
+        assert_eq!(d.process(&mut out, false).backend, Some(3));
+        assert_eq!(out[30..34], [10, 1, 0, 3]);
+        // Bank 0's entries are still there, untouched by the switch.
+        assert_eq!(d.read32(regmap::VIP_INFO.word(1, 0)).unwrap(), 10);
+        assert_eq!(d.read32(regmap::REG_BANK_BUSY).unwrap(), 0, "nothing is ever in flight in the model");
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub const ID_VALUE: u32 = 0x4C34_4C42;
 /// Major version of the register map and data-plane contract.
 pub const VERSION_MAJOR: u16 = 1;
 /// Minor version.
-pub const VERSION_MINOR: u16 = 0;
+pub const VERSION_MINOR: u16 = 1;
 /// `VERSION` register value.
 pub const VERSION_VALUE: u32 = ((VERSION_MAJOR as u32) << 16) | VERSION_MINOR as u32;
 
@@ -31,6 +31,14 @@ pub const REG_CAP_LATENCY: u32 = 0x001C;
 pub const REG_CAP_MAX_LEN: u32 = 0x0020;
 pub const REG_CTRL: u32 = 0x0040;
 pub const REG_HASH_SEED: u32 = 0x0044;
+/// `BANK` (RW): bit 0 is the active table bank; every frame latches it when its VIP lookup
+/// starts and reads VIP info, ring and backend from that bank only.
+pub const REG_BANK: u32 = 0x0048;
+/// `BANK_BUSY` (RO): bit `b` is 1 while a frame that latched bank `b` is still in the lookup
+/// pipeline. The host writes a bank only when it is inactive and its busy bit reads 0.
+pub const REG_BANK_BUSY: u32 = 0x004C;
+/// Table banks (VIP info, backends, ring).
+pub const TABLE_BANKS: u32 = 2;
 
 /// `CTRL` bit 0: balance VIP traffic (0: every frame passes, reason `DISABLED`).
 pub const CTRL_ENABLE: u32 = 1 << 0;
@@ -134,13 +142,35 @@ pub const VIP_MATCH: Region = Region { name: "VIP_MATCH", base: 0x01_0000, strid
 pub const VIP_INFO: Region = Region { name: "VIP_INFO", base: 0x02_0000, stride: 16, span: 0x1_0000 };
 /// VIP counters (read-only): frames and bytes balanced per vip_id.
 pub const VIP_COUNTERS: Region = Region { name: "VIP_COUNTERS", base: 0x03_0000, stride: 16, span: 0x1_0000 };
-/// Backends.
+/// Backends, bank 0.
 pub const BACKENDS: Region = Region { name: "BACKENDS", base: 0x10_0000, stride: 32, span: 0x10_0000 };
-/// Ring: one backend index per entry.
+/// Backends, bank 1.
+pub const BACKENDS_1: Region = Region { name: "BACKENDS_1", base: 0x20_0000, stride: 32, span: 0x10_0000 };
+/// Ring, bank 0: one backend index per entry.
 pub const RING: Region = Region { name: "RING", base: 0x40_0000, stride: 4, span: 0x40_0000 };
+/// Ring, bank 1.
+pub const RING_1: Region = Region { name: "RING_1", base: 0x80_0000, stride: 4, span: 0x40_0000 };
 
 /// Every table region.
-pub const REGIONS: [Region; 5] = [VIP_MATCH, VIP_INFO, VIP_COUNTERS, BACKENDS, RING];
+pub const REGIONS: [Region; 7] = [VIP_MATCH, VIP_INFO, VIP_COUNTERS, BACKENDS, BACKENDS_1, RING, RING_1];
+
+/// The backend table of bank `bank` (0 or 1).
+pub const fn backends(bank: u32) -> Region {
+    if bank == 0 {
+        BACKENDS
+    } else {
+        BACKENDS_1
+    }
+}
+
+/// The ring of bank `bank` (0 or 1).
+pub const fn ring(bank: u32) -> Region {
+    if bank == 0 {
+        RING
+    } else {
+        RING_1
+    }
+}
 
 /// Ways per VIP bucket.
 pub const VIP_WAYS: u32 = 4;
@@ -156,9 +186,11 @@ pub const VIP_MATCH_IPV6: u32 = 1 << 1;
 pub const VIP_MATCH_PROTO_SHIFT: u32 = 8;
 pub const VIP_MATCH_PORT_SHIFT: u32 = 16;
 
-// VIP info words.
+// VIP info words: bank b's ring_base at word 2b, ring_size at word 2b + 1.
 pub const VIP_INFO_W_RING_BASE: u32 = 0;
 pub const VIP_INFO_W_RING_SIZE: u32 = 1;
+pub const VIP_INFO_W_RING_BASE_1: u32 = 2;
+pub const VIP_INFO_W_RING_SIZE_1: u32 = 3;
 
 // VIP counter words (64-bit pairs).
 pub const VIP_CNT_FRAMES: u32 = 0x0;
@@ -179,7 +211,7 @@ pub mod defaults {
     pub const VIP_COUNT: u32 = 256;
     pub const VIP_BUCKETS: u32 = 128;
     pub const BACKEND_COUNT: u32 = 4096;
-    pub const RING_ENTRIES: u32 = 65536;
+    pub const RING_ENTRIES: u32 = 1 << 20;
     pub const MAX_LEN: u32 = 9216;
 }
 
@@ -206,6 +238,8 @@ pub fn verilog_header() -> String {
         ("REG_CAP_MAX_LEN", REG_CAP_MAX_LEN),
         ("REG_CTRL", REG_CTRL),
         ("REG_HASH_SEED", REG_HASH_SEED),
+        ("REG_BANK", REG_BANK),
+        ("REG_BANK_BUSY", REG_BANK_BUSY),
         ("REG_CNT_FRAMES_IN", REG_CNT_FRAMES_IN),
         ("REG_CNT_BYTES_IN", REG_CNT_BYTES_IN),
         ("REG_CNT_BALANCED", REG_CNT_BALANCED),
@@ -225,6 +259,8 @@ pub fn verilog_header() -> String {
         ("VIP_MATCH_W_ID", VIP_MATCH_W_ID),
         ("VIP_INFO_W_RING_BASE", VIP_INFO_W_RING_BASE),
         ("VIP_INFO_W_RING_SIZE", VIP_INFO_W_RING_SIZE),
+        ("VIP_INFO_W_RING_BASE_1", VIP_INFO_W_RING_BASE_1),
+        ("VIP_INFO_W_RING_SIZE_1", VIP_INFO_W_RING_SIZE_1),
         ("VIP_CNT_FRAMES", VIP_CNT_FRAMES),
         ("VIP_CNT_BYTES", VIP_CNT_BYTES),
         ("BACKEND_W_FLAGS", BACKEND_W_FLAGS),
@@ -266,6 +302,12 @@ mod tests {
         assert!(VIP_COUNT <= VIP_COUNTERS.max_entries());
         assert!(BACKEND_COUNT <= BACKENDS.max_entries());
         assert!(RING_ENTRIES <= RING.max_entries());
+        assert!(BACKEND_COUNT <= BACKENDS_1.max_entries());
+        assert!(RING_ENTRIES <= RING_1.max_entries());
+        // the ring holds at least 1M entries per bank (issue 4)
+        assert!(RING_ENTRIES >= 1 << 20);
+        // new control registers stay in the control block range given to them
+        assert!(REG_BANK >= 0x48 && REG_BANK_BUSY < 0x100);
         // Reason counters stay inside the control page.
         assert!(reg_cnt_reason(Reason::NoBackend) + 8 <= 0x1000);
     }

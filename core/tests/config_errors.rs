@@ -207,12 +207,12 @@ fn unknown_keys_name_the_key_and_where() {
     );
     assert_eq!(
         err(&format!("{VIP0}ttl = 3\n")),
-        r#"vip[0] (10.0.0.1:7777/udp): unknown key "ttl" in [[vip]] (expected address, port, protocol, backend)"#
+        r#"vip[0] (10.0.0.1:7777/udp): unknown key "ttl" in [[vip]] (expected address, port, protocol, ring_size, backend)"#
     );
     // A misspelt field is reported as unknown, not as the field that is then missing.
     assert_eq!(
         err("[[vip]]\naddress = \"10.0.0.1\"\nprot = 80\nprotocol = \"tcp\"\n"),
-        r#"vip[0] (10.0.0.1): unknown key "prot" in [[vip]] (expected address, port, protocol, backend)"#
+        r#"vip[0] (10.0.0.1): unknown key "prot" in [[vip]] (expected address, port, protocol, ring_size, backend)"#
     );
     assert_eq!(
         err(&format!(
@@ -223,7 +223,7 @@ fn unknown_keys_name_the_key_and_where() {
     // A sub-table of a VIP that is not [[vip.backend]].
     assert_eq!(
         err(&format!("{VIP0}[vip.extra]\nx = 1\n")),
-        r#"vip[0] (10.0.0.1:7777/udp): unknown key "extra" in [[vip]] (expected address, port, protocol, backend)"#
+        r#"vip[0] (10.0.0.1:7777/udp): unknown key "extra" in [[vip]] (expected address, port, protocol, ring_size, backend)"#
     );
 }
 

@@ -28,7 +28,7 @@ struct Setup {
     backends: Vec<(bool, [u8; 4], Option<[u8; 6]>)>,
 }
 
-const RING: u32 = 65536;
+const RING: u32 = 1 << 20;
 const BACKENDS: u32 = 4096;
 
 fn setup(rng: &mut Rng) -> Setup {

@@ -517,7 +517,10 @@ fn backend_index_is_ring_entry_mod_backend_count() {
 #[test]
 fn ring_index_wraps_mod_ring_entries() {
     // Slice base 65534, size 4: hash 0xe46ebaa6 picks offset 3, index (65534 + 3) mod 65536 = 1.
-    let mut d = known_device();
+    let mut d = known_device_with(Caps {
+        ring_entries: 65536,
+        ..Caps::default()
+    });
     write_info(&mut d, 3, 65534, 4);
     write_ring(&mut d, 1, 6);
     assert_eq!(

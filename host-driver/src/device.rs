@@ -6,6 +6,7 @@ use crate::error::DriverError;
 use crate::placement::{self, SlotRef};
 use l4lb_core::config::Config;
 use l4lb_core::layout::{self, BackendEntry, Caps, VipInfo, VipKey, VipSlot};
+use l4lb_core::maglev;
 use l4lb_core::regmap::{self, Reason, Region};
 use l4lb_core::regs::{RegError, RegisterAccess};
 use serde::Serialize;
@@ -58,8 +59,14 @@ pub struct ApplyReport {
     pub hash_seed: u32,
     /// VIPs moved by the cuckoo placement to make room.
     pub placement_moves: u64,
-    /// Register writes made (entries already holding the right words are not rewritten).
+    /// The table bank active after the update.
+    pub bank: u32,
+    /// Register writes made (words already holding the right value are not rewritten), the
+    /// catch-up of the old bank after the switch included.
     pub register_writes: u64,
+    /// Of those, the writes up to and including the new VIP slots, seed and enable that follow
+    /// the switch (what the update costs before traffic sees it).
+    pub register_writes_until_switch: u64,
     /// Register reads made (to compare entries before writing them, and to find stale ones).
     pub register_reads: u64,
 }
@@ -82,6 +89,8 @@ pub struct DeviceState {
     pub caps: CapsInfo,
     pub enabled: bool,
     pub hash_seed: u32,
+    /// The active table bank (`BANK`): the one shown.
+    pub bank: u32,
     /// Every valid VIP match slot, by vip_id.
     pub vips: Vec<VipState>,
     /// Valid backend entries no VIP's ring slice points at (backends of weight 0).
@@ -171,24 +180,76 @@ impl<R: RegisterAccess> RegisterAccess for Counting<R> {
 /// What the tables must hold for a config: computed (and validated) before anything is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// Backend entries, by global index (VIP 0's backends, then VIP 1's, ...).
-    pub backends: Vec<BackendEntry>,
-    /// Ring entries 0.. (backend indexes).
-    pub ring: Vec<u32>,
-    /// VIP info by vip_id.
+    /// Backend entries by index (`None`: not used). On an empty device: the backends of each
+    /// VIP in config order, VIP after VIP in vip_id order; weight-0 backends keep an entry but
+    /// get no ring entry.
+    pub backends: Vec<Option<BackendEntry>>,
+    /// Ring entries 0.. (backend indexes; `None`: in no VIP's slice): each VIP's Maglev table.
+    pub ring: Vec<Option<u32>>,
+    /// VIP info by vip_id (up to the largest vip_id used; unused ids hold an empty slice).
     pub infos: Vec<VipInfo>,
-    /// VIP match slot (index) and contents, by vip_id.
+    /// VIP match slot (index) and contents, in config order.
     pub slots: Vec<(u32, VipSlot)>,
-    /// Backends per VIP.
+    /// Backends per VIP, in config order.
     pub vip_backends: Vec<u32>,
     pub hash_seed: u32,
     pub placement_moves: u64,
 }
 
+/// What a device holds now, as far as the layout of an update cares: the driver keeps these
+/// where it can, so an update rewrites only what changes.
+#[derive(Debug, Clone, Default)]
+pub struct Current {
+    /// vip_id of each VIP in the VIP match table.
+    pub ids: BTreeMap<VipKey, u16>,
+    /// Ring slice (`ring_base`, `ring_size`) of each VIP, from the active bank.
+    pub slices: BTreeMap<VipKey, (u32, u32)>,
+    /// Valid backend entries of the active bank: their indexes, by (address, MAC), ascending.
+    pub backends: BTreeMap<(Ipv4Addr, Option<[u8; 6]>), Vec<u32>>,
+}
+
+impl Current {
+    /// Reads the VIP match table and the active bank's VIP info and backend entries.
+    pub fn read(r: &mut dyn RegisterAccess, caps: &Caps) -> Result<Current, RegError> {
+        let mut ignored = Vec::new();
+        let bank = r.read32(regmap::REG_BANK)? & 1;
+        let mut cur = Current::default();
+        for (_, s) in read_slots(r, caps, &mut ignored)? {
+            cur.ids.insert(s.key, s.vip_id);
+            if (s.vip_id as u32) < caps.vip_count {
+                let base = r.read32(info_word(s.vip_id as u32, bank, regmap::VIP_INFO_W_RING_BASE))?;
+                let size = r.read32(info_word(s.vip_id as u32, bank, regmap::VIP_INFO_W_RING_SIZE))?;
+                cur.slices.insert(s.key, (base, size));
+            }
+        }
+        let region = regmap::backends(bank);
+        for i in 0..caps.backend_count {
+            if !backend_live(r.read32(region.word(i, regmap::BACKEND_W_FLAGS))?) {
+                continue;
+            }
+            if let Ok(Some(e)) = BackendEntry::decode(&read_words::<8>(r, &region, i)?) {
+                cur.backends.entry((e.addr, e.mac)).or_default().push(i);
+            }
+        }
+        Ok(cur)
+    }
+}
+
 impl Plan {
-    /// Validates `cfg` against `caps` (table sizes first) and lays the tables out
-    /// (docs/architecture.md, *Choosing the backend* and *Finding the VIP*).
+    /// Validates `cfg` against `caps` (table sizes first) and lays the tables out for an empty
+    /// device (docs/architecture.md, *Choosing the backend*, *Maglev* and *Finding the VIP*):
+    /// vip_ids 0, 1, ... in config order, backends and ring slices consecutive in that order.
     pub fn new(cfg: &Config, caps: &Caps) -> Result<Plan, DriverError> {
+        Plan::update(cfg, caps, &Current::default())
+    }
+
+    /// As [`Plan::new`], but keeping what the device holds where it can: a VIP that stays keeps
+    /// its vip_id (so an update never gives a live VIP another VIP's tables), and its ring slice
+    /// when the size is unchanged; a backend keeps its entry (matched by address and MAC). New
+    /// VIPs get the lowest free ids (ids no VIP of the device uses first), new slices and
+    /// backends the first free space.
+    pub fn update(cfg: &Config, caps: &Caps, current: &Current) -> Result<Plan, DriverError> {
+        let keep = &current.ids;
         let vips = cfg.vips.len() as u64;
         if vips > caps.vip_count as u64 {
             return Err(DriverError::Limit {
@@ -207,10 +268,15 @@ impl Plan {
                 limit: caps.backend_count as u64,
             });
         }
-        let ring: u64 = cfg.vips.iter().flat_map(|v| &v.backends).map(|b| b.weight as u64).sum();
+        for v in &cfg.vips {
+            maglev::check_size(v.ring_size)
+                .map_err(|e| DriverError::Invalid(format!("VIP {}: {e}", v.key())))?;
+        }
+        let live = |v: &l4lb_core::config::Vip| v.backends.iter().any(|b| b.weight > 0);
+        let ring: u64 = cfg.vips.iter().filter(|v| live(v)).map(|v| v.ring_size as u64).sum();
         if ring > caps.ring_entries as u64 {
             return Err(DriverError::Limit {
-                what: "ring entries (the sum of all backends' weights)",
+                what: "ring entries (the sum of the ring_size of every VIP with a backend of non-zero weight)",
                 register: "CAP_RING",
                 needed: ring,
                 limit: caps.ring_entries as u64,
@@ -220,29 +286,160 @@ impl Plan {
         let keys: Vec<VipKey> = cfg.vips.iter().map(|v| v.key()).collect();
         let placed = placement::place(&keys, caps.vip_buckets)?;
 
+        // vip_ids: kept ones first, then the lowest free ids (ids of removed VIPs last).
+        let kept: Vec<Option<u16>> =
+            keys.iter().map(|k| keep.get(k).copied().filter(|&id| (id as u32) < caps.vip_count)).collect();
+        let mut taken = vec![false; caps.vip_count as usize];
+        for id in kept.iter().flatten() {
+            taken[*id as usize] = true;
+        }
+        let removed: std::collections::BTreeSet<u16> = keep.values().copied().collect();
+        let mut free = (0..caps.vip_count as u16)
+            .filter(|id| !taken[*id as usize] && !removed.contains(id))
+            .chain(removed.iter().copied().filter(|id| (*id as u32) < caps.vip_count && !taken[*id as usize]));
+        let mut ids = Vec::with_capacity(keys.len());
+        for k in &kept {
+            ids.push(match k {
+                Some(id) => *id,
+                None => free.next().ok_or_else(|| DriverError::Invalid("no free vip_id".into()))?,
+            });
+        }
+        let mut order: Vec<usize> = (0..cfg.vips.len()).collect();
+        order.sort_by_key(|&i| ids[i]);
+
+        // Backend entries: the n-th backend with a given (address, MAC), in vip_id then config
+        // order, keeps the n-th entry the device holds for it; the others take free entries.
+        let mut index: Vec<Vec<Option<u32>>> = cfg.vips.iter().map(|v| vec![None; v.backends.len()]).collect();
+        let mut used = vec![false; caps.backend_count as usize];
+        let mut seen: BTreeMap<(Ipv4Addr, Option<[u8; 6]>), usize> = BTreeMap::new();
+        for &i in &order {
+            for (j, b) in cfg.vips[i].backends.iter().enumerate() {
+                let n = seen.entry((b.address, b.mac)).or_insert(0);
+                if let Some(&at) = current.backends.get(&(b.address, b.mac)).and_then(|v| v.get(*n)) {
+                    if at < caps.backend_count && !used[at as usize] {
+                        used[at as usize] = true;
+                        index[i][j] = Some(at);
+                    }
+                }
+                *n += 1;
+            }
+        }
+        let mut next_free = (0..caps.backend_count).filter(|&x| !used[x as usize]).collect::<Vec<_>>().into_iter();
+        let mut entries: Vec<Option<BackendEntry>> = Vec::new();
+        let mut index_of: Vec<Vec<u32>> = cfg.vips.iter().map(|v| Vec::with_capacity(v.backends.len())).collect();
+        for &i in &order {
+            for (j, b) in cfg.vips[i].backends.iter().enumerate() {
+                let at = match index[i][j] {
+                    Some(at) => at,
+                    None => next_free.next().expect("enough backend entries (checked above)"),
+                };
+                if entries.len() <= at as usize {
+                    entries.resize(at as usize + 1, None);
+                }
+                entries[at as usize] = Some(BackendEntry { addr: b.address, mac: b.mac });
+                index_of[i].push(at);
+            }
+        }
+
+        // Maglev tables, and where their slices go: a VIP whose slice keeps its size keeps its
+        // place; the others take the first gap large enough (or, when the kept places leave no
+        // such gap, everything is laid out afresh, consecutively).
+        let tables: Vec<Vec<u32>> = cfg
+            .vips
+            .iter()
+            .enumerate()
+            .map(|(i, vip)| {
+                let addrs: Vec<[u8; 4]> = vip.backends.iter().map(|b| b.address.octets()).collect();
+                let members: Vec<maglev::Member<'_>> = addrs
+                    .iter()
+                    .zip(&vip.backends)
+                    .map(|(a, b)| maglev::Member { identity: a, weight: b.weight })
+                    .collect();
+                maglev::build(&members, vip.ring_size).into_iter().map(|p| index_of[i][p as usize]).collect()
+            })
+            .collect();
+        let bases = place_slices(&order, &keys, &tables, current, caps.ring_entries)
+            .or_else(|| place_slices(&order, &keys, &tables, &Current::default(), caps.ring_entries))
+            .expect("the slices fit (checked above)");
+
+        let top = ids.iter().map(|&i| i as usize + 1).max().unwrap_or(0);
+        let end = order.iter().map(|&i| bases[i] as usize + tables[i].len()).max().unwrap_or(0);
         let mut plan = Plan {
-            backends: Vec::with_capacity(backends as usize),
-            ring: Vec::with_capacity(ring as usize),
-            infos: Vec::with_capacity(cfg.vips.len()),
+            backends: entries,
+            ring: vec![None; end],
+            infos: vec![VipInfo::default(); top],
             slots: Vec::with_capacity(cfg.vips.len()),
             vip_backends: Vec::with_capacity(cfg.vips.len()),
             hash_seed: cfg.hash_seed,
             placement_moves: placed.moves,
         };
-        for (vip_id, (vip, key)) in cfg.vips.iter().zip(&keys).enumerate() {
-            let ring_base = plan.ring.len() as u32;
-            for b in &vip.backends {
-                let index = plan.backends.len() as u32;
-                plan.backends.push(BackendEntry { addr: b.address, mac: b.mac });
-                plan.ring.resize(plan.ring.len() + b.weight as usize, index);
+        for &i in &order {
+            let base = bases[i] as usize;
+            for (k, &b) in tables[i].iter().enumerate() {
+                plan.ring[base + k] = Some(b);
             }
-            plan.infos.push(VipInfo { ring_base, ring_size: plan.ring.len() as u32 - ring_base });
-            plan.slots.push((placed.slots[vip_id], VipSlot { key: *key, vip_id: vip_id as u16 }));
+            plan.infos[ids[i] as usize] = VipInfo { ring_base: bases[i], ring_size: tables[i].len() as u32 };
+        }
+        for (i, (vip, key)) in cfg.vips.iter().zip(&keys).enumerate() {
+            plan.slots.push((placed.slots[i], VipSlot { key: *key, vip_id: ids[i] }));
             plan.vip_backends.push(vip.backends.len() as u32);
         }
         Ok(plan)
     }
 }
+
+/// Ring bases for `tables` (by config index; `order` is vip_id order): kept places first (same
+/// size as in `current`, inside the ring, not overlapping), then first fit. `None` when a table
+/// finds no gap.
+fn place_slices(
+    order: &[usize],
+    keys: &[VipKey],
+    tables: &[Vec<u32>],
+    current: &Current,
+    ring_entries: u32,
+) -> Option<Vec<u32>> {
+    let mut bases = vec![0u32; tables.len()];
+    let mut taken: Vec<(u64, u64)> = Vec::new(); // [start, end)
+    let overlaps = |taken: &[(u64, u64)], s: u64, e: u64| taken.iter().any(|&(a, b)| s < b && a < e);
+    let mut pending = Vec::new();
+    for &i in order {
+        let m = tables[i].len() as u64;
+        if m == 0 {
+            continue;
+        }
+        match current.slices.get(&keys[i]) {
+            Some(&(base, size))
+                if size as u64 == m
+                    && base as u64 + m <= ring_entries as u64
+                    && !overlaps(&taken, base as u64, base as u64 + m) =>
+            {
+                taken.push((base as u64, base as u64 + m));
+                bases[i] = base;
+            }
+            _ => pending.push(i),
+        }
+    }
+    for i in pending {
+        let m = tables[i].len() as u64;
+        taken.sort();
+        let mut at = 0u64;
+        for &(a, b) in &taken {
+            if at + m <= a {
+                break;
+            }
+            at = at.max(b);
+        }
+        if at + m > ring_entries as u64 {
+            return None;
+        }
+        taken.push((at, at + m));
+        bases[i] = at as u32;
+    }
+    Some(bases)
+}
+
+/// Register reads of `BANK_BUSY` after which a bank still read by frames in flight is an error.
+const BUSY_POLLS: u32 = 100_000;
 
 impl<R: RegisterAccess> Device<R> {
     /// Identifies the device behind `regs` and reads its capabilities. Reads only: a window that
@@ -284,104 +481,89 @@ impl<R: RegisterAccess> Device<R> {
         self.regs
     }
 
-    /// Programs the device with `cfg` and enables it.
+    /// Programs the device with `cfg` and enables it, atomically for traffic
+    /// (docs/architecture.md, *Atomic updates*).
     ///
     /// The config is validated against the capabilities and placed before the first write, so a
-    /// refused config leaves the device as it was. Traffic keeps flowing (nothing is disabled);
-    /// the order of writes keeps any half-written entry out of use:
-    /// 1. backends (an entry that changes is made invalid first; its valid word is written last),
-    /// 2. the ring,
-    /// 3. VIP info (a live slice that changes gets `ring_size` 0 first, `ring_size` last),
-    /// 4. VIP match slots: every valid slot that is stale or about to change is invalidated first
-    ///    (so no key is ever stored twice), then each new slot with its key word (valid bit) last,
-    /// 5. `HASH_SEED`, then `CTRL` = enable,
-    /// 6. clean-up: VIP info and backend entries beyond the new config are cleared.
+    /// refused config leaves the device as it was. Traffic keeps flowing:
+    /// 1. the VIP ids the device uses now are read back, and kept for the VIPs that stay;
+    /// 2. wait until no frame in flight reads the inactive bank (`BANK_BUSY`);
+    /// 3. VIP match slots of VIPs that go away or move are invalidated (one write each);
+    /// 4. the inactive bank (VIP info words of that bank, backends, ring) is made to hold the new
+    ///    tables: every word is read and only the words that differ are written;
+    /// 5. `BANK` := the inactive bank: from the next frame on, every frame sees the new tables;
+    /// 6. the new VIP match slots (key word with the valid bit last), `HASH_SEED`, `CTRL`;
+    /// 7. wait until no frame reads the old bank any more, then make it hold the same tables
+    ///    (again only the words that differ), so the next update writes only what it changes.
     ///
-    /// Entries that already hold the right words are not rewritten, so applying the same config
-    /// again writes only `HASH_SEED` and `CTRL`.
+    /// Applying the same config again writes only `BANK`, `HASH_SEED` and `CTRL`.
     pub fn apply(&mut self, cfg: &Config) -> Result<ApplyReport, DriverError> {
         let caps = self.caps;
-        let plan = Plan::new(cfg, &caps)?;
         let mut r = Counting::new(&mut self.regs as &mut dyn RegisterAccess);
 
-        // 1. Backends.
-        for (i, b) in plan.backends.iter().enumerate() {
-            write_entry(&mut r, &regmap::BACKENDS, i as u32, &b.encode(), regmap::BACKEND_W_FLAGS, backend_live)?;
-        }
-        // 2. Ring.
-        for (i, &b) in plan.ring.iter().enumerate() {
-            let at = regmap::RING.word(i as u32, 0);
-            if r.read32(at)? != b {
-                r.write32(at, b)?;
-            }
-        }
-        // 3. VIP info.
-        for (id, info) in plan.infos.iter().enumerate() {
-            write_entry(&mut r, &regmap::VIP_INFO, id as u32, &info.encode(), regmap::VIP_INFO_W_RING_SIZE, info_live)?;
-        }
-        // 4. VIP match slots.
+        // 1. What the device holds now.
+        let mut ignored = Vec::new();
+        let current = read_slots(&mut r, &caps, &mut ignored)?;
+        let plan = Plan::update(cfg, &caps, &Current::read(&mut r, &caps)?)?;
+        let active = r.read32(regmap::REG_BANK)? & 1;
+        let inactive = 1 - active;
+
+        // 2.
+        wait_bank_idle(&mut r, inactive)?;
+        // 3. Slots that are stale or about to change go out of use (no key is ever stored twice).
         let mut target: Vec<Option<[u32; 8]>> = vec![None; caps.vip_slots() as usize];
         for (slot, s) in &plan.slots {
             target[*slot as usize] = Some(s.encode());
         }
-        for (slot, want) in target.iter().enumerate() {
-            let slot = slot as u32;
-            let key_at = regmap::VIP_MATCH.word(slot, regmap::VIP_MATCH_W_KEY);
-            if !slot_live(r.read32(key_at)?) {
-                continue;
-            }
+        for (slot, _) in &current {
+            let want = &target[*slot as usize];
             let stale = match want {
                 None => true,
-                Some(w) => read_words::<8>(&mut r, &regmap::VIP_MATCH, slot)? != *w,
+                Some(w) => read_words::<8>(&mut r, &regmap::VIP_MATCH, *slot)? != *w,
             };
             if stale {
-                r.write32(key_at, 0)?;
+                r.write32(regmap::VIP_MATCH.word(*slot, regmap::VIP_MATCH_W_KEY), 0)?;
             }
         }
+        // 4. The inactive bank.
+        write_bank(&mut r, &caps, &plan, inactive)?;
+        // 5. The switch.
+        r.write32(regmap::REG_BANK, inactive)?;
+        // 6. New VIPs become visible; seed, then enable.
         for (slot, s) in &plan.slots {
             write_entry(&mut r, &regmap::VIP_MATCH, *slot, &s.encode(), regmap::VIP_MATCH_W_KEY, slot_live)?;
         }
-        // 5. Seed, then enable.
         r.write32(regmap::REG_HASH_SEED, plan.hash_seed)?;
         r.write32(regmap::REG_CTRL, regmap::CTRL_ENABLE)?;
-        // 6. Clean-up: nothing points at these any more.
-        for id in plan.infos.len() as u32..caps.vip_count {
-            write_entry(
-                &mut r,
-                &regmap::VIP_INFO,
-                id,
-                &VipInfo::default().encode(),
-                regmap::VIP_INFO_W_RING_SIZE,
-                info_live,
-            )?;
-        }
-        for i in plan.backends.len() as u32..caps.backend_count {
-            let at = regmap::BACKENDS.word(i, regmap::BACKEND_W_FLAGS);
-            if backend_live(r.read32(at)?) {
-                r.write32(at, 0)?;
-            }
-        }
+        let switch_writes = r.writes;
+        // 7. The old bank catches up.
+        wait_bank_idle(&mut r, active)?;
+        write_bank(&mut r, &caps, &plan, active)?;
 
         Ok(ApplyReport {
             vips: plan
                 .slots
                 .iter()
-                .zip(&plan.infos)
                 .zip(&plan.vip_backends)
-                .map(|(((slot, s), info), &backends)| AppliedVip {
-                    vip_id: s.vip_id,
-                    vip: s.key.to_string(),
-                    slot: SlotRef::from_index(*slot, caps.vip_buckets),
-                    ring_base: info.ring_base,
-                    ring_size: info.ring_size,
-                    backends,
+                .map(|((slot, s), &backends)| {
+                    let info = plan.infos[s.vip_id as usize];
+                    AppliedVip {
+                        vip_id: s.vip_id,
+                        vip: s.key.to_string(),
+                        slot: SlotRef::from_index(*slot, caps.vip_buckets),
+                        ring_base: info.ring_base,
+                        ring_size: info.ring_size,
+                        backends,
+                    }
                 })
                 .collect(),
-            backends: plan.backends.len() as u32,
-            ring_entries: plan.ring.len() as u32,
+            backends: plan.backends.iter().flatten().count() as u32,
+            ring_entries: plan.ring.iter().flatten().count() as u32,
             hash_seed: plan.hash_seed,
             placement_moves: plan.placement_moves,
+            bank: inactive,
             register_writes: r.writes,
+            register_writes_until_switch: switch_writes,
             register_reads: r.reads,
         })
     }
@@ -399,6 +581,8 @@ impl<R: RegisterAccess> Device<R> {
         let version = r.read32(regmap::REG_VERSION)?;
         let enabled = r.read32(regmap::REG_CTRL)? & regmap::CTRL_ENABLE != 0;
         let hash_seed = r.read32(regmap::REG_HASH_SEED)?;
+        // VIP info, ring and backends as traffic sees them: the active bank.
+        let bank = r.read32(regmap::REG_BANK)? & 1;
         let mut warnings = Vec::new();
         let slots = read_slots(r, &caps, &mut warnings)?;
 
@@ -413,7 +597,10 @@ impl<R: RegisterAccess> Device<R> {
                 ));
                 continue;
             }
-            let info = VipInfo::decode(&read_words::<4>(r, &regmap::VIP_INFO, s.vip_id as u32)?);
+            let info = VipInfo {
+                ring_base: r.read32(info_word(s.vip_id as u32, bank, regmap::VIP_INFO_W_RING_BASE))?,
+                ring_size: r.read32(info_word(s.vip_id as u32, bank, regmap::VIP_INFO_W_RING_SIZE))?,
+            };
             let mut size = info.ring_size;
             if size > caps.ring_entries {
                 warnings.push(format!(
@@ -426,7 +613,7 @@ impl<R: RegisterAccess> Device<R> {
             let mut counts: Vec<(u32, u32)> = Vec::new();
             for i in 0..size {
                 let at = ((info.ring_base as u64 + i as u64) % caps.ring_entries as u64) as u32;
-                let b = r.read32(regmap::RING.word(at, 0))? % caps.backend_count;
+                let b = r.read32(regmap::ring(bank).word(at, 0))? % caps.backend_count;
                 match counts.iter_mut().find(|(idx, _)| *idx == b) {
                     Some((_, n)) => *n += 1,
                     None => counts.push((b, 1)),
@@ -437,7 +624,7 @@ impl<R: RegisterAccess> Device<R> {
                 let entry = match backend_cache.get(&index) {
                     Some(e) => *e,
                     None => {
-                        let e = match BackendEntry::decode(&read_words::<8>(r, &regmap::BACKENDS, index)?) {
+                        let e = match BackendEntry::decode(&read_words::<8>(r, &regmap::backends(bank), index)?) {
                             Ok(e) => e,
                             Err(e) => {
                                 warnings.push(format!("backend {index}: {e}"));
@@ -478,11 +665,11 @@ impl<R: RegisterAccess> Device<R> {
         let mut unused_backends = Vec::new();
         for index in 0..caps.backend_count {
             if backend_cache.contains_key(&index)
-                || !backend_live(r.read32(regmap::BACKENDS.word(index, regmap::BACKEND_W_FLAGS))?)
+                || !backend_live(r.read32(regmap::backends(bank).word(index, regmap::BACKEND_W_FLAGS))?)
             {
                 continue;
             }
-            match BackendEntry::decode(&read_words::<8>(r, &regmap::BACKENDS, index)?) {
+            match BackendEntry::decode(&read_words::<8>(r, &regmap::backends(bank), index)?) {
                 Ok(Some(e)) => unused_backends.push(BackendState {
                     index,
                     valid: true,
@@ -499,6 +686,7 @@ impl<R: RegisterAccess> Device<R> {
             caps: CapsInfo::from(&caps),
             enabled,
             hash_seed,
+            bank,
             vips,
             unused_backends,
             warnings,
@@ -558,12 +746,14 @@ fn check_caps(caps: &Caps, window: u64) -> Result<(), DriverError> {
             return bad(format!("{name} is {value}, expected 1..={max}"));
         }
     }
-    let tables: [(&Region, u32); 5] = [
+    let tables: [(&Region, u32); 7] = [
         (&regmap::VIP_MATCH, caps.vip_slots()),
         (&regmap::VIP_INFO, caps.vip_count),
         (&regmap::VIP_COUNTERS, caps.vip_count),
         (&regmap::BACKENDS, caps.backend_count),
+        (&regmap::BACKENDS_1, caps.backend_count),
         (&regmap::RING, caps.ring_entries),
+        (&regmap::RING_1, caps.ring_entries),
     ];
     let mut end = 0u64;
     for (region, entries) in tables {
@@ -585,14 +775,69 @@ fn check_caps(caps: &Caps, window: u64) -> Result<(), DriverError> {
     Ok(())
 }
 
+/// Waits until no frame in flight reads table bank `bank` (`BANK_BUSY`).
+fn wait_bank_idle(r: &mut dyn RegisterAccess, bank: u32) -> Result<(), DriverError> {
+    for _ in 0..BUSY_POLLS {
+        if r.read32(regmap::REG_BANK_BUSY)? & (1 << bank) == 0 {
+            return Ok(());
+        }
+    }
+    Err(DriverError::Invalid(format!(
+        "table bank {bank} is still read by frames in flight after {BUSY_POLLS} reads of BANK_BUSY: is the \
+         data path stalled?"
+    )))
+}
+
+/// Makes table bank `bank` hold `plan`: VIP info (that bank's words) of every vip_id, backend
+/// entries (those past the plan made invalid), the ring entries the plan uses. Reads every word
+/// and writes only those that differ. The bank must not be in use.
+fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -> Result<(), RegError> {
+    let set = |r: &mut dyn RegisterAccess, at: u32, want: u32| -> Result<(), RegError> {
+        if r.read32(at)? != want {
+            r.write32(at, want)?;
+        }
+        Ok(())
+    };
+    let backends = regmap::backends(bank);
+    for i in 0..caps.backend_count {
+        match plan.backends.get(i as usize).copied().flatten() {
+            Some(b) => {
+                for (w, &v) in b.encode().iter().enumerate() {
+                    set(r, backends.word(i, w as u32), v)?;
+                }
+            }
+            None => {
+                let at = backends.word(i, regmap::BACKEND_W_FLAGS);
+                if backend_live(r.read32(at)?) {
+                    r.write32(at, 0)?;
+                }
+            }
+        }
+    }
+    let ring = regmap::ring(bank);
+    for (i, b) in plan.ring.iter().enumerate() {
+        if let Some(b) = b {
+            set(r, ring.word(i as u32, 0), *b)?;
+        }
+    }
+    for id in 0..caps.vip_count {
+        let info = plan.infos.get(id as usize).copied().unwrap_or_default();
+        set(r, info_word(id, bank, regmap::VIP_INFO_W_RING_BASE), info.ring_base)?;
+        set(r, info_word(id, bank, regmap::VIP_INFO_W_RING_SIZE), info.ring_size)?;
+    }
+    Ok(())
+}
+
+/// Offset of VIP info word `word` (0: ring_base, 1: ring_size) of bank `bank` for `vip_id`.
+fn info_word(vip_id: u32, bank: u32, word: u32) -> u32 {
+    regmap::VIP_INFO.word(vip_id, 2 * bank + word)
+}
+
 fn backend_live(w0: u32) -> bool {
     w0 & regmap::BACKEND_VALID != 0
 }
 fn slot_live(w0: u32) -> bool {
     w0 & regmap::VIP_MATCH_VALID != 0
-}
-fn info_live(size: u32) -> bool {
-    size != 0
 }
 
 /// The `N` words of entry `index` of `region`.

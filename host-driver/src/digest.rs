@@ -72,13 +72,13 @@ pub fn canonical_bytes<R: RegisterAccess>(dev: &mut Device<R>, state: &DeviceSta
         out.extend_from_slice(&size.to_be_bytes());
         for i in 0..size {
             let at = ((v.ring_base as u64 + i as u64) % caps.ring_entries as u64) as u32;
-            let b = r.read32(regmap::RING.word(at, 0))? % caps.backend_count;
+            let b = r.read32(regmap::ring(state.bank).word(at, 0))? % caps.backend_count;
             let bytes = match backends.get(&b) {
                 Some(bytes) => *bytes,
                 None => {
                     let mut words = [0u32; 8];
                     for (w, word) in words.iter_mut().enumerate() {
-                        *word = r.read32(regmap::BACKENDS.word(b, w as u32))?;
+                        *word = r.read32(regmap::backends(state.bank).word(b, w as u32))?;
                     }
                     let bytes = backend_bytes(BackendEntry::decode(&words).ok().flatten());
                     backends.insert(b, bytes);

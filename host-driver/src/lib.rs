@@ -17,6 +17,7 @@ pub mod bar;
 pub mod device;
 pub mod digest;
 pub mod error;
+pub mod explain;
 pub mod pci;
 pub mod placement;
 pub mod rates;

@@ -5,6 +5,7 @@
 //! l4lb show --device DEV [--device DEV ...] [--json]            the tables, decoded, and their digest
 //! l4lb stats --device DEV [...] [--json] [--watch SECS [--count N]]   counters, or rates
 //! l4lb devices [--json]                                         Corundum boards and what they carry
+//! l4lb explain CONFIG --flow SRC:SPORT-DST:DPORT/PROTO [--json]      which backend a flow reaches (model)
 //! ```
 //! DEV is a PCI address, `vfio:ADDR`, `/dev/mqnicN`, `file:PATH` or a sysfs resource path
 //! (docs/host-driver.md). With several devices every one is opened and identified before anything
@@ -73,6 +74,17 @@ enum Command {
     },
     /// List the Corundum boards (PCI 1234:1001, 5543:1001) and whether they carry l4lb
     Devices {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which backend a flow reaches under a config, from the reference model
+    Explain {
+        /// The config (TOML)
+        config: PathBuf,
+        /// The flow: SRC:SPORT-DST:DPORT/PROTO, e.g. 192.0.2.1:5000-10.0.0.1:80/tcp
+        #[arg(long, value_name = "SRC:SPORT-DST:DPORT/PROTO")]
+        flow: String,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -190,6 +202,15 @@ fn run(cli: Cli) -> Result<Outcome> {
                 }
             }
             Ok(Outcome { text, code })
+        }
+        Command::Explain { config, flow, json: as_json } => {
+            let cfg = Config::load(&config)?;
+            let e = l4lb_driver::explain::explain(&cfg, &flow)?;
+            if as_json {
+                Ok((serde_json::to_string_pretty(&e)? + "\n").into())
+            } else {
+                Ok(e.text().into())
+            }
         }
         Command::Stats { common, watch: None, .. } => {
             let mut all = Vec::new();
@@ -464,8 +485,8 @@ fn apply_text(r: &ApplyReport, config: &std::path::Path, device: &str) -> String
     );
     let _ = writeln!(
         s,
-        "  {} register writes, {} reads; {} VIPs moved by placement",
-        r.register_writes, r.register_reads, r.placement_moves
+        "  {} register writes ({} until the switch to table bank {}), {} reads; {} VIPs moved by placement",
+        r.register_writes, r.register_writes_until_switch, r.bank, r.register_reads, r.placement_moves
     );
     if !r.vips.is_empty() {
         let mut rows = vec![vec!["vip_id".into(), "VIP".into(), "backends".into(), "ring".into(), "slot".into()]];
@@ -503,9 +524,10 @@ fn show_text(st: &DeviceState, digest: &TableDigest, device: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "capacity: {} VIPs in 2 x {} buckets x 4 ways, {} backends, {} ring entries",
+        "capacity: {} VIPs in 2 x {} buckets x 4 ways, {} backends, {} ring entries (per table bank)",
         c.vip_count, c.vip_buckets, c.backend_count, c.ring_entries
     );
+    let _ = writeln!(s, "active table bank: {}", st.bank);
     let _ = writeln!(
         s,
         "balancing {}, hash seed {:#010x}; {} VIPs",

@@ -74,7 +74,7 @@ fn apply_show_stats_on_an_image() {
     let o = l4lb(&["apply", s(&t.config), "--device", &t.device]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("2 VIPs, 3 backends, 6 ring entries"), "{out}");
+    assert!(out.contains("2 VIPs, 3 backends, 131074 ring entries"), "{out}");
     assert!(out.contains("register writes"), "{out}");
     assert!(out.contains("10.0.0.1:7777/udp") && out.contains("10.0.0.2:80/tcp"), "{out}");
     assert!(t.image.exists());
@@ -101,7 +101,7 @@ fn json_output_parses() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("apply --json is JSON");
     assert_eq!(v["backends"], 3);
-    assert_eq!(v["ring_entries"], 6);
+    assert_eq!(v["ring_entries"], 2 * 65_537); // two VIPs of the default ring_size
     assert_eq!(v["vips"][1]["vip"], "10.0.0.2:80/tcp");
     assert!(v["register_writes"].as_u64().unwrap() > 0);
 
@@ -111,10 +111,13 @@ fn json_output_parses() {
     assert_eq!(v["hash_seed"], 12345);
     assert_eq!(v["caps"]["vip_buckets"], regmap::defaults::VIP_BUCKETS);
     assert_eq!(v["vips"][0]["vip"], "10.0.0.1:7777/udp");
-    assert_eq!(v["vips"][0]["backends"][0]["mac"], "02:00:00:00:01:01");
-    assert_eq!(v["vips"][0]["backends"][1]["address"], "10.1.0.2");
-    assert_eq!(v["vips"][0]["backends"][1]["ring_entries"], 3);
-    assert_eq!(v["vips"][1]["ring_base"], 4);
+    let backends = v["vips"][0]["backends"].as_array().unwrap();
+    let by_addr = |a: &str| backends.iter().find(|b| b["address"] == a).expect("backend listed");
+    assert_eq!(by_addr("10.1.0.1")["mac"], "02:00:00:00:01:01");
+    // weight 3 of 4 in a table of 65,537 entries (Maglev gives exact shares within a round)
+    let e = by_addr("10.1.0.2")["ring_entries"].as_u64().unwrap();
+    assert!((49_150..=49_155).contains(&e), "{e}");
+    assert_eq!(v["vips"][1]["ring_base"], 65_537);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
 
     let o = l4lb(&["stats", "--device", &t.device, "--json"]);
@@ -203,4 +206,34 @@ fn usage_errors_exit_2() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
     assert!(l4lb(&["--help"]).status.success());
+}
+
+#[test]
+fn explain_names_the_backend_of_a_flow() {
+    let t = setup(CONFIG);
+    let o = l4lb(&["explain", s(&t.config), "--flow", "192.0.2.1:5000-10.0.0.1:7777/udp", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("explain --json is JSON");
+    assert_eq!(v["reason"], "BALANCED");
+    assert_eq!(v["vip"], "10.0.0.1:7777/udp");
+    assert_eq!(v["ring_size"], 65_537);
+    let hash = v["hash"].as_u64().unwrap();
+    assert_eq!(v["ring_entry"].as_u64().unwrap(), (hash * 65_537) >> 32, "entry = (hash x M) >> 32");
+    let b = v["backend"].as_str().unwrap();
+    assert!(b == "10.1.0.1" || b == "10.1.0.2", "{b}");
+    // Over many flows, both backends are reached, the weight-3 one about three times as often.
+    let mut counts = [0u32; 2];
+    for port in 1000..1400 {
+        let o = l4lb(&["explain", s(&t.config), "--flow", &format!("192.0.2.7:{port}-10.0.0.1:7777/udp"), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        counts[(v["backend"] == "10.1.0.2") as usize] += 1;
+    }
+    assert!(counts[1] > 2 * counts[0] && counts[1] < 4 * counts[0], "{counts:?}");
+    // Text, a flow to no VIP, and a malformed flow.
+    let out = stdout(&l4lb(&["explain", s(&t.config), "--flow", "192.0.2.1:5000-10.0.0.1:7777/udp"]));
+    assert!(out.contains("10.0.0.1:7777/udp") && out.contains(b), "{out}");
+    let out = stdout(&l4lb(&["explain", s(&t.config), "--flow", "192.0.2.1:5000-10.9.9.9:7777/udp"]));
+    assert!(out.contains("no VIP matches") && out.contains("NO_VIP"), "{out}");
+    let err = fails(&["explain", s(&t.config), "--flow", "10.0.0.1:80/tcp"]);
+    assert!(err.contains("not a flow"), "{err}");
 }

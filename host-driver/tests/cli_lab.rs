@@ -16,6 +16,7 @@ const CONFIG: &str = r#"
 address = "10.0.0.1"
 port = 80
 protocol = "tcp"
+ring_size = 251
   [[vip.backend]]
   address = "10.1.0.1"
   [[vip.backend]]
@@ -25,6 +26,7 @@ protocol = "tcp"
 address = "10.0.0.2"
 port = 53
 protocol = "udp"
+ring_size = 251
   [[vip.backend]]
   address = "10.2.0.1"
 "#;
@@ -84,14 +86,14 @@ fn devices_lists_boards_in_text_and_json() {
     let o = ok(root, &["devices"]);
     let lines: Vec<&str> = o.lines().collect();
     assert_eq!(lines.len(), 3, "{o}");
-    assert!(lines[1].contains("0000:81:00.0") && lines[1].contains("l4lb 1.0") && lines[1].contains("/dev/mqnic0"), "{o}");
+    assert!(lines[1].contains("0000:81:00.0") && lines[1].contains(&format!("l4lb {}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR)) && lines[1].contains("/dev/mqnic0"), "{o}");
     assert!(lines[2].contains("0000:82:00.0") && lines[2].contains("not l4lb (ID register 0x12340001)"), "{o}");
     assert!(!o.contains("0000:00:02.0"), "{o}");
     assert!(lines[1].contains("16 MiB"), "BAR 2 size: {o}");
     let v: serde_json::Value = serde_json::from_str(&ok(root, &["devices", "--json"])).unwrap();
     assert_eq!(v[0]["address"], "0000:81:00.0");
     assert_eq!(v[0]["application"]["status"], "l4lb");
-    assert_eq!(v[0]["application"]["version"], "1.0");
+    assert_eq!(v[0]["application"]["version"], format!("{}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR));
     assert_eq!(v[0]["driver"], "mqnic");
     assert_eq!(v[1]["application"]["status"], "other");
     assert_eq!(v.as_array().unwrap().len(), 2);
@@ -105,7 +107,7 @@ fn apply_by_pci_address_and_refuse_wrong_boards() {
     t.sys.board("0000:02:00.0", 0x10ee, 0x9038, Bar::L4lb);
     t.sys.board("0000:03:00.0", 0x1234, 0x1001, Bar::Words { id: 0x1234_0001, version: 0 });
     let o = ok(root, &["apply", p(&t.config), "--device", "0000:01:00.0"]);
-    assert!(o.contains("2 VIPs, 3 backends, 4 ring entries"), "{o}");
+    assert!(o.contains("2 VIPs, 3 backends, 502 ring entries"), "{o}");
     // What the PCI address wrote is what the BAR file holds.
     let image = format!("file:{}", p(&t.sys.resource2("0000:01:00.0")));
     let a = ok(root, &["show", "--device", "01:00.0"]);
@@ -160,7 +162,7 @@ fn several_devices_get_the_same_config_or_none_does() {
     assert!(v["devices"][0]["digest"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(v["devices"][1]["vips"][0]["vip"], "10.0.0.1:80/tcp");
     assert_eq!(v["devices"][1]["digest_vips"], 2);
-    assert_eq!(v["devices"][1]["digest_ring_positions"], 4);
+    assert_eq!(v["devices"][1]["digest_ring_positions"], 502);
     // No key twice (serde_json keeps the last of duplicates, which would hide it).
     let text = ok(root, &["show", "-d", &a, "--json"]);
     assert_eq!(text.matches("\n  \"vips\"").count(), 1, "{text}");

@@ -3,6 +3,7 @@
 
 use l4lb_core::config::Config;
 use l4lb_core::layout::Caps;
+use l4lb_core::maglev::{self, Member};
 use l4lb_core::model::ModelDevice;
 use l4lb_core::regmap;
 use l4lb_core::regs::RegisterAccess;
@@ -16,6 +17,7 @@ hash_seed = 0x01020304
 address = "10.0.0.9"
 port = 53
 protocol = "udp"
+ring_size = 251
   [[vip.backend]]
   address = "10.9.0.1"
   weight = 2
@@ -23,6 +25,7 @@ protocol = "udp"
 address = "10.0.0.1"
 port = 80
 protocol = "tcp"
+ring_size = 251
   [[vip.backend]]
   address = "10.1.0.1"
   mac = "02:00:00:00:01:01"
@@ -48,13 +51,20 @@ fn the_digest_is_sha256_of_the_documented_string() {
     s.push(1); // enabled
     s.extend([0x01, 0x02, 0x03, 0x04]); // hash seed
     s.extend([0, 0, 0, 2]); // two VIPs
-    // 10.0.0.1:80/tcp sorts first (by address).
-    s.extend([10, 0, 0, 1, 0, 80, 6, 0, 0, 0, 2]);
-    s.extend([3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01]); // valid, MAC
-    s.extend([1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0]); // valid, no MAC
-    s.extend([10, 0, 0, 9, 0, 53, 17, 0, 0, 0, 2]);
-    s.extend([1, 10, 9, 0, 1, 0, 0, 0, 0, 0, 0]);
-    s.extend([1, 10, 9, 0, 1, 0, 0, 0, 0, 0, 0]);
+    // 10.0.0.1:80/tcp sorts first (by address); its ring of 251 positions, each the backend the
+    // Maglev table (docs/architecture.md, *Maglev*) puts there.
+    s.extend([10, 0, 0, 1, 0, 80, 6, 0, 0, 0, 251]);
+    let with_mac = [3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01]; // valid, MAC
+    let no_mac = [1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0]; // valid, no MAC
+    let members = [Member { identity: &[10, 1, 0, 1], weight: 1 }, Member { identity: &[10, 1, 0, 2], weight: 1 }];
+    for owner in maglev::build(&members, 251) {
+        s.extend(if owner == 0 { with_mac } else { no_mac });
+    }
+    // 10.0.0.9:53/udp: one backend, so every position holds it.
+    s.extend([10, 0, 0, 9, 0, 53, 17, 0, 0, 0, 251]);
+    for _ in 0..251 {
+        s.extend([1, 10, 9, 0, 1, 0, 0, 0, 0, 0, 0]);
+    }
     let want: String = Sha256::digest(&s).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(digest_of(&mut programmed(CONFIG)), format!("sha256:{want}"));
 }
@@ -108,26 +118,29 @@ fn decisions(dev: &mut Device<ModelDevice>) -> Vec<Vec<u8>> {
 fn another_layout_with_the_same_decisions_has_the_same_digest() {
     let mut a = programmed(CONFIG);
     let mut b = programmed(CONFIG);
-    // Move b's tables around by hand: backends 0..3 to 100..103, the ring to base 500, the VIPs
-    // to other ids; every frame still goes to the same backend.
+    // Move b's tables around by hand, in the active bank: backends 0..3 to 100..103, the ring
+    // slices to base 1000, the VIPs to other ids; every frame still goes to the same backend.
+    let bank = b.read_state().unwrap().bank;
+    let (backends, ring) = (regmap::backends(bank), regmap::ring(bank));
+    let info = |id: u32, w: u32| regmap::VIP_INFO.word(id, 2 * bank + w);
     let r = b.regs();
     for old in 0..3u32 {
         for w in 0..8 {
-            let v = r.read32(regmap::BACKENDS.word(old, w)).unwrap();
-            r.write32(regmap::BACKENDS.word(old + 100, w), v).unwrap();
+            let v = r.read32(backends.word(old, w)).unwrap();
+            r.write32(backends.word(old + 100, w), v).unwrap();
         }
     }
-    for i in 0..4u32 {
-        let v = r.read32(regmap::RING.word(i, 0)).unwrap();
-        r.write32(regmap::RING.word(500 + i, 0), v + 100).unwrap();
-        r.write32(regmap::RING.word(i, 0), 0).unwrap();
+    for i in 0..502u32 {
+        let v = r.read32(ring.word(i, 0)).unwrap();
+        r.write32(ring.word(1000 + i, 0), v + 100).unwrap();
+        r.write32(ring.word(i, 0), 0).unwrap();
     }
     for (id, new_id) in [(0u32, 7u32), (1, 9)] {
-        let base = r.read32(regmap::VIP_INFO.word(id, 0)).unwrap();
-        let size = r.read32(regmap::VIP_INFO.word(id, 1)).unwrap();
-        r.write32(regmap::VIP_INFO.word(new_id, 0), base + 500).unwrap();
-        r.write32(regmap::VIP_INFO.word(new_id, 1), size).unwrap();
-        r.write32(regmap::VIP_INFO.word(id, 1), 0).unwrap();
+        let base = r.read32(info(id, 0)).unwrap();
+        let size = r.read32(info(id, 1)).unwrap();
+        r.write32(info(new_id, 0), base + 1000).unwrap();
+        r.write32(info(new_id, 1), size).unwrap();
+        r.write32(info(id, 1), 0).unwrap();
     }
     for slot in 0..Caps::default().vip_slots() {
         let at = regmap::VIP_MATCH.word(slot, regmap::VIP_MATCH_W_ID);
@@ -137,7 +150,7 @@ fn another_layout_with_the_same_decisions_has_the_same_digest() {
         }
     }
     for old in 0..3u32 {
-        r.write32(regmap::BACKENDS.word(old, 0), 0).unwrap();
+        r.write32(backends.word(old, 0), 0).unwrap();
     }
     // The independent fact: the reference model balances every flow alike.
     assert_eq!(decisions(&mut a), decisions(&mut b));
@@ -153,7 +166,8 @@ fn any_change_in_a_decision_changes_the_digest() {
         ("seed", CONFIG.replace("0x01020304", "0x01020305")),
         ("backend address", CONFIG.replace("10.1.0.2", "10.1.0.3")),
         ("MAC", CONFIG.replace("02:00:00:00:01:01", "02:00:00:00:01:02")),
-        ("weight", CONFIG.replace("weight = 2", "weight = 3")),
+        // (the weight of a VIP's only backend decides nothing: change one of two)
+        ("weight", CONFIG.replace("address = \"10.1.0.2\"", "address = \"10.1.0.2\"\n  weight = 3")),
         ("port", CONFIG.replace("port = 53", "port = 54")),
         ("protocol", CONFIG.replace("\"udp\"", "\"tcp\"")),
     ] {
@@ -163,8 +177,13 @@ fn any_change_in_a_decision_changes_the_digest() {
     let mut dev = programmed(CONFIG);
     let st = dev.read_state().unwrap();
     let v = st.vips.iter().find(|v| v.port == 80).unwrap();
-    let (r0, r1) = (regmap::RING.word(v.ring_base, 0), regmap::RING.word(v.ring_base + 1, 0));
+    let ring = regmap::ring(st.bank);
     let r = dev.regs();
+    // Two neighbouring positions that hold different backends.
+    let i = (0..v.ring_size - 1)
+        .find(|&i| r.read32(ring.word(v.ring_base + i, 0)).unwrap() != r.read32(ring.word(v.ring_base + i + 1, 0)).unwrap())
+        .unwrap();
+    let (r0, r1) = (ring.word(v.ring_base + i, 0), ring.word(v.ring_base + i + 1, 0));
     let (a, b) = (r.read32(r0).unwrap(), r.read32(r1).unwrap());
     r.write32(r0, b).unwrap();
     r.write32(r1, a).unwrap();

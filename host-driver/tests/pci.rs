@@ -116,7 +116,7 @@ fn devices_lists_corundum_boards_and_what_they_carry() {
     let addrs: Vec<&str> = boards.iter().map(|b| b.address.as_str()).collect();
     assert_eq!(addrs, ["0000:01:00.0", "0000:02:00.0", "0000:03:00.0", "0000:04:00.0", "0000:81:00.0"]);
     let b = |a: &str| boards.iter().find(|b| b.address == a).unwrap();
-    assert_eq!(b("0000:81:00.0").application, Application::L4lb { version: "1.0".into() });
+    assert_eq!(b("0000:81:00.0").application, Application::L4lb { version: format!("{}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR) });
     assert_eq!(b("0000:81:00.0").driver.as_deref(), Some("mqnic"));
     assert_eq!(b("0000:81:00.0").mqnic.as_deref(), Some("/dev/mqnic1"));
     assert_eq!(b("0000:81:00.0").device_forms, ["0000:81:00.0", "/dev/mqnic1"]);

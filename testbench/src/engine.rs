@@ -6,7 +6,26 @@ use indicatif::ProgressBar;
 use l4lb_core::layout::Caps;
 use l4lb_core::model::ModelDevice;
 use l4lb_core::regs::RegisterAccess;
+use l4lb_core::config::Config;
+use l4lb_driver::device::Device;
 use l4lb_rtlsim::Harness;
+
+/// One `--reconfigure`: when it started and ended (frames entered so far) and what it wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReconfigReport {
+    /// The frame it was asked to start at.
+    pub frame: u64,
+    /// Frames that had entered when the apply started and when it returned.
+    pub entered_at_start: u64,
+    pub entered_at_end: u64,
+    /// Clock cycles the apply took (RTL; 0 for the model).
+    pub cycles: u64,
+    /// The table bank active afterwards.
+    pub bank: u32,
+    pub register_writes: u64,
+    pub register_writes_until_switch: u64,
+    pub register_reads: u64,
+}
 
 /// Which engine runs the data plane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -80,6 +99,97 @@ impl Engine {
         }
     }
 
+    /// Sends `frames` back to back and collects what comes out, in order, applying each
+    /// `(frame, config)` of `reconfigure` (sorted by frame) through the host driver when frame
+    /// `frame` enters: on the RTL over the AXI-Lite port while the frames keep flowing, on the
+    /// model between frame `frame - 1` and frame `frame`. Returns the apply reports too.
+    pub fn run_reconfiguring(
+        &mut self,
+        frames: &[InFrame],
+        reconfigure: &[(u64, Config)],
+    ) -> Result<(Vec<OutRecord>, RunStats, Vec<ReconfigReport>)> {
+        let mut reports = Vec::new();
+        match self {
+            Engine::Rtl(h) => {
+                for f in frames {
+                    h.queue_frame(&f.data, f.bad_frame)?;
+                }
+                let start = h.frames_entered();
+                for (at, cfg) in reconfigure {
+                    let mut idle = 0u64;
+                    let mut last = h.frames_entered();
+                    while h.frames_entered() - start < *at && h.frames_entered() - start < frames.len() as u64 {
+                        h.step();
+                        if h.frames_entered() == last {
+                            idle += 1;
+                            if idle > HANG_CYCLES {
+                                bail!("the RTL stopped taking input before frame {at}");
+                            }
+                        } else {
+                            last = h.frames_entered();
+                            idle = 0;
+                        }
+                    }
+                    let entered_at_start = h.frames_entered() - start;
+                    let cycle = h.cycle();
+                    let report = Device::open(h.as_mut())?.apply(cfg)?;
+                    reports.push(ReconfigReport {
+                        frame: *at,
+                        entered_at_start,
+                        entered_at_end: h.frames_entered() - start,
+                        cycles: h.cycle() - cycle,
+                        bank: report.bank,
+                        register_writes: report.register_writes,
+                        register_writes_until_switch: report.register_writes_until_switch,
+                        register_reads: report.register_reads,
+                    });
+                }
+                let (out, stats) = finish_rtl(h, frames.len())?;
+                Ok((out, stats, reports))
+            }
+            Engine::Model { dev, width } => {
+                let bytes = (*width / 8) as u64;
+                let mut out = Vec::with_capacity(frames.len());
+                let mut beats = 0;
+                let mut next = reconfigure.iter().peekable();
+                for (i, f) in frames.iter().enumerate() {
+                    while let Some((at, cfg)) = next.next_if(|(at, _)| *at <= i as u64) {
+                        let report = Device::open(dev.as_mut() as &mut dyn RegisterAccess)?.apply(cfg)?;
+                        reports.push(ReconfigReport {
+                            frame: *at,
+                            entered_at_start: i as u64,
+                            entered_at_end: i as u64,
+                            cycles: 0,
+                            bank: report.bank,
+                            register_writes: report.register_writes,
+                            register_writes_until_switch: report.register_writes_until_switch,
+                            register_reads: report.register_reads,
+                        });
+                    }
+                    let mut data = f.data.clone();
+                    let v = dev.process(&mut data, f.bad_frame);
+                    beats += (data.len() as u64).div_ceil(bytes);
+                    out.push(OutRecord { data, balanced: v.reason == l4lb_core::regmap::Reason::Balanced });
+                }
+                for (at, cfg) in next {
+                    let report = Device::open(dev.as_mut() as &mut dyn RegisterAccess)?.apply(cfg)?;
+                    let n = frames.len() as u64;
+                    reports.push(ReconfigReport {
+                        frame: *at,
+                        entered_at_start: n,
+                        entered_at_end: n,
+                        cycles: 0,
+                        bank: report.bank,
+                        register_writes: report.register_writes,
+                        register_writes_until_switch: report.register_writes_until_switch,
+                        register_reads: report.register_reads,
+                    });
+                }
+                Ok((out, RunStats { cycles: None, beats_in: beats, beats_out: beats, ..Default::default() }, reports))
+            }
+        }
+    }
+
     /// Sends `frames` back to back and collects what comes out, in order.
     pub fn run(&mut self, frames: &[InFrame], progress: Option<&ProgressBar>) -> Result<(Vec<OutRecord>, RunStats)> {
         match self {
@@ -129,10 +239,15 @@ fn run_rtl(h: &mut Harness, frames: &[InFrame], progress: Option<&ProgressBar>) 
             p.set_position(entered - start);
         }
     }
+    finish_rtl(h, frames.len())
+}
+
+/// Runs the queued frames out and collects them.
+fn finish_rtl(h: &mut Harness, count: usize) -> Result<(Vec<OutRecord>, RunStats)> {
     h.run(HANG_CYCLES)?;
     let out = h.take_output();
-    if out.len() != frames.len() {
-        bail!("{} frames went in but {} came out", frames.len(), out.len());
+    if out.len() != count {
+        bail!("{} frames went in but {} came out", count, out.len());
     }
     let s = h.stats();
     let records = out.into_iter().map(|o| OutRecord { data: o.data, balanced: o.balanced }).collect();

@@ -43,6 +43,10 @@ enum Cmd {
         /// Write a VCD waveform of the RTL.
         #[arg(long)]
         trace: Option<PathBuf>,
+        /// FRAME:CONFIG: apply CONFIG through the driver when frame FRAME (0-based) enters, while
+        /// the frames keep flowing (repeatable).
+        #[arg(long, value_name = "FRAME:CONFIG", value_parser = l4lb_testbench::replay::parse_reconfigure)]
+        reconfigure: Vec<(u64, PathBuf)>,
     },
     /// Generate synthetic traffic for a config: VIP flows, other traffic, odd and malformed frames.
     Gen {
@@ -76,8 +80,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.cmd {
-        Cmd::Replay { input, config, output, engine, width, json, trace } => {
-            let opts = ReplayOptions { input, config, output, engine, width, trace, progress: !json };
+        Cmd::Replay { input, config, output, engine, width, json, trace, reconfigure } => {
+            let opts = ReplayOptions { input, config, output, engine, width, trace, progress: !json, reconfigure };
             let report = replay(&opts)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

@@ -1,6 +1,6 @@
 //! `l4lb-sim replay`: a capture through an engine, programmed from a config by the host driver.
 
-use crate::engine::{Engine, EngineKind, InFrame, RunStats};
+use crate::engine::{Engine, EngineKind, InFrame, ReconfigReport, RunStats};
 use crate::pcapio::{read_capture, write_pcap, Packet};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,6 +21,20 @@ pub struct ReplayOptions {
     pub trace: Option<PathBuf>,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// `--reconfigure FRAME:CONFIG`: apply CONFIG when frame FRAME (0-based) enters.
+    pub reconfigure: Vec<(u64, PathBuf)>,
+}
+
+/// Parses `FRAME:CONFIG` (`--reconfigure`).
+pub fn parse_reconfigure(s: &str) -> Result<(u64, PathBuf), String> {
+    let (frame, path) = s
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?} is not FRAME:CONFIG (e.g. 5000:new.toml)"))?;
+    let frame = frame.parse().map_err(|_| format!("{frame:?} in {s:?} is not a frame number"))?;
+    if path.is_empty() {
+        return Err(format!("{s:?} names no config file"));
+    }
+    Ok((frame, PathBuf::from(path)))
 }
 
 /// The summary `--json` prints.
@@ -44,11 +58,18 @@ pub struct ReplayReport {
     pub frames_per_second: f64,
     /// Counters read back from the device through its registers after the run.
     pub device: Stats,
+    /// What each `--reconfigure` did.
+    pub reconfigurations: Vec<ReconfigReport>,
 }
 
 /// Replays `opts.input` and writes `opts.output`.
 pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
     let config = Config::load(&opts.config)?;
+    let mut reconfigure = Vec::with_capacity(opts.reconfigure.len());
+    for (frame, path) in &opts.reconfigure {
+        reconfigure.push((*frame, Config::load(path)?));
+    }
+    reconfigure.sort_by_key(|(frame, _)| *frame);
     let packets = read_capture(&opts.input)?;
     let mut engine = Engine::new(opts.engine, opts.width)?;
     if let Some(t) = &opts.trace {
@@ -66,7 +87,12 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         p
     });
     let start = Instant::now();
-    let (out, timing) = engine.run(&frames, progress.as_ref())?;
+    let (out, timing, reconfigurations) = if reconfigure.is_empty() {
+        let (o, t) = engine.run(&frames, progress.as_ref())?;
+        (o, t, Vec::new())
+    } else {
+        engine.run_reconfiguring(&frames, &reconfigure).context("--reconfigure")?
+    };
     let wall = start.elapsed().as_secs_f64();
     if let Some(p) = progress {
         p.finish_and_clear();
@@ -99,6 +125,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         wall_seconds: wall,
         frames_per_second: if wall > 0.0 { frames.len() as f64 / wall } else { 0.0 },
         device,
+        reconfigurations,
     })
 }
 
@@ -136,6 +163,12 @@ pub fn summary(r: &ReplayReport) -> String {
     }
     for v in &r.device.vips {
         s += &format!("  VIP {}: {} frames, {} bytes balanced\n", v.vip, v.frames, v.bytes);
+    }
+    for c in &r.reconfigurations {
+        s += &format!(
+            "  reconfigured at frame {} (frames {}..{} entered meanwhile, {} cycles): {} register writes ({} until the switch to bank {}), {} reads\n",
+            c.frame, c.entered_at_start, c.entered_at_end, c.cycles, c.register_writes, c.register_writes_until_switch, c.bank, c.register_reads
+        );
     }
     s += &format!("  output: {}\n", r.output.display());
     s

@@ -88,3 +88,49 @@ fn trace_writes_a_waveform() {
     let text = std::fs::read_to_string(&vcd).unwrap();
     assert!(text.contains("$enddefinitions") && text.contains("s_axis_tdata"), "not a VCD of the design");
 }
+
+#[test]
+fn reconfigure_applies_mid_replay_and_reports_it() {
+    let sample = std::fs::read_to_string(samples().join("sample.toml")).unwrap();
+    // The same config with its first VIP's first backend drained.
+    let drained = sample.replacen("  [[vip.backend]]\n", "  [[vip.backend]]\n  weight = 0\n", 1);
+    assert_ne!(drained, sample, "the sample has a backend to drain");
+    let cfg = tmp("drained.toml");
+    std::fs::write(&cfg, &drained).unwrap();
+    let out = tmp("reconf.pcap");
+    let o = sim()
+        .args(["replay", samples().join("sample.pcap").to_str().unwrap(), "--config"])
+        .arg(samples().join("sample.toml"))
+        .args(["--output", out.to_str().unwrap(), "--json", "--reconfigure"])
+        .arg(format!("5:{}", cfg.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &v["reconfigurations"][0];
+    assert_eq!(r["frame"], 5);
+    assert!(r["register_writes"].as_u64().unwrap() > 0 && r["cycles"].as_u64().unwrap() > 0, "{r}");
+    // A malformed argument is a usage error (exit 2) that names the problem.
+    let o = sim()
+        .args(["replay", "x.pcap", "--config", "c.toml", "--output", "o.pcap", "--reconfigure", "five:c.toml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("not a frame number") && !err.contains("panicked"), "{err}");
+    // A config that does not load names the file.
+    let missing = tmp("missing.toml");
+    fails_with(
+        &[
+            "replay",
+            samples().join("sample.pcap").to_str().unwrap(),
+            "--config",
+            samples().join("sample.toml").to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--reconfigure",
+            &format!("3:{}", missing.display()),
+        ],
+        "missing.toml",
+    );
+}

@@ -61,7 +61,7 @@ fn corpus_config(frames: &[InFrame]) -> Config {
     let mut toml = String::from("hash_seed = 12345\n");
     for (i, ((ip, port, proto), _)) in keys.iter().take(40).enumerate() {
         toml += &format!(
-            "[[vip]]\naddress = \"{}.{}.{}.{}\"\nport = {port}\nprotocol = \"{}\"\n",
+            "[[vip]]\naddress = \"{}.{}.{}.{}\"\nport = {port}\nprotocol = \"{}\"\nring_size = 4093\n",
             ip[0],
             ip[1],
             ip[2],

@@ -35,9 +35,7 @@ module l4lb_counters #(
     output wire [31:0]          host_rdata
 );
 
-/* verilator lint_off UNUSEDPARAM */
 `include "l4lb_regmap.vh" // generated register map: this module uses the counter offsets only
-/* verilator lint_on UNUSEDPARAM */
 
 localparam REASONS = REASON_COUNT;
 // global counters as the host sees them from REG_CNT_FRAMES_IN, 8 bytes apart:

@@ -7,7 +7,7 @@
  * 64-bit counters, cleared by reset, updated by one event per finished frame (one per cycle at
  * most):
  *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-10, in registers
- *    (l4lb_counter64: 16-bit segments, exact as of four cycles before);
+ *    (l4lb_counter64: 16-bit segments, exact as of five cycles before);
  *  - per VIP, for balanced frames: frames and bytes, in block RAM, read-modify-write over three
  *    stages (A read, B select with forwarding from the two updates ahead, C add and write). The
  *    RAM is duplicated so that the host has its own read port; a bit per VIP marks entries
@@ -162,7 +162,7 @@ function [CS-1:0] cs_add;
     end
 endfunction
 
-reg [VIP_COUNT-1:0] written_reg = {VIP_COUNT{1'b0}};
+wire [VIP_COUNT-1:0] written;
 
 // stage B
 reg                 b_valid_reg = 1'b0;
@@ -204,7 +204,7 @@ always @(posedge clk) begin
     if (a_valid) begin
         b_vip_reg <= ev_vip;
         b_bytes_reg <= ev_bytes;
-        b_written_reg <= written_reg[ev_vip];
+        b_written_reg <= written[ev_vip];
     end
 
     c_valid_reg <= b_valid_reg;
@@ -224,16 +224,33 @@ always @(posedge clk) begin
     if (c_valid_reg) begin
         w_vip_reg <= c_vip_reg;
         w_data_reg <= c_new;
-        written_reg[c_vip_reg] <= 1'b1;
     end
 
     if (rst) begin
-        written_reg <= {VIP_COUNT{1'b0}};
         b_valid_reg <= 1'b0;
         c_valid_reg <= 1'b0;
         w_valid_reg <= 1'b0;
     end
 end
+
+// one bit per VIP: its entry was written since reset (an explicit decoder: a dynamic bit
+// select on the left would build a wide compare)
+genvar gv;
+generate
+    for (gv = 0; gv < VIP_COUNT; gv = gv + 1) begin : written_bit
+        localparam [VIP_WIDTH-1:0] VIP = gv;
+        reg bit_reg = 1'b0;
+        always @(posedge clk) begin
+            if (c_valid_reg && c_vip_reg == VIP) begin
+                bit_reg <= 1'b1;
+            end
+            if (rst) begin
+                bit_reg <= 1'b0;
+            end
+        end
+        assign written[gv] = bit_reg;
+    end
+endgenerate
 
 /*
  * Host reads: decode into registers (only on a request), then read the RAM or take the global
@@ -338,7 +355,7 @@ always @(posedge clk) begin
         r_vip_reg <= h_vip_reg;
         r_high_reg <= h_high_reg;
         r_bytes_reg <= h_bytes_reg;
-        r_written_reg <= h_vip_reg && written_reg[h_vip_idx_reg];
+        r_written_reg <= h_vip_reg && written[h_vip_idx_reg];
         r_global_value_reg <= global_value(h_global_idx_reg, globals);
     end
 

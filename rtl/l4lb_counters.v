@@ -145,6 +145,10 @@ endfunction
  * carry out of segment k not yet added to segment k + 1
  */
 localparam CS = 67;
+// written bits are looked up in groups of GRP: the group in stage A, the bit in stage B
+localparam W_LO = VIP_WIDTH < 4 ? VIP_WIDTH : 4;
+localparam GRP = 1 << W_LO;
+localparam [VIP_WIDTH-1:0] GRP_MASK = GRP - 1;
 localparam ENTRY = 2 * CS;
 
 // a carry-save counter plus an increment of up to 32 bits; every adder is 16 bits plus carry
@@ -168,7 +172,8 @@ wire [VIP_COUNT-1:0] written;
 reg                 b_valid_reg = 1'b0;
 reg [VIP_WIDTH-1:0] b_vip_reg = {VIP_WIDTH{1'b0}};
 reg [31:0]          b_bytes_reg = 32'd0;
-reg                 b_written_reg = 1'b0;
+// the written bits of the group of VIPs ev_vip is in (a 256:1 select split over two stages)
+reg [GRP-1:0]       b_written_grp_reg = {GRP{1'b0}};
 // stage C
 reg                 c_valid_reg = 1'b0;
 reg [VIP_WIDTH-1:0] c_vip_reg = {VIP_WIDTH{1'b0}};
@@ -180,6 +185,8 @@ reg [VIP_WIDTH-1:0] w_vip_reg = {VIP_WIDTH{1'b0}};
 reg [ENTRY-1:0]     w_data_reg = {ENTRY{1'b0}};
 
 wire a_valid = ev_valid && ev_reason == REASON_BALANCED[3:0];
+wire [GRP-1:0] a_written_grp = written[ev_vip & ~GRP_MASK +: GRP];
+wire b_written = b_written_grp_reg[b_vip_reg[W_LO-1:0]];
 
 wire [ENTRY-1:0] b_ram;
 wire [ENTRY-1:0] c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_base_reg[CS-1:0], 32'd1)};
@@ -204,7 +211,7 @@ always @(posedge clk) begin
     if (a_valid) begin
         b_vip_reg <= ev_vip;
         b_bytes_reg <= ev_bytes;
-        b_written_reg <= written[ev_vip];
+        b_written_grp_reg <= a_written_grp;
     end
 
     c_valid_reg <= b_valid_reg;
@@ -216,7 +223,7 @@ always @(posedge clk) begin
         end else if (w_valid_reg && w_vip_reg == b_vip_reg) begin
             c_base_reg <= w_data_reg;
         end else begin
-            c_base_reg <= b_written_reg ? b_ram : {ENTRY{1'b0}};
+            c_base_reg <= b_written ? b_ram : {ENTRY{1'b0}};
         end
     end
 

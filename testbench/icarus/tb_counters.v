@@ -61,8 +61,21 @@ function [31:0] counter_addr;
     input integer idx;
     begin
         if (idx < GLOBALS) counter_addr = REG_CNT_FRAMES_IN + 8 * idx;
-        else counter_addr = VIP_COUNTERS_BASE + VIP_COUNTERS_STRIDE * ((idx - GLOBALS) / 2) +
+        else counter_addr = VIP_COUNTERS_BASE + VIP_COUNTERS_STRIDE * vip_id((idx - GLOBALS) / 2) +
                             ((idx - GLOBALS) % 2 == 0 ? VIP_CNT_FRAMES : VIP_CNT_BYTES);
+    end
+endfunction
+
+// the VIP ids the test counts for: spread over the id space (different groups of 16)
+function [7:0] vip_id;
+    input integer k;
+    begin
+        case (k)
+            0: vip_id = 8'd0;
+            1: vip_id = 8'd17;
+            2: vip_id = 8'd130;
+            default: vip_id = 8'd255;
+        endcase
     end
 endfunction
 
@@ -76,7 +89,7 @@ task drive_event;
             r = {$random(seed)} % REASON_COUNT;
             ev_valid <= 1'b1;
             ev_reason <= r;
-            ev_vip <= {$random(seed)} % 3 == 0 ? {$random(seed)} % VIPS : 0;
+            ev_vip <= vip_id({$random(seed)} % 3 == 0 ? {$random(seed)} % VIPS : 0);
             ev_bytes <= ($random(seed) & 3) != 0 ? 32'hF000_0000 | $random(seed) : $random(seed);
         end
     end
@@ -90,7 +103,7 @@ task count_event;
             ref_count[1] = ref_count[1] + ev_bytes;
             if (ev_reason == REASON_BALANCED) begin
                 ref_count[2] = ref_count[2] + 1;
-                v = ev_vip;
+                v = ev_vip == 8'd0 ? 0 : ev_vip == 8'd17 ? 1 : ev_vip == 8'd130 ? 2 : 3;
                 ref_count[GLOBALS + 2 * v] = ref_count[GLOBALS + 2 * v] + 1;
                 ref_count[GLOBALS + 2 * v + 1] = ref_count[GLOBALS + 2 * v + 1] + ev_bytes;
             end else begin

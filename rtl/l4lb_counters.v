@@ -281,6 +281,9 @@ reg                 h_high_reg = 1'b0;
 reg                 h_bytes_reg = 1'b0;
 reg [3:0]           h_global_idx_reg = 4'd0;
 reg [VIP_WIDTH-1:0] h_vip_idx_reg = {VIP_WIDTH{1'b0}};
+// the written bits of the group the host's VIP is in (the select split like stage A/B's)
+reg [GRP-1:0]       h_written_grp_reg = {GRP{1'b0}};
+wire [VIP_WIDTH-1:0] host_vip = host_addr[VIP_SHIFT +: VIP_WIDTH];
 
 reg                 r_mux_reg = 1'b0;
 reg                 r_global_reg = 1'b0;
@@ -353,7 +356,8 @@ always @(posedge clk) begin
         h_high_reg <= host_addr[2];
         h_bytes_reg <= host_addr[3];
         h_global_idx_reg <= host_addr[6:3];
-        h_vip_idx_reg <= host_addr[VIP_SHIFT +: VIP_WIDTH];
+        h_vip_idx_reg <= host_vip;
+        h_written_grp_reg <= written[host_vip & ~GRP_MASK +: GRP];
     end
 
     r_mux_reg <= h_re_reg;
@@ -362,7 +366,7 @@ always @(posedge clk) begin
         r_vip_reg <= h_vip_reg;
         r_high_reg <= h_high_reg;
         r_bytes_reg <= h_bytes_reg;
-        r_written_reg <= h_vip_reg && written[h_vip_idx_reg];
+        r_written_reg <= h_vip_reg && h_written_grp_reg[h_vip_idx_reg[W_LO-1:0]];
         r_global_value_reg <= global_value(h_global_idx_reg, globals);
     end
 

@@ -7,9 +7,10 @@ SAMPLE_PCAP := testbench/samples/sample.pcap
 SAMPLE_CONFIG := testbench/samples/sample.toml
 RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
-BIN := $(or $(CARGO_TARGET_DIR),target)/release
+# Where cargo puts the binaries (CARGO_TARGET_DIR when set).
+BIN_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test deps build regmap lint tshark-check clean help bench
+.PHONY: all demo test deps build regmap lint synth synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help
 
 all: build
 
@@ -19,13 +20,15 @@ help:
 	@echo "make lint     Verilator -Wall over the RTL at every width"
 	@echo "make tshark-check  tshark verifies the rewritten checksums of the sample, frame by frame"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
-	@echo "make bench    criterion benchmarks"
+	@echo "make synth    Yosys synth_xilinx -family xcup at 512 bits: build/synth/report.json"
+	@echo "make icarus-check  the sample through Icarus and Verilator, compared byte for byte"
+	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
 
-# Verilator from the distribution (Debian/Ubuntu), when missing.
+# Verilator and Icarus Verilog from the distribution (Debian/Ubuntu), when missing.
 deps:
-	@command -v verilator >/dev/null 2>&1 || { \
-	  echo "installing verilator (apt-get)"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator >/dev/null; }
+	@command -v verilator >/dev/null 2>&1 && command -v iverilog >/dev/null 2>&1 || { \
+	  echo "installing verilator iverilog (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator iverilog >/dev/null; }
 	@verilator --version
 
 build: deps
@@ -33,11 +36,11 @@ build: deps
 
 demo: build
 	@mkdir -p $(DEMO_DIR)
-	$(BIN)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
+	$(BIN_DIR)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
 	@echo
 	@echo "input:  $(SAMPLE_PCAP) (config $(SAMPLE_CONFIG))"
 	@echo "output: $(DEMO_DIR)/sample-out.pcap"
-	@echo "try:    $(BIN)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
+	@echo "try:    $(BIN_DIR)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
 
 test: deps
 	$(CARGO) test --release --workspace
@@ -45,17 +48,70 @@ test: deps
 # tshark judges the rewritten checksums of the sample, frame by frame (installs tshark when missing).
 tshark-check: build
 	@command -v tshark >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null
-	testbench/scripts/tshark-check.sh $(BIN)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 512
-	testbench/scripts/tshark-check.sh $(BIN)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 64
+	testbench/scripts/tshark-check.sh $(BIN_DIR)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 512
+	testbench/scripts/tshark-check.sh $(BIN_DIR)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 64
 
 regmap:
 	$(CARGO) run -q -p l4lb-core --bin gen-regmap > rtl/l4lb_regmap.vh
 
+# Verilator -Wall at every width, zero warnings. A waiver (lint_off) must be undone (lint_on) on
+# the same line, so that it covers one line only.
 lint: deps
+	@if grep -n 'lint_off' rtl/*.v rtl/*.vh | grep -v 'lint_on'; then \
+	  echo "lint: a waiver must cover a single line (lint_off and lint_on on the same line)"; exit 1; fi
 	@for w in $(WIDTHS); do \
 	  echo "verilator --lint-only -Wall DATA_WIDTH=$$w"; \
 	  verilator --lint-only -Wall -Irtl --top-module l4lb -GDATA_WIDTH=$$w $(RTL) || exit 1; \
 	done
+
+# Yosys (Debian's 0.23) and python3 from the distribution, when missing.
+synth-deps:
+	@command -v yosys >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 || { \
+	  echo "installing yosys python3 (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq yosys python3 >/dev/null; }
+	@yosys -V
+
+SYNTH_DIR := build/synth
+synth: synth-deps
+	@mkdir -p $(SYNTH_DIR)
+	@echo "yosys: synth_xilinx -family xcup, DATA_WIDTH=512, default tables (several minutes)"
+	yosys -q -l $(SYNTH_DIR)/yosys.log -s synth/l4lb.ys
+	python3 synth/levels.py $(SYNTH_DIR)/netlist.json l4lb --over 8 > $(SYNTH_DIR)/levels.txt
+	python3 synth/report.py $(SYNTH_DIR)/stat.json $(SYNTH_DIR)/ltp.txt $(SYNTH_DIR)/report.json $(SYNTH_DIR)/levels.txt
+
+# The sample capture through Icarus and Verilator (a few hundred frames: Icarus is slow).
+ICARUS_DIR := build/icarus
+ICARUS_FRAMES ?= 300
+ICARUS_WIDTH ?= 512
+icarus-check: build
+	testbench/icarus/check.sh $(BIN_DIR)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) $(ICARUS_WIDTH) $(ICARUS_FRAMES) $(ICARUS_DIR)
+
+# Benchmarks: each its own line (criterion; results under target/criterion).
+bench: bench-model bench-rtl bench-update perf
+
+bench-model:
+	$(CARGO) bench -p l4lb-testbench --bench model
+
+bench-rtl: deps
+	$(CARGO) bench -p l4lb-testbench --bench rtl_replay
+
+bench-update:
+	$(CARGO) bench -p l4lb-testbench --bench update
+
+# The replay sweep (cycles per frame and simulator speed at every size) and the plot.
+PERF_DIR := build/perf
+VENV := build/venv
+perf: deps
+	@mkdir -p $(PERF_DIR)
+	$(CARGO) run --release -q -p l4lb-testbench --example perf_sweep -- $(PERF_DIR)/sweep.json
+	$(MAKE) plot
+
+plot:
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV) || { \
+	  echo "installing python3-venv (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(VENV); }
+	@$(VENV)/bin/python -c 'import matplotlib' 2>/dev/null || $(VENV)/bin/pip install -q matplotlib
+	$(VENV)/bin/python docs/plot_performance.py $(PERF_DIR)/sweep.json docs/performance.png
 
 clean:
 	$(CARGO) clean

@@ -69,9 +69,7 @@ module l4lb_axil_regs #(
     input  wire [31:0]                bus_rdata
 );
 
-/* verilator lint_off UNUSEDPARAM */
 `include "l4lb_regmap.vh" // generated register map: this module uses the control block only
-/* verilator lint_on UNUSEDPARAM */
 
 localparam [31:0] CAP_WIDTH_32 = CAP_WIDTH;
 localparam [31:0] CAP_VIPS_32 = CAP_VIPS;

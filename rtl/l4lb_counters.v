@@ -6,13 +6,20 @@
 /*
  * 64-bit counters, cleared by reset, updated by one event per finished frame (one per cycle at
  * most):
- *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-10, in registers;
+ *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-10, in registers
+ *    (l4lb_counter64: 16-bit segments, exact as of five cycles before);
  *  - per VIP, for balanced frames: frames and bytes, in block RAM, read-modify-write over three
  *    stages (A read, B select with forwarding from the two updates ahead, C add and write). The
  *    RAM is duplicated so that the host has its own read port; a bit per VIP marks entries
  *    written since reset (the others read as 0), so reset clears them at once.
+ *    Each counter is stored carry-save so that no carry chain is longer than 16 bits: four
+ *    16-bit segments and the carries out of the lower three, not yet added to the segment above
+ *    (value = segments + carries << 16 * (k + 1)). An update adds to each segment its part of
+ *    the increment and the pending carry of the segment below.
  * Host reads (register map offsets) return data three cycles after host_re. Reading the low word
- * of a counter returns it and latches the high word; reading a high word returns the latch.
+ * of a counter returns it and latches the high word; reading a high word returns the latch. The
+ * low word resolves the carry into bits 31:16; the latch resolves bits 63:32 over the next two
+ * cycles, before the AXI-Lite slave can start another read.
  */
 module l4lb_counters #(
     // VIP ids
@@ -35,9 +42,7 @@ module l4lb_counters #(
     output wire [31:0]          host_rdata
 );
 
-/* verilator lint_off UNUSEDPARAM */
 `include "l4lb_regmap.vh" // generated register map: this module uses the counter offsets only
-/* verilator lint_on UNUSEDPARAM */
 
 localparam REASONS = REASON_COUNT;
 // global counters as the host sees them from REG_CNT_FRAMES_IN, 8 bytes apart:
@@ -50,54 +55,75 @@ localparam VIP_SHIFT = $clog2(VIP_COUNTERS_STRIDE);
 /*
  * Global counters
  */
-reg [63:0] frames_reg = 64'd0;
-reg [63:0] bytes_reg = 64'd0;
-reg [63:0] balanced_reg = 64'd0;
-reg [63:0] passed_reg = 64'd0;
-
+wire [63:0] frames_count;
+wire [63:0] bytes_count;
+wire [63:0] balanced_count;
+wire [63:0] passed_count;
 wire [64*REASONS-1:0] reason_counts;
-
 assign reason_counts[63:0] = 64'd0;
 
 genvar gr;
 generate
     for (gr = 1; gr < REASONS; gr = gr + 1) begin : reason_cnt
         localparam [3:0] REASON = gr;
-        reg [63:0] count_reg = 64'd0;
-
-        always @(posedge clk) begin
-            if (ev_valid && ev_reason == REASON) begin
-                count_reg <= count_reg + 64'd1;
-            end
-            if (rst) begin
-                count_reg <= 64'd0;
-            end
-        end
-
-        assign reason_counts[gr*64 +: 64] = count_reg;
+        l4lb_counter64 #(
+            .INC_WIDTH(1)
+        )
+        count_inst (
+            .clk(clk),
+            .rst(rst),
+            .inc_valid(ev_valid && ev_reason == REASON),
+            .inc(1'b1),
+            .count(reason_counts[gr*64 +: 64])
+        );
     end
 endgenerate
 
-always @(posedge clk) begin
-    if (ev_valid) begin
-        frames_reg <= frames_reg + 64'd1;
-        bytes_reg <= bytes_reg + {32'd0, ev_bytes};
-        if (ev_reason == REASON_BALANCED[3:0]) begin
-            balanced_reg <= balanced_reg + 64'd1;
-        end else begin
-            passed_reg <= passed_reg + 64'd1;
-        end
-    end
+l4lb_counter64 #(
+    .INC_WIDTH(1)
+)
+frames_inst (
+    .clk(clk),
+    .rst(rst),
+    .inc_valid(ev_valid),
+    .inc(1'b1),
+    .count(frames_count)
+);
 
-    if (rst) begin
-        frames_reg <= 64'd0;
-        bytes_reg <= 64'd0;
-        balanced_reg <= 64'd0;
-        passed_reg <= 64'd0;
-    end
-end
+l4lb_counter64 #(
+    .INC_WIDTH(32)
+)
+bytes_inst (
+    .clk(clk),
+    .rst(rst),
+    .inc_valid(ev_valid),
+    .inc(ev_bytes),
+    .count(bytes_count)
+);
 
-wire [64*GLOBALS-1:0] globals = {reason_counts, passed_reg, balanced_reg, bytes_reg, frames_reg};
+l4lb_counter64 #(
+    .INC_WIDTH(1)
+)
+balanced_inst (
+    .clk(clk),
+    .rst(rst),
+    .inc_valid(ev_valid && ev_reason == REASON_BALANCED[3:0]),
+    .inc(1'b1),
+    .count(balanced_count)
+);
+
+l4lb_counter64 #(
+    .INC_WIDTH(1)
+)
+passed_inst (
+    .clk(clk),
+    .rst(rst),
+    .inc_valid(ev_valid && ev_reason != REASON_BALANCED[3:0]),
+    .inc(1'b1),
+    .count(passed_count)
+);
+
+wire [64*GLOBALS-1:0] globals = {reason_counts, passed_count, balanced_count, bytes_count, frames_count};
 
 // global counter idx (8-byte slots from REG_CNT_FRAMES_IN)
 function [63:0] global_value;
@@ -115,32 +141,58 @@ function [63:0] global_value;
 endfunction
 
 /*
- * Per-VIP counters {bytes, frames}
+ * Per-VIP counters {bytes, frames}, each carry-save: [63:0] four 16-bit segments, [64 + k] the
+ * carry out of segment k not yet added to segment k + 1
  */
-reg [VIP_COUNT-1:0] written_reg = {VIP_COUNT{1'b0}};
+localparam CS = 67;
+// written bits are looked up in groups of GRP: the group in stage A, the bit in stage B
+localparam W_LO = VIP_WIDTH < 4 ? VIP_WIDTH : 4;
+localparam GRP = 1 << W_LO;
+localparam [VIP_WIDTH-1:0] GRP_MASK = GRP - 1;
+localparam ENTRY = 2 * CS;
+
+// a carry-save counter plus an increment of up to 32 bits; every adder is 16 bits plus carry
+// in, as {segment, 1} + {part, carry}
+function [CS-1:0] cs_add;
+    input [CS-1:0] c;
+    input [31:0]   x;
+    /* verilator lint_off UNUSEDSIGNAL */ reg [17:0] s0, s1, s2, s3; /* verilator lint_on UNUSEDSIGNAL */ // bit 0 is the constant carry-in trick, s3's carry out is dropped (mod 2^64)
+    begin
+        s0 = {1'b0, c[15:0], 1'b1} + {1'b0, x[15:0], 1'b0};
+        s1 = {1'b0, c[31:16], 1'b1} + {1'b0, x[31:16], c[64]};
+        s2 = {1'b0, c[47:32], 1'b1} + {1'b0, 16'd0, c[65]};
+        s3 = {1'b0, c[63:48], 1'b1} + {1'b0, 16'd0, c[66]};
+        cs_add = {s2[17], s1[17], s0[17], s3[16:1], s2[16:1], s1[16:1], s0[16:1]};
+    end
+endfunction
+
+wire [VIP_COUNT-1:0] written;
 
 // stage B
 reg                 b_valid_reg = 1'b0;
 reg [VIP_WIDTH-1:0] b_vip_reg = {VIP_WIDTH{1'b0}};
 reg [31:0]          b_bytes_reg = 32'd0;
-reg                 b_written_reg = 1'b0;
+// the written bits of the group of VIPs ev_vip is in (a 256:1 select split over two stages)
+reg [GRP-1:0]       b_written_grp_reg = {GRP{1'b0}};
 // stage C
 reg                 c_valid_reg = 1'b0;
 reg [VIP_WIDTH-1:0] c_vip_reg = {VIP_WIDTH{1'b0}};
 reg [31:0]          c_bytes_reg = 32'd0;
-reg [127:0]         c_base_reg = 128'd0;
+reg [ENTRY-1:0]     c_base_reg = {ENTRY{1'b0}};
 // the write of the previous cycle
 reg                 w_valid_reg = 1'b0;
 reg [VIP_WIDTH-1:0] w_vip_reg = {VIP_WIDTH{1'b0}};
-reg [127:0]         w_data_reg = 128'd0;
+reg [ENTRY-1:0]     w_data_reg = {ENTRY{1'b0}};
 
 wire a_valid = ev_valid && ev_reason == REASON_BALANCED[3:0];
+wire [GRP-1:0] a_written_grp = written[ev_vip & ~GRP_MASK +: GRP];
+wire b_written = b_written_grp_reg[b_vip_reg[W_LO-1:0]];
 
-wire [127:0] b_ram;
-wire [127:0] c_new = {c_base_reg[127:64] + {32'd0, c_bytes_reg}, c_base_reg[63:0] + 64'd1};
+wire [ENTRY-1:0] b_ram;
+wire [ENTRY-1:0] c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_base_reg[CS-1:0], 32'd1)};
 
 l4lb_ram_sdp #(
-    .WIDTH(128),
+    .WIDTH(ENTRY),
     .DEPTH(VIP_COUNT),
     .ADDR_WIDTH(VIP_WIDTH)
 )
@@ -159,7 +211,7 @@ always @(posedge clk) begin
     if (a_valid) begin
         b_vip_reg <= ev_vip;
         b_bytes_reg <= ev_bytes;
-        b_written_reg <= written_reg[ev_vip];
+        b_written_grp_reg <= a_written_grp;
     end
 
     c_valid_reg <= b_valid_reg;
@@ -171,7 +223,7 @@ always @(posedge clk) begin
         end else if (w_valid_reg && w_vip_reg == b_vip_reg) begin
             c_base_reg <= w_data_reg;
         end else begin
-            c_base_reg <= b_written_reg ? b_ram : 128'd0;
+            c_base_reg <= b_written ? b_ram : {ENTRY{1'b0}};
         end
     end
 
@@ -179,16 +231,33 @@ always @(posedge clk) begin
     if (c_valid_reg) begin
         w_vip_reg <= c_vip_reg;
         w_data_reg <= c_new;
-        written_reg[c_vip_reg] <= 1'b1;
     end
 
     if (rst) begin
-        written_reg <= {VIP_COUNT{1'b0}};
         b_valid_reg <= 1'b0;
         c_valid_reg <= 1'b0;
         w_valid_reg <= 1'b0;
     end
 end
+
+// one bit per VIP: its entry was written since reset (an explicit decoder: a dynamic bit
+// select on the left would build a wide compare)
+genvar gv;
+generate
+    for (gv = 0; gv < VIP_COUNT; gv = gv + 1) begin : written_bit
+        localparam [VIP_WIDTH-1:0] VIP = gv;
+        reg bit_reg = 1'b0;
+        always @(posedge clk) begin
+            if (c_valid_reg && c_vip_reg == VIP) begin
+                bit_reg <= 1'b1;
+            end
+            if (rst) begin
+                bit_reg <= 1'b0;
+            end
+        end
+        assign written[gv] = bit_reg;
+    end
+endgenerate
 
 /*
  * Host reads: decode into registers (only on a request), then read the RAM or take the global
@@ -212,6 +281,9 @@ reg                 h_high_reg = 1'b0;
 reg                 h_bytes_reg = 1'b0;
 reg [3:0]           h_global_idx_reg = 4'd0;
 reg [VIP_WIDTH-1:0] h_vip_idx_reg = {VIP_WIDTH{1'b0}};
+// the written bits of the group the host's VIP is in (the select split like stage A/B's)
+reg [GRP-1:0]       h_written_grp_reg = {GRP{1'b0}};
+wire [VIP_WIDTH-1:0] host_vip = host_addr[VIP_SHIFT +: VIP_WIDTH];
 
 reg                 r_mux_reg = 1'b0;
 reg                 r_global_reg = 1'b0;
@@ -226,10 +298,10 @@ reg [31:0]          host_rdata_reg = 32'd0;
 
 assign host_rdata = host_rdata_reg;
 
-wire [127:0] host_ram;
+wire [ENTRY-1:0] host_ram;
 
 l4lb_ram_sdp #(
-    .WIDTH(128),
+    .WIDTH(ENTRY),
     .DEPTH(VIP_COUNT),
     .ADDR_WIDTH(VIP_WIDTH)
 )
@@ -243,26 +315,39 @@ host_ram_inst (
     .rd_data(host_ram)
 );
 
-// one half of the 64-bit counter read
-function [31:0] read_half;
-    input         high;
-    input         global;
-    input [63:0]  global_count;
-    input         written;
-    input         bytes;
-    input [127:0] vip_entry;
-    reg [63:0] value;
-    begin
-        if (global) begin
-            value = global_count;
-        end else if (!written) begin
-            value = 64'd0;
-        end else begin
-            value = bytes ? vip_entry[127:64] : vip_entry[63:0];
-        end
-        read_half = high ? value[63:32] : value[31:0];
+// the low word of the counter read, resolved (the per-VIP carry into bit 16 added), and the
+// pieces of the high word for the latch
+wire [CS-1:0] r_cs = r_bytes_reg ? host_ram[2*CS-1:CS] : host_ram[CS-1:0];
+wire [16:0]   r_mid = {1'b0, r_cs[31:16]} + {16'd0, r_cs[64]};
+wire [31:0]   r_low = r_global_reg ? r_global_value_reg[31:0] :
+                      r_written_reg ? {r_mid[15:0], r_cs[15:0]} : 32'd0;
+wire [15:0]   r_seg2 = r_global_reg ? r_global_value_reg[47:32] : r_written_reg ? r_cs[47:32] : 16'd0;
+wire [15:0]   r_seg3 = r_global_reg ? r_global_value_reg[63:48] : r_written_reg ? r_cs[63:48] : 16'd0;
+// pending carries into bits 32 (two of them) and 48
+wire          r_c32a = !r_global_reg && r_written_reg && r_mid[16];
+wire          r_c32b = !r_global_reg && r_written_reg && r_cs[65];
+wire          r_c48 = !r_global_reg && r_written_reg && r_cs[66];
+
+// the latch resolves over two cycles: bits 47:32, then 63:48
+reg [15:0] l_seg2_reg = 16'd0, l_seg3_reg = 16'd0, l_seg3_d_reg = 16'd0, l_lo_reg = 16'd0;
+reg        l_c32a_reg = 1'b0, l_c32b_reg = 1'b0, l_c48_reg = 1'b0, l_c48_d_reg = 1'b0, l_k_reg = 1'b0;
+wire [16:0] l_lo_sum = {1'b0, l_seg2_reg} + {15'd0, l_c32a_reg & l_c32b_reg, l_c32a_reg ^ l_c32b_reg};
+wire [15:0] l_hi_sum = l_seg3_d_reg + {14'd0, l_c48_d_reg & l_k_reg, l_c48_d_reg ^ l_k_reg};
+
+always @(posedge clk) begin
+    l_lo_reg <= l_lo_sum[15:0];
+    l_k_reg <= l_lo_sum[16];
+    l_seg3_d_reg <= l_seg3_reg;
+    l_c48_d_reg <= l_c48_reg;
+    latch_reg <= {l_hi_sum, l_lo_reg};
+    if (rst) begin
+        l_lo_reg <= 16'd0;
+        l_k_reg <= 1'b0;
+        l_seg3_d_reg <= 16'd0;
+        l_c48_d_reg <= 1'b0;
+        latch_reg <= 32'd0;
     end
-endfunction
+end
 
 always @(posedge clk) begin
     h_re_reg <= host_re;
@@ -271,7 +356,8 @@ always @(posedge clk) begin
         h_high_reg <= host_addr[2];
         h_bytes_reg <= host_addr[3];
         h_global_idx_reg <= host_addr[6:3];
-        h_vip_idx_reg <= host_addr[VIP_SHIFT +: VIP_WIDTH];
+        h_vip_idx_reg <= host_vip;
+        h_written_grp_reg <= written[host_vip & ~GRP_MASK +: GRP];
     end
 
     r_mux_reg <= h_re_reg;
@@ -280,7 +366,7 @@ always @(posedge clk) begin
         r_vip_reg <= h_vip_reg;
         r_high_reg <= h_high_reg;
         r_bytes_reg <= h_bytes_reg;
-        r_written_reg <= h_vip_reg && written_reg[h_vip_idx_reg];
+        r_written_reg <= h_vip_reg && h_written_grp_reg[h_vip_idx_reg[W_LO-1:0]];
         r_global_value_reg <= global_value(h_global_idx_reg, globals);
     end
 
@@ -290,18 +376,23 @@ always @(posedge clk) begin
             if (r_high_reg) begin
                 host_rdata_reg <= latch_reg;
             end else begin
-                host_rdata_reg <= read_half(1'b0, r_global_reg, r_global_value_reg, r_written_reg,
-                                            r_bytes_reg, host_ram);
-                latch_reg <= read_half(1'b1, r_global_reg, r_global_value_reg, r_written_reg,
-                                       r_bytes_reg, host_ram);
+                host_rdata_reg <= r_low;
+                l_seg2_reg <= r_seg2;
+                l_seg3_reg <= r_seg3;
+                l_c32a_reg <= r_c32a;
+                l_c32b_reg <= r_c32b;
+                l_c48_reg <= r_c48;
             end
         end
     end
-
     if (rst) begin
         h_re_reg <= 1'b0;
         r_mux_reg <= 1'b0;
-        latch_reg <= 32'd0;
+        l_seg2_reg <= 16'd0;
+        l_seg3_reg <= 16'd0;
+        l_c32a_reg <= 1'b0;
+        l_c32b_reg <= 1'b0;
+        l_c48_reg <= 1'b0;
     end
 end
 

@@ -84,9 +84,7 @@ module l4lb_lookup #(
     output wire [31:0]           host_rdata
 );
 
-/* verilator lint_off UNUSEDPARAM */
 `include "l4lb_regmap.vh" // generated register map: this module uses the table layout only
-/* verilator lint_on UNUSEDPARAM */
 
 localparam BUCKET_WIDTH = $clog2(VIP_BUCKETS);
 localparam SLOT_COUNT = 2 * VIP_BUCKETS * 4;

@@ -78,9 +78,7 @@ module l4lb_output #(
     output wire [31:0]           ev_bytes
 );
 
-/* verilator lint_off UNUSEDPARAM */
 `include "l4lb_regmap.vh" // generated register map: this module uses only the reason codes
-/* verilator lint_on UNUSEDPARAM */
 
 localparam BYTES = KEEP_WIDTH;
 localparam CNT_WIDTH = $clog2(BYTES+1);

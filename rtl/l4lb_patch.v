@@ -61,9 +61,7 @@ reg                  valid_reg = 1'b0;
 reg                  disabled_reg = 1'b0;
 reg [3:0]            hdr_reason_reg = 4'd0;
 
-/* verilator lint_off UNUSEDPARAM */
 `include "l4lb_regmap.vh" // generated register map: this module uses only the reason codes
-/* verilator lint_on UNUSEDPARAM */
 
 // reason of the first failed rule; the flags are l4lb_parse's RULE_* bits in contract order
 function [3:0] header_reason;

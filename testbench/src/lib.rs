@@ -5,3 +5,4 @@ pub mod engine;
 pub mod pcapio;
 pub mod replay;
 pub mod traffic;
+pub mod vectors;

@@ -8,6 +8,7 @@ use l4lb_testbench::engine::EngineKind;
 use l4lb_testbench::pcapio::{write_pcap, Packet};
 use l4lb_testbench::replay::{replay, summary, ReplayOptions};
 use l4lb_testbench::traffic::{generate, Mix, Rng};
+use l4lb_testbench::vectors::{write_vectors, VectorOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -66,6 +67,27 @@ enum Cmd {
         #[arg(long, default_value_t = 150)]
         odd_permille: u64,
     },
+    /// Write vector files for the Icarus testbench (testbench/icarus/) and the Verilator run's
+    /// output in the testbench's format (`make icarus-check` compares the two).
+    Vectors {
+        /// Input capture (pcap or pcapng, Ethernet).
+        input: PathBuf,
+        /// Configuration (TOML): VIPs and backends.
+        #[arg(long)]
+        config: PathBuf,
+        /// Folder for regs.hex, in.hex and verilator.txt.
+        #[arg(long)]
+        dir: PathBuf,
+        /// AXI-Stream data width in bits (64, 128, 256 or 512).
+        #[arg(long, default_value_t = 512)]
+        width: u32,
+        /// Use at most this many frames of the capture.
+        #[arg(long, default_value_t = 300)]
+        frames: usize,
+        /// Print one JSON object instead of a line of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -100,6 +122,25 @@ fn run(cli: Cli) -> Result<()> {
                 .collect();
             write_pcap(&output, &packets).with_context(|| format!("cannot write {}", output.display()))?;
             println!("wrote {} frames to {}", packets.len(), output.display());
+        }
+        Cmd::Vectors { input, config, dir, width, frames, json } => {
+            let r = write_vectors(&VectorOptions { input, config, dir: dir.clone(), width, frames })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!(
+                    "verilator: {} frames at {} bits, {} cycles; speed over {} frames: {:.3} s CPU ({:.3} s wall), {:.0} frames/s, {:.0} cycles/s per CPU second",
+                    r.frames,
+                    r.width,
+                    r.cycles,
+                    r.timed_frames,
+                    r.verilator_cpu_seconds,
+                    r.verilator_wall_seconds,
+                    r.timed_frames as f64 / r.verilator_cpu_seconds,
+                    r.timed_cycles as f64 / r.verilator_cpu_seconds
+                );
+                println!("vectors: {} register writes, {} beats in {}", r.register_writes, r.beats, dir.display());
+            }
         }
     }
     Ok(())

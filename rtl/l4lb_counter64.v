@@ -1,0 +1,108 @@
+// l4lb: 64-bit counter in 16-bit segments (short carry chains), read as a consistent snapshot
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * A 64-bit accumulator whose carry chains are 16 bits long: segment k adds its part of the
+ * increment and the carry of segment k - 1 one cycle after segment k - 1 did. `count` reads
+ * segment k delayed by 3 - k cycles, so all four segments hold the same events: count is exact,
+ * as of the increments up to five cycles before (one input register, four segments).
+ */
+module l4lb_counter64 #(
+    // Width of the increment, 1 to 32 bits
+    parameter INC_WIDTH = 32
+) (
+    input  wire                 clk,
+    input  wire                 rst,
+    input  wire                 inc_valid,
+    input  wire [INC_WIDTH-1:0] inc,
+    // the sum of every increment accepted up to five cycles before
+    output wire [63:0]          count
+);
+
+localparam SEG = 16;
+
+initial begin
+    if (INC_WIDTH < 1 || INC_WIDTH > 32) begin
+`ifdef SYNTHESIS
+        $display("Error: INC_WIDTH must be in 1..32 (instance %m)");
+`else
+        $error("Error: INC_WIDTH must be in 1..32 (instance %m)");
+`endif
+        $finish;
+    end
+end
+
+// the increment, registered: the decision to count stays off the carry chains
+reg [63:0] inc_reg = 64'd0;
+wire [63:0] inc_64 = inc_reg;
+
+// increment parts, segment k's delayed by k cycles
+reg [SEG-1:0] part1_reg = {SEG{1'b0}};
+reg [SEG-1:0] part2_reg = {SEG{1'b0}}, part2_d_reg = {SEG{1'b0}};
+reg [SEG-1:0] part3_reg = {SEG{1'b0}}, part3_d_reg = {SEG{1'b0}}, part3_dd_reg = {SEG{1'b0}};
+// the segments and the carries between them
+reg [SEG-1:0] seg0_reg = {SEG{1'b0}}, seg1_reg = {SEG{1'b0}}, seg2_reg = {SEG{1'b0}}, seg3_reg = {SEG{1'b0}};
+reg           carry0_reg = 1'b0, carry1_reg = 1'b0, carry2_reg = 1'b0;
+// snapshot alignment: segment k delayed by 3 - k more cycles
+reg [SEG-1:0] seg0_d_reg = {SEG{1'b0}}, seg0_dd_reg = {SEG{1'b0}}, seg0_ddd_reg = {SEG{1'b0}};
+reg [SEG-1:0] seg1_d_reg = {SEG{1'b0}}, seg1_dd_reg = {SEG{1'b0}};
+reg [SEG-1:0] seg2_d_reg = {SEG{1'b0}};
+
+// seg + part + carry in one adder each: {seg, 1} + {part, carry}, the sum in bits SEG:1
+wire [SEG+1:0] sum0 = {1'b0, seg0_reg, 1'b1} + {1'b0, inc_64[SEG-1:0], 1'b0};
+wire [SEG+1:0] sum1 = {1'b0, seg1_reg, 1'b1} + {1'b0, part1_reg, carry0_reg};
+wire [SEG+1:0] sum2 = {1'b0, seg2_reg, 1'b1} + {1'b0, part2_d_reg, carry1_reg};
+/* verilator lint_off UNUSEDSIGNAL */ wire [SEG+1:0] sum3 = {1'b0, seg3_reg, 1'b1} + {1'b0, part3_dd_reg, carry2_reg}; /* verilator lint_on UNUSEDSIGNAL */ // the carry out of bit 63 is dropped (mod 2^64)
+
+always @(posedge clk) begin
+    inc_reg <= inc_valid ? {{(64-INC_WIDTH){1'b0}}, inc} : 64'd0;
+    part1_reg <= inc_64[2*SEG-1:SEG];
+    part2_reg <= inc_64[3*SEG-1:2*SEG];
+    part2_d_reg <= part2_reg;
+    part3_reg <= inc_64[4*SEG-1:3*SEG];
+    part3_d_reg <= part3_reg;
+    part3_dd_reg <= part3_d_reg;
+    seg0_reg <= sum0[SEG:1];
+    seg1_reg <= sum1[SEG:1];
+    seg2_reg <= sum2[SEG:1];
+    seg3_reg <= sum3[SEG:1];
+    carry0_reg <= sum0[SEG+1];
+    carry1_reg <= sum1[SEG+1];
+    carry2_reg <= sum2[SEG+1];
+    seg0_d_reg <= seg0_reg;
+    seg0_dd_reg <= seg0_d_reg;
+    seg0_ddd_reg <= seg0_dd_reg;
+    seg1_d_reg <= seg1_reg;
+    seg1_dd_reg <= seg1_d_reg;
+    seg2_d_reg <= seg2_reg;
+    if (rst) begin
+        inc_reg <= 64'd0;
+        part1_reg <= {SEG{1'b0}};
+        part2_reg <= {SEG{1'b0}};
+        part2_d_reg <= {SEG{1'b0}};
+        part3_reg <= {SEG{1'b0}};
+        part3_d_reg <= {SEG{1'b0}};
+        part3_dd_reg <= {SEG{1'b0}};
+        seg0_reg <= {SEG{1'b0}};
+        seg1_reg <= {SEG{1'b0}};
+        seg2_reg <= {SEG{1'b0}};
+        seg3_reg <= {SEG{1'b0}};
+        carry0_reg <= 1'b0;
+        carry1_reg <= 1'b0;
+        carry2_reg <= 1'b0;
+        seg0_d_reg <= {SEG{1'b0}};
+        seg0_dd_reg <= {SEG{1'b0}};
+        seg0_ddd_reg <= {SEG{1'b0}};
+        seg1_d_reg <= {SEG{1'b0}};
+        seg1_dd_reg <= {SEG{1'b0}};
+        seg2_d_reg <= {SEG{1'b0}};
+    end
+end
+
+assign count = {seg3_reg, seg2_d_reg, seg1_dd_reg, seg0_ddd_reg};
+
+endmodule
+
+`resetall

@@ -1,7 +1,7 @@
 // l4lb register map: generated from core/src/regmap.rs by `make regmap`. Do not edit.
 // Include inside a module body.
 localparam [31:0] L4LB_ID_VALUE = 32'h4c344c42;
-localparam [31:0] L4LB_VERSION_VALUE = 32'h00010000;
+localparam [31:0] L4LB_VERSION_VALUE = 32'h00020000;
 localparam [31:0] REG_ID = 32'h00000000;
 localparam [31:0] REG_VERSION = 32'h00000004;
 localparam [31:0] REG_CAP_WIDTH = 32'h00000008;
@@ -49,7 +49,7 @@ localparam [31:0] VIP_BANKS = 32'h00000002;
 localparam [31:0] REASON_BALANCED = 32'h00000000;
 localparam [31:0] REASON_DISABLED = 32'h00000001;
 localparam [31:0] REASON_BAD_FRAME = 32'h00000002;
-localparam [31:0] REASON_NOT_IPV4 = 32'h00000003;
+localparam [31:0] REASON_NOT_IP = 32'h00000003;
 localparam [31:0] REASON_MALFORMED = 32'h00000004;
 localparam [31:0] REASON_IP_OPTIONS = 32'h00000005;
 localparam [31:0] REASON_FRAGMENT = 32'h00000006;
@@ -57,4 +57,5 @@ localparam [31:0] REASON_NOT_TCP_UDP = 32'h00000007;
 localparam [31:0] REASON_TOO_LONG = 32'h00000008;
 localparam [31:0] REASON_NO_VIP = 32'h00000009;
 localparam [31:0] REASON_NO_BACKEND = 32'h0000000a;
-localparam [31:0] REASON_COUNT = 32'h0000000b;
+localparam [31:0] REASON_TOO_DEEP = 32'h0000000b;
+localparam [31:0] REASON_COUNT = 32'h0000000c;

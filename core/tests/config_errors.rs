@@ -37,12 +37,12 @@ protocol = "udp"               # "tcp" or "udp"
     let v = &c.vips[0];
     assert_eq!(
         (v.address, v.port, v.protocol),
-        (Ipv4Addr::new(10, 0, 0, 1), 7777, Protocol::Udp)
+        (Ipv4Addr::new(10, 0, 0, 1).into(), 7777, Protocol::Udp)
     );
     assert_eq!(
         v.backends,
         [Backend {
-            address: Ipv4Addr::new(10, 1, 0, 1),
+            address: Ipv4Addr::new(10, 1, 0, 1).into(),
             mac: Some([2, 0, 0, 0, 1, 1]),
             weight: 1
         }]

@@ -121,48 +121,48 @@ fn rule2_bad_frame_only_when_it_fits_max_len() {
 fn rule3_not_ipv4() {
     let mut d = known_device();
     for n in 0..14 {
-        run(&mut d, &UDP_IN[..n], false, Reason::NotIpv4);
+        run(&mut d, &UDP_IN[..n], false, Reason::NotIp);
     }
-    run(&mut d, &ARP, false, Reason::NotIpv4);
+    run(&mut d, &ARP, false, Reason::NotIp);
     run(
         &mut d,
         &with(&UDP_IN, &[(12, 0x86), (13, 0xdd)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     ); // IPv6
     run(
         &mut d,
         &with(&UDP_IN, &[(12, 0x88), (13, 0xa8)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     ); // 802.1ad
     run(
         &mut d,
         &with(&UDP_IN, &[(13, 0x01)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     );
     // Tagged: 0x8100 needs 18 bytes and 0x0800 at 16.
     let tagged = tagged_udp();
     for n in 14..18 {
-        run(&mut d, &tagged[..n], false, Reason::NotIpv4);
+        run(&mut d, &tagged[..n], false, Reason::NotIp);
     }
     run(
         &mut d,
         &with(&tagged, &[(16, 0x08), (17, 0x06)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     );
     // Two tags: only one is looked through.
     let mut qinq = UDP_IN[..12].to_vec();
     qinq.extend_from_slice(&[0x81, 0x00, 0x00, 0x64, 0x81, 0x00, 0x00, 0x65]);
     qinq.extend_from_slice(&UDP_IN[12..]);
-    run(&mut d, &qinq, false, Reason::NotIpv4);
+    run(&mut d, &qinq, false, Reason::NotIp);
     // A tag in front of ARP.
     let mut tagged_arp = ARP[..12].to_vec();
     tagged_arp.extend_from_slice(&[0x81, 0x00, 0x00, 0x64]);
     tagged_arp.extend_from_slice(&ARP[12..]);
-    run(&mut d, &tagged_arp, false, Reason::NotIpv4);
+    run(&mut d, &tagged_arp, false, Reason::NotIp);
 }
 
 #[test]

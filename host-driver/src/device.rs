@@ -10,7 +10,7 @@ use l4lb_core::regmap::{self, Reason, Region};
 use l4lb_core::regs::{RegError, RegisterAccess};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// An l4lb device, identified and with its capabilities read.
 pub struct Device<R: RegisterAccess> {
@@ -96,7 +96,7 @@ pub struct VipState {
     pub vip_id: u16,
     /// `10.0.0.1:7777/udp`
     pub vip: String,
-    pub address: Ipv4Addr,
+    pub address: IpAddr,
     pub port: u16,
     pub protocol: String,
     pub slot: SlotRef,
@@ -113,7 +113,7 @@ pub struct BackendState {
     pub index: u32,
     /// False when the entry is not valid: frames hashed to it pass with `NO_BACKEND`.
     pub valid: bool,
-    pub address: Option<Ipv4Addr>,
+    pub address: Option<IpAddr>,
     pub mac: Option<String>,
     /// Ring entries of the VIP's slice holding this backend (its weight in v1).
     pub ring_entries: u32,

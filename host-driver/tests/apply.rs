@@ -8,7 +8,7 @@ use l4lb_core::regmap;
 use l4lb_core::regs::{RegError, RegisterAccess};
 use l4lb_driver::device::{DeviceState, Plan};
 use l4lb_driver::{Device, DriverError};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 const FEATURES: &str = r#"
 hash_seed = 12345
@@ -170,21 +170,34 @@ fn crc32c(data: &[u8]) -> u32 {
 fn lookup(
     r: &mut dyn RegisterAccess,
     buckets: u32,
-    addr: Ipv4Addr,
+    addr: IpAddr,
     port: u16,
     proto: u8,
 ) -> Result<Vec<u32>, RegError> {
-    let a = addr.octets();
-    let p = port.to_be_bytes();
-    let k = crc32c(&[a[0], a[1], a[2], a[3], p[0], p[1], proto]);
+    // Contract v2: address (4 or 16 bytes), port, protocol; words 1..=4 hold the address,
+    // big-endian, IPv4 in word 1 with words 2-4 zero; word 0 bit 1 is the IPv6 flag.
+    let a: Vec<u8> = match addr {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    let mut key = a.clone();
+    key.extend_from_slice(&port.to_be_bytes());
+    key.push(proto);
+    let k = crc32c(&key);
+    let mut want_words = [0u32; 4];
+    for (i, c) in a.chunks(4).enumerate() {
+        want_words[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    let v6 = if addr.is_ipv6() { 2 } else { 0 };
     let mut hits = Vec::new();
     for (bank, bucket) in [(0, k % buckets), (1, (k >> 16) % buckets)] {
         for way in 0..4 {
             let slot = bank * 4 * buckets + bucket * 4 + way;
             let base = 0x01_0000 + 32 * slot;
             let w0 = r.read32(base)?;
-            let want0 = 1 | (proto as u32) << 8 | (port as u32) << 16;
-            if w0 & 0xFFFF_FF03 == want0 && r.read32(base + 4)? == u32::from(addr) {
+            let want0 = 1 | v6 | (proto as u32) << 8 | (port as u32) << 16;
+            let words = [r.read32(base + 4)?, r.read32(base + 8)?, r.read32(base + 12)?, r.read32(base + 16)?];
+            if w0 & 0xFFFF_FF03 == want0 && words == want_words {
                 hits.push(r.read32(base + 20)? & 0xFFFF);
             }
         }
@@ -215,7 +228,7 @@ fn two_hundred_fifty_six_vips_fit_the_default_table_and_each_is_found_in_its_buc
         assert_eq!(hits, vec![id as u32], "VIP {} must be found exactly once, with its vip_id", v.key());
     }
     // A key that is not configured is not found.
-    assert!(lookup(r, 128, Ipv4Addr::new(192, 0, 2, 1), 80, 6).unwrap().is_empty());
+    assert!(lookup(r, 128, Ipv4Addr::new(192, 0, 2, 1).into(), 80, 6).unwrap().is_empty());
     assert_holds(&dev.read_state().unwrap(), &cfg);
 }
 
@@ -228,9 +241,9 @@ fn drained_backends_are_listed_as_unused() {
     dev.apply(&cfg).unwrap();
     let state = dev.read_state().unwrap();
     assert_holds(&state, &cfg);
-    let unused: Vec<(u32, Option<Ipv4Addr>, u32)> =
+    let unused: Vec<(u32, Option<IpAddr>, u32)> =
         state.unused_backends.iter().map(|b| (b.index, b.address, b.ring_entries)).collect();
-    assert_eq!(unused, vec![(4, Some(Ipv4Addr::new(10, 2, 0, 3)), 0)]);
+    assert_eq!(unused, vec![(4, Some(Ipv4Addr::new(10, 2, 0, 3).into()), 0)]);
 }
 
 #[test]
@@ -315,7 +328,7 @@ fn plan_lays_out_backends_and_ring_in_config_order() {
     assert_eq!(slices, vec![(0, 5), (5, 3), (8, 1), (9, 0)]);
     assert_eq!(plan.backends[1].mac, Some([2, 0, 0, 0, 1, 2]));
     assert_eq!(plan.hash_seed, 12345);
-    let k = VipKey { addr: Ipv4Addr::new(10, 0, 0, 1), port: 80, protocol: Protocol::Tcp };
+    let k = VipKey { addr: Ipv4Addr::new(10, 0, 0, 1).into(), port: 80, protocol: Protocol::Tcp };
     assert_eq!(plan.slots[1].1.key, k);
 }
 

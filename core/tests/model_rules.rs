@@ -124,12 +124,13 @@ fn rule3_not_ipv4() {
         run(&mut d, &UDP_IN[..n], false, Reason::NotIp);
     }
     run(&mut d, &ARP, false, Reason::NotIp);
+    // IPv4 bytes under the IPv6 EtherType: version 4 does not match (v2).
     run(
         &mut d,
         &with(&UDP_IN, &[(12, 0x86), (13, 0xdd)]),
         false,
-        Reason::NotIp,
-    ); // IPv6
+        Reason::Malformed,
+    );
     run(
         &mut d,
         &with(&UDP_IN, &[(12, 0x88), (13, 0xa8)]),
@@ -153,11 +154,21 @@ fn rule3_not_ipv4() {
         false,
         Reason::NotIp,
     );
-    // Two tags: only one is looked through.
-    let mut qinq = UDP_IN[..12].to_vec();
-    qinq.extend_from_slice(&[0x81, 0x00, 0x00, 0x64, 0x81, 0x00, 0x00, 0x65]);
-    qinq.extend_from_slice(&UDP_IN[12..]);
-    run(&mut d, &qinq, false, Reason::NotIp);
+    // Two tags of either TPID are looked through (v2); a third is not.
+    for (a, b) in [(0x81, 0x88), (0x88, 0x81), (0x88, 0x88), (0x81, 0x81)] {
+        let mut qinq = UDP_IN[..12].to_vec();
+        qinq.extend_from_slice(&[a, if a == 0x81 { 0 } else { 0xa8 }, 0x00, 0x64]);
+        qinq.extend_from_slice(&[b, if b == 0x81 { 0 } else { 0xa8 }, 0x00, 0x65]);
+        qinq.extend_from_slice(&UDP_IN[12..]);
+        run(&mut d, &qinq, false, Reason::Balanced);
+        for n in 18..22 {
+            run(&mut d, &qinq[..n], false, Reason::NotIp);
+        }
+        let mut three = qinq[..12].to_vec();
+        three.extend_from_slice(&[0x81, 0x00, 0x00, 0x63]);
+        three.extend_from_slice(&qinq[12..]);
+        run(&mut d, &three, false, Reason::NotIp);
+    }
     // A tag in front of ARP.
     let mut tagged_arp = ARP[..12].to_vec();
     tagged_arp.extend_from_slice(&[0x81, 0x00, 0x00, 0x64]);
@@ -198,17 +209,20 @@ fn rule5_header_length() {
             Reason::Malformed,
         );
     }
-    for ihl in 6..16u8 {
+    // v2: options are skipped. With total length 33, IHL 6 leaves 9 bytes (a UDP header, read
+    // at offset 38 from the payload: port 0x35b5 is no VIP); IHL 7 and more leave too few.
+    run(&mut d, &with(&UDP_IN, &[(14, 0x46)]), false, Reason::NoVip);
+    for ihl in 7..16u8 {
         run(
             &mut d,
             &with(&UDP_IN, &[(14, 0x40 | ihl)]),
             false,
-            Reason::IpOptions,
+            Reason::Malformed,
         );
     }
-    // Options come before fragments, protocol and lengths.
+    // Protocol comes before lengths.
     let f = with(&ICMP, &[(14, 0x46), (20, 0x20), (17, 0x08)]);
-    run(&mut d, &f, false, Reason::IpOptions);
+    run(&mut d, &f, false, Reason::NotTcpUdp);
 }
 
 #[test]
@@ -264,8 +278,8 @@ fn rule6_fragments() {
         false,
         Reason::Balanced,
     );
-    // A fragment with a bad protocol is still FRAGMENT (rule 6 before 7).
-    run(&mut d, &with(&ICMP, &[(20, 0x20)]), false, Reason::Fragment);
+    // v2: the protocol comes first; a fragment of another protocol is NOT_TCP_UDP.
+    run(&mut d, &with(&ICMP, &[(20, 0x20)]), false, Reason::NotTcpUdp);
 }
 
 #[test]

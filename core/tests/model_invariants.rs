@@ -1,0 +1,202 @@
+//! A deterministic randomized property test of the model's parse-and-rewrite (the same
+//! invariants as the cargo-fuzz target in `fuzz/`): v2 frames (tags, IPv4 options, IPv6
+//! extension headers, fragments) to VIPs of both families and port-0 VIPs, then mutated, cut and
+//! extended at random. No panic, length unchanged, only the allowed bytes change, checksums valid
+//! after when valid before.
+
+#[path = "support/invariants.rs"]
+mod invariants;
+
+use std::net::IpAddr;
+
+use l4lb_core::layout::{vip_buckets, vip_slot, BackendEntry, Caps, Protocol, VipInfo, VipKey, VipSlot};
+use l4lb_core::model::ModelDevice;
+use l4lb_core::regmap::{self, Reason};
+use l4lb_core::regs::RegisterAccess;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const VIPS: [(&str, u16, Protocol); 5] = [
+    ("10.0.0.1", 80, Protocol::Tcp),
+    ("10.0.0.1", 0, Protocol::Tcp),
+    ("10.0.0.2", 0, Protocol::Udp),
+    ("2001:db8::1", 443, Protocol::Tcp),
+    ("2001:db8::2", 0, Protocol::Udp),
+];
+
+fn device() -> ModelDevice {
+    let caps = Caps::default();
+    let mut d = ModelDevice::new(caps);
+    d.write32(regmap::REG_CTRL, 1).unwrap();
+    let backends: [(&str, Option<[u8; 6]>); 4] =
+        [("10.9.0.1", Some([2, 0, 0, 0, 9, 1])), ("10.9.0.2", None), ("fd00::1", None), ("fd00::2", Some([2, 0, 0, 0, 9, 4]))];
+    for (i, (a, mac)) in backends.iter().enumerate() {
+        let e = BackendEntry { addr: a.parse().unwrap(), mac: *mac };
+        for (w, v) in e.encode().iter().enumerate() {
+            d.write32(regmap::BACKENDS.word(i as u32, w as u32), *v).unwrap();
+        }
+    }
+    for (i, (a, port, protocol)) in VIPS.iter().enumerate() {
+        let key = VipKey { addr: a.parse().unwrap(), port: *port, protocol: *protocol };
+        let (bank, way) = (i as u32 / 4, i as u32 % 4);
+        let bucket = vip_buckets(&key, caps.vip_buckets)[bank as usize];
+        let slot = vip_slot(bank, bucket, way, caps.vip_buckets);
+        for (w, v) in (VipSlot { key, vip_id: i as u16 }).encode().iter().enumerate() {
+            d.write32(regmap::VIP_MATCH.word(slot, w as u32), *v).unwrap();
+        }
+        let info = VipInfo { ring_base: 2 * i as u32, ring_size: 2 };
+        for (w, v) in info.encode().iter().enumerate() {
+            d.write32(regmap::VIP_INFO.word(i as u32, w as u32), *v).unwrap();
+        }
+        let family = if key.addr.is_ipv6() { 2 } else { 0 };
+        for r in 0..2 {
+            d.write32(regmap::RING.word(2 * i as u32 + r, 0), family + r).unwrap();
+        }
+    }
+    d
+}
+
+fn csum(d: &[u8], mut s: u64) -> u16 {
+    for c in d.chunks(2) {
+        s += ((c[0] as u64) << 8) | *c.get(1).unwrap_or(&0) as u64;
+    }
+    while s > 0xffff {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    !(s as u16)
+}
+
+/// A well-formed frame to `dst:port/proto` with random v2 headers.
+fn frame(rng: &mut Rng, dst: IpAddr, port: u16, proto: u8) -> Vec<u8> {
+    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+    for _ in 0..rng.below(3) {
+        f.extend_from_slice(&[[0x81, 0x00], [0x88, 0xa8]][rng.below(2) as usize]);
+        f.extend_from_slice(&[0, 7]);
+    }
+    let frag = if rng.below(5) == 0 { Some((rng.below(3) as u16 * 100, rng.below(2) == 0)) } else { None };
+    let later = matches!(frag, Some((o, _)) if o != 0);
+    let mut l4 = Vec::new();
+    if !later {
+        l4.extend_from_slice(&(1024 + rng.below(60000) as u16).to_be_bytes());
+        l4.extend_from_slice(&port.to_be_bytes());
+        if proto == 6 {
+            l4.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x10, 1, 0, 0, 0, 0, 0]);
+        } else {
+            l4.extend_from_slice(&[0, 0, 0, 0]);
+        }
+    }
+    for _ in 0..rng.below(40) {
+        l4.push(rng.next() as u8);
+    }
+    if proto == 17 && !later {
+        let n = l4.len() as u16;
+        l4[4..6].copy_from_slice(&n.to_be_bytes());
+    }
+    let src: Vec<u8> = match dst {
+        IpAddr::V4(_) => vec![192, 168, 1, rng.below(250) as u8 + 1],
+        IpAddr::V6(_) => [0x20u8, 1, 0xd, 0xb8, 0, 0xc, 0, 0, 0, 0, 0, 0, 0, 0, 0, rng.below(250) as u8 + 1].to_vec(),
+    };
+    let dst_b: Vec<u8> = match dst {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    if !later {
+        let mut pseudo = src.clone();
+        pseudo.extend_from_slice(&dst_b);
+        let s = csum(&pseudo, proto as u64 + l4.len() as u64);
+        let s = csum(&l4, !s as u64);
+        let at = if proto == 6 { 16 } else { 6 };
+        l4[at..at + 2].copy_from_slice(&(if proto == 17 && s == 0 { 0xffff } else { s }).to_be_bytes());
+    }
+    match dst {
+        IpAddr::V4(_) => {
+            f.extend_from_slice(&[0x08, 0x00]);
+            let opts = 4 * rng.below(11) as usize;
+            let mut h = vec![0x45 + (opts / 4) as u8, 0];
+            h.extend_from_slice(&((20 + opts + l4.len()) as u16).to_be_bytes());
+            let ff = frag.map(|(o, m)| o | if m { 0x2000 } else { 0 }).unwrap_or(0);
+            h.extend_from_slice(&[0, 1]);
+            h.extend_from_slice(&ff.to_be_bytes());
+            h.extend_from_slice(&[64, proto, 0, 0]);
+            h.extend_from_slice(&src);
+            h.extend_from_slice(&dst_b);
+            h.extend(std::iter::repeat(1).take(opts));
+            let s = csum(&h, 0);
+            h[10..12].copy_from_slice(&s.to_be_bytes());
+            f.extend_from_slice(&h);
+        }
+        IpAddr::V6(_) => {
+            f.extend_from_slice(&[0x86, 0xdd]);
+            let mut ext: Vec<u8> = Vec::new();
+            let types: Vec<u8> = (0..rng.below(4)).map(|_| [0u8, 43, 60][rng.below(3) as usize]).collect();
+            let mut nhs: Vec<u8> = types.clone();
+            if frag.is_some() {
+                nhs.push(44);
+            }
+            nhs.push(proto);
+            for (i, _) in types.iter().enumerate() {
+                let units = rng.below(3) as usize;
+                let mut e = vec![0u8; 8 * (units + 1)];
+                e[0] = nhs[i + 1];
+                e[1] = units as u8;
+                ext.extend_from_slice(&e);
+            }
+            if let Some((o, m)) = frag {
+                ext.extend_from_slice(&[proto, 0]);
+                ext.extend_from_slice(&(o << 3 | m as u16).to_be_bytes());
+                ext.extend_from_slice(&[0, 0, 0, 9]);
+            }
+            f.extend_from_slice(&[0x60, 0, 0, 0]);
+            f.extend_from_slice(&((ext.len() + l4.len()) as u16).to_be_bytes());
+            f.extend_from_slice(&[nhs[0], 64]);
+            f.extend_from_slice(&src);
+            f.extend_from_slice(&dst_b);
+            f.extend_from_slice(&ext);
+        }
+    }
+    f.extend_from_slice(&l4);
+    f
+}
+
+#[test]
+fn parse_and_rewrite_invariants() {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    let mut d = device();
+    let mut counts = [0u32; Reason::COUNT];
+    for i in 0..60_000 {
+        let (a, port, proto) = VIPS[rng.below(VIPS.len() as u64) as usize];
+        let port = if port == 0 { rng.below(65536) as u16 } else { port };
+        let mut f = frame(&mut rng, a.parse().unwrap(), port, proto.number());
+        // Mutations: none, flip bytes in the headers, cut, extend with padding.
+        match rng.below(6) {
+            0 | 1 => {}
+            2 | 3 => {
+                for _ in 0..1 + rng.below(3) {
+                    let at = rng.below(f.len().min(140) as u64) as usize;
+                    f[at] = rng.next() as u8;
+                }
+            }
+            4 => f.truncate(1 + rng.below(f.len() as u64) as usize),
+            _ => f.extend(std::iter::repeat(0).take(rng.below(50) as usize)),
+        }
+        let before = f.clone();
+        let v = d.process(&mut f, false);
+        counts[v.reason as usize] += 1;
+        invariants::check(&before, &f, v.is_balanced()).unwrap_or_else(|e| panic!("frame {i}: {e}\n{before:02x?}"));
+    }
+    eprintln!("reasons: {counts:?}");
+    for r in [Reason::Balanced, Reason::NotIp, Reason::Malformed, Reason::Fragment, Reason::NoVip, Reason::NotTcpUdp] {
+        assert!(counts[r as usize] > 100, "{} seen only {} times: {counts:?}", r.name(), counts[r as usize]);
+    }
+}

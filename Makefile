@@ -8,7 +8,12 @@ SAMPLE_CONFIG := testbench/samples/sample.toml
 RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
 
-.PHONY: all demo test deps build regmap lint clean help
+.PHONY: all demo test soak fuzz deps build regmap lint clean help
+
+# make soak N=...: frames per width of the long randomized RTL-against-model run
+N ?= 100000
+# make fuzz: seconds the fuzz target runs
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -17,6 +22,8 @@ help:
 	@echo "make test     every test: model, driver, RTL against the model at every width, corpus, CLI"
 	@echo "make lint     Verilator -Wall over the RTL at every width"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
+	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
+	@echo "make fuzz     cargo-fuzz over the model's parse-and-rewrite for FUZZ_SECONDS (default 60)"
 
 # Verilator from the distribution (Debian/Ubuntu), when missing.
 deps:
@@ -38,6 +45,15 @@ demo: build
 
 test: deps
 	$(CARGO) test --release --workspace
+
+soak: deps
+	L4LB_SOAK_FRAMES=$(N) $(CARGO) test --release -p l4lb-testbench --test rtl_vs_model soak -- --nocapture
+
+# cargo-fuzz needs nightly features (sanitizer coverage); RUSTC_BOOTSTRAP=1 lets the stable
+# toolchain build them. The fuzz crate is outside the workspace (fuzz/Cargo.toml).
+fuzz:
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none model -- -max_total_time=$(FUZZ_SECONDS) -max_len=512
 
 regmap:
 	$(CARGO) run -q -p l4lb-core --bin gen-regmap > rtl/l4lb_regmap.vh

@@ -544,3 +544,42 @@ fn capabilities_the_driver_cannot_use_are_refused() {
         assert!(e.contains(want), "{want}: {e}");
     }
 }
+
+#[test]
+fn ipv6_and_port_zero_vips_are_written_and_read_back() {
+    let cfg = config(
+        r#"
+[[vip]]
+address = "2001:db8::1"
+port = 443
+protocol = "tcp"
+  [[vip.backend]]
+  address = "fd00::1"
+  mac = "02:00:00:00:06:01"
+  [[vip.backend]]
+  address = "fd00::2"
+[[vip]]
+address = "2001:db8::1"
+port = 0
+protocol = "tcp"
+  [[vip.backend]]
+  address = "fd00::3"
+[[vip]]
+address = "10.0.0.1"
+port = 0
+protocol = "udp"
+  [[vip.backend]]
+  address = "10.1.0.1"
+"#,
+    );
+    let mut dev = Device::open(model()).unwrap();
+    dev.apply(&cfg).unwrap();
+    for (id, v) in cfg.vips.iter().enumerate() {
+        assert_eq!(lookup(dev.regs(), 128, v.address, v.port, v.protocol.number()).unwrap(), vec![id as u32]);
+    }
+    // Backend 0 (fd00::1): word 0 valid | IPv6 | MAC valid, words 4..=7 the address.
+    let r = dev.regs();
+    let words: Vec<u32> = (0..8).map(|w| r.read32(0x10_0000 + 4 * w).unwrap()).collect();
+    assert_eq!(words, [0b111, 0x0200_0000, 0x0601, 0, 0xFD00_0000, 0, 0, 1]);
+    assert_holds(&dev.read_state().unwrap(), &cfg);
+}

@@ -127,19 +127,22 @@ fn corpus_through_rtl_and_model() {
     Device::open(model.regs()).unwrap().apply(&cfg).unwrap();
     let (model_out, _) = model.run(&frames, None).unwrap();
     let mut balanced = 0;
+    let mut balanced_v6 = 0;
     for (i, (f, m)) in frames.iter().zip(&model_out).enumerate() {
         match oracle(&f.data, false, &cfg, true) {
             Some(vip) => {
                 assert!(m.balanced, "corpus frame {i}: the contract says balanced to VIP {vip}, the model passed it");
                 check_balanced(&f.data, &m.data, &cfg, vip).unwrap_or_else(|e| panic!("corpus frame {i}: {e}"));
                 balanced += 1;
+                balanced_v6 += common::headers(&f.data).is_some_and(|h| h.v6) as usize;
             }
             None => {
                 assert!(!m.balanced && m.data == f.data, "corpus frame {i}: should pass unchanged");
             }
         }
     }
-    eprintln!("corpus: {balanced} of {} frames balanced", frames.len());
+    eprintln!("corpus: {balanced} of {} frames balanced ({balanced_v6} IPv6)", frames.len());
+    assert!(balanced_v6 >= 20, "the corpus config balances too little IPv6 traffic ({balanced_v6})");
     assert!(balanced >= 200, "the corpus config balances too little traffic ({balanced}) to be a test");
 
     for width in l4lb_rtlsim::WIDTHS {

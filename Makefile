@@ -7,8 +7,9 @@ SAMPLE_PCAP := testbench/samples/sample.pcap
 SAMPLE_CONFIG := testbench/samples/sample.toml
 RTL := $(wildcard rtl/*.v)
 WIDTHS := 64 128 256 512
+BIN := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test soak fuzz deps build regmap lint clean help
+.PHONY: all demo test soak fuzz deps build regmap lint tshark-check clean help
 
 # make soak N=...: frames per width of the long randomized RTL-against-model run
 N ?= 100000
@@ -21,6 +22,7 @@ help:
 	@echo "make demo     install Verilator if missing, build, replay the sample pcap through the RTL"
 	@echo "make test     every test: model, driver, RTL against the model at every width, corpus, CLI"
 	@echo "make lint     Verilator -Wall over the RTL at every width"
+	@echo "make tshark-check  tshark verifies the rewritten checksums of the sample, frame by frame"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
 	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
 	@echo "make fuzz     cargo-fuzz over the model's parse-and-rewrite for FUZZ_SECONDS (default 60)"
@@ -37,11 +39,11 @@ build: deps
 
 demo: build
 	@mkdir -p $(DEMO_DIR)
-	./target/release/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
+	$(BIN)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output $(DEMO_DIR)/sample-out.pcap --engine rtl
 	@echo
 	@echo "input:  $(SAMPLE_PCAP) (config $(SAMPLE_CONFIG))"
 	@echo "output: $(DEMO_DIR)/sample-out.pcap"
-	@echo "try:    ./target/release/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
+	@echo "try:    $(BIN)/l4lb-sim replay $(SAMPLE_PCAP) --config $(SAMPLE_CONFIG) --output /tmp/out.pcap --json"
 
 test: deps
 	$(CARGO) test --release --workspace
@@ -54,6 +56,12 @@ soak: deps
 fuzz:
 	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none model -- -max_total_time=$(FUZZ_SECONDS) -max_len=512
+
+# tshark judges the rewritten checksums of the sample, frame by frame (installs tshark when missing).
+tshark-check: build
+	@command -v tshark >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tshark >/dev/null
+	testbench/scripts/tshark-check.sh $(BIN)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 512
+	testbench/scripts/tshark-check.sh $(BIN)/l4lb-sim $(SAMPLE_PCAP) $(SAMPLE_CONFIG) rtl 64
 
 regmap:
 	$(CARGO) run -q -p l4lb-core --bin gen-regmap > rtl/l4lb_regmap.vh

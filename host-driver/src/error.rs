@@ -15,9 +15,23 @@ pub enum DriverError {
     #[error("{0}")]
     BadSpec(String),
 
-    /// A device specification of a form that comes in a later version.
-    #[error("{0}: not supported yet; use file:PATH or /sys/bus/pci/devices/<address>/resource2")]
-    NotSupported(String),
+    /// No PCI device at this address.
+    #[error(
+        "no PCI device {addr}: `lspci -D -d 1234:1001` and `lspci -D -d 5543:1001` list Corundum boards, \
+         `l4lb devices` lists them with what they carry"
+    )]
+    NoSuchPciDevice { addr: String },
+
+    /// A PCI device that is not a Corundum board: its registers are not ours to write.
+    #[error(
+        "{addr} is not a Corundum board: its PCI ID is {vendor:04x}:{device:04x}, expected 1234:1001 or \
+         5543:1001; check the address (`l4lb devices` lists the boards)"
+    )]
+    NotCorundum { addr: String, vendor: u16, device: u16 },
+
+    /// VFIO access failed: what to do about it.
+    #[error("VFIO: {0}")]
+    Vfio(String),
 
     /// A register window (file or PCI resource) could not be opened or mapped.
     #[error("cannot open {}: {reason}", path.display())]

@@ -1,23 +1,32 @@
-//! `l4lb`: program and inspect an l4lb device.
+//! `l4lb`: program and inspect l4lb devices.
 //!
 //! ```text
-//! l4lb apply CONFIG --device DEV [--json]   program the tables from a config and enable
-//! l4lb show --device DEV [--json]           the tables, decoded
-//! l4lb stats --device DEV [--json]          the counters
+//! l4lb apply CONFIG --device DEV [--device DEV ...] [--json]   program the tables and enable
+//! l4lb show --device DEV [--device DEV ...] [--json]            the tables, decoded, and their digest
+//! l4lb stats --device DEV [...] [--json] [--watch SECS [--count N]]   counters, or rates
+//! l4lb devices [--json]                                         Corundum boards and what they carry
 //! ```
-//! DEV is `file:PATH` (an offline BAR image, created if missing) or a sysfs PCI resource
-//! (`/sys/bus/pci/devices/0000:01:00.0/resource2`). Errors go to stderr as `error: ...` with exit
-//! code 1; usage errors exit with 2.
+//! DEV is a PCI address, `vfio:ADDR`, `/dev/mqnicN`, `file:PATH` or a sysfs resource path
+//! (docs/host-driver.md). With several devices every one is opened and identified before anything
+//! is written to any. Errors go to stderr as `error: ...` with exit code 1; usage errors exit
+//! with 2; `show` exits with 3 when the devices' tables differ.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use l4lb_core::config::Config;
-use l4lb_driver::device::{ApplyReport, DeviceState, Stats};
+use l4lb_core::regs::RegisterAccess;
+use l4lb_driver::device::{ApplyReport, DeviceState, Plan, Stats};
+use l4lb_driver::digest::{table_digest, TableDigest};
+use l4lb_driver::pci::{self, sysfs::Board};
+use l4lb_driver::rates::{si, Rates};
 use l4lb_driver::{open_device, Device};
+use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(name = "l4lb", version, about = "Program and inspect an l4lb FPGA load balancer")]
@@ -28,10 +37,10 @@ struct Cli {
 
 #[derive(clap::Args)]
 struct Common {
-    /// The device: file:PATH (offline BAR image, created if missing) or
-    /// /sys/bus/pci/devices/DOMAIN:BUS:DEV.FN/resource2
-    #[arg(long, short = 'd', value_name = "DEV")]
-    device: String,
+    /// The device, repeatable: a PCI address (0000:01:00.0), vfio:ADDR, /dev/mqnicN,
+    /// file:PATH (offline BAR image, created if missing) or /sys/bus/pci/devices/ADDR/resource2
+    #[arg(long, short = 'd', value_name = "DEV", required = true)]
+    device: Vec<String>,
     /// Print JSON instead of text
     #[arg(long)]
     json: bool,
@@ -39,23 +48,47 @@ struct Common {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Program the device's tables from a config file and enable balancing
+    /// Program the devices' tables from a config file and enable balancing
     Apply {
         /// The config (TOML)
         config: PathBuf,
         #[command(flatten)]
         common: Common,
     },
-    /// Show the device's tables, decoded
+    /// Show the devices' tables, decoded, with a digest to compare devices by
     Show {
         #[command(flatten)]
         common: Common,
     },
-    /// Show the device's counters
+    /// Show the devices' counters, or with --watch their rates
     Stats {
         #[command(flatten)]
         common: Common,
+        /// Print rates every SECS seconds (0.1 to 3600) until Ctrl-C or --count intervals
+        #[arg(long, value_name = "SECS")]
+        watch: Option<f64>,
+        /// With --watch: stop after N intervals
+        #[arg(long, value_name = "N", requires = "watch")]
+        count: Option<u64>,
     },
+    /// List the Corundum boards (PCI 1234:1001, 5543:1001) and whether they carry l4lb
+    Devices {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What a command prints, and its exit code.
+struct Outcome {
+    text: String,
+    code: u8,
+}
+
+impl From<String> for Outcome {
+    fn from(text: String) -> Outcome {
+        Outcome { text, code: 0 }
+    }
 }
 
 fn main() -> ExitCode {
@@ -64,11 +97,11 @@ fn main() -> ExitCode {
         Err(e) => e.exit(), // usage errors: exit code 2; --help and --version: 0
     };
     match run(cli) {
-        Ok(text) => {
+        Ok(out) => {
             // A closed pipe (`l4lb show | head`) is not an error worth a panic.
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-            ExitCode::SUCCESS
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(out.text.as_bytes()).and_then(|_| o.flush());
+            ExitCode::from(out.code)
         }
         Err(e) => {
             eprintln!("error: {}", message(&e).trim_end());
@@ -91,46 +124,311 @@ fn message(e: &anyhow::Error) -> String {
     msg
 }
 
+type Dev = Device<Box<dyn RegisterAccess>>;
+
 /// Runs a command and returns what to print.
-fn run(cli: Cli) -> Result<String> {
+fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Apply { config, common } => {
             // The config first: a bad config touches no device.
             let cfg = Config::load(&config)?;
-            let mut dev = open(&common.device)?;
-            let report = dev.apply(&cfg).with_context(|| format!("cannot apply {}", config.display()))?;
-            if common.json {
-                json(&report)
-            } else {
-                Ok(apply_text(&report, &config, &common.device))
+            let mut devs = open_all(&common.device)?;
+            // Every device must take the config before any is written.
+            let mut refused = Vec::new();
+            for (spec, dev) in &devs {
+                if let Err(e) = Plan::new(&cfg, dev.caps()) {
+                    refused.push(format!("device {spec}: {e}"));
+                }
             }
+            if !refused.is_empty() {
+                bail!("cannot apply {}: {}{}", config.display(), refused.join("; "), nothing_written(devs.len()));
+            }
+            let mut reports = Vec::new();
+            for (i, (spec, dev)) in devs.iter_mut().enumerate() {
+                let report = dev.apply(&cfg).with_context(|| {
+                    let done = devs_done(&common.device[..i]);
+                    format!("cannot apply {} to {spec}{done}", config.display())
+                })?;
+                reports.push((spec.clone(), report));
+            }
+            if common.json {
+                return json_per_device(reports.iter().map(|(d, r)| Tagged { device: d, inner: r }).collect(), None);
+            }
+            Ok(reports.iter().map(|(spec, r)| apply_text(r, &config, spec)).collect::<Vec<_>>().join("\n").into())
         }
         Command::Show { common } => {
-            let state = open(&common.device)?.read_state()?;
-            if common.json {
-                json(&state)
-            } else {
-                Ok(show_text(&state, &common.device))
+            let mut shown = Vec::new();
+            for (spec, mut dev) in open_all(&common.device)? {
+                let state = dev.read_state().with_context(|| format!("cannot read {spec}"))?;
+                let digest = table_digest(&mut dev, &state).with_context(|| format!("cannot read {spec}"))?;
+                shown.push((spec, state, digest));
             }
+            let same = shown.windows(2).all(|w| w[0].2.digest == w[1].2.digest);
+            let code = if same { 0 } else { 3 };
+            if common.json {
+                let items = shown.iter().map(|(d, s, g)| Tagged { device: d, inner: Shown { digest: g, state: s } }).collect();
+                let mut out = json_per_device(items, Some(same))?;
+                out.code = code;
+                return Ok(out);
+            }
+            let mut text =
+                shown.iter().map(|(spec, st, g)| show_text(st, g, spec)).collect::<Vec<_>>().join("\n");
+            if shown.len() > 1 {
+                text += "\n";
+                if same {
+                    let _ = writeln!(
+                        text,
+                        "all {} devices hold the same tables ({}): they choose the same backends",
+                        shown.len(),
+                        shown[0].2.digest
+                    );
+                } else {
+                    text += "the devices' tables DIFFER: flows may go to different backends depending on the card\n";
+                    let rows: Vec<Vec<String>> =
+                        shown.iter().map(|(spec, _, g)| vec![spec.clone(), g.digest.clone()]).collect();
+                    text += &table(&rows, "  ");
+                }
+            }
+            Ok(Outcome { text, code })
         }
-        Command::Stats { common } => {
-            let stats = open(&common.device)?.stats()?;
-            if common.json {
-                json(&stats)
-            } else {
-                Ok(stats_text(&stats))
+        Command::Stats { common, watch: None, .. } => {
+            let mut all = Vec::new();
+            for (spec, mut dev) in open_all(&common.device)? {
+                let stats = dev.stats().with_context(|| format!("cannot read {spec}"))?;
+                all.push((spec, stats));
             }
+            if common.json {
+                return json_per_device(all.iter().map(|(d, s)| Tagged { device: d, inner: s }).collect(), None);
+            }
+            let several = all.len() > 1;
+            Ok(all
+                .iter()
+                .map(|(spec, st)| if several { format!("{spec}:\n{}", stats_text(st)) } else { stats_text(st) })
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into())
+        }
+        Command::Stats { common, watch: Some(secs), count } => {
+            if !(0.1..=3600.0).contains(&secs) {
+                bail!("--watch {secs}: the interval must be between 0.1 and 3600 seconds");
+            }
+            let devs = open_all(&common.device)?;
+            watch(devs, Duration::from_secs_f64(secs), count, common.json)?;
+            Ok(String::new().into())
+        }
+        Command::Devices { json } => {
+            let sys = pci::Sysfs::system();
+            let boards = pci::sysfs::list_boards(&sys)?;
+            if json {
+                return Ok((serde_json::to_string_pretty(&boards)? + "\n").into());
+            }
+            Ok(devices_text(&boards, &sys).into())
         }
     }
 }
 
-fn open(spec: &str) -> Result<Device<Box<dyn l4lb_core::regs::RegisterAccess>>> {
-    let regs = open_device(spec)?;
-    Device::open(regs).with_context(|| format!("device {spec} refused"))
+fn nothing_written(n: usize) -> &'static str {
+    if n > 1 {
+        "; nothing was written to any device"
+    } else {
+        "; nothing was written"
+    }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    Ok(serde_json::to_string_pretty(value)? + "\n")
+fn devs_done(done: &[String]) -> String {
+    if done.is_empty() {
+        String::new()
+    } else {
+        format!(" (already applied to {})", done.join(", "))
+    }
+}
+
+/// Opens and identifies every device (reads only); refuses them all when one is refused.
+fn open_all(specs: &[String]) -> Result<Vec<(String, Dev)>> {
+    for (i, s) in specs.iter().enumerate() {
+        if specs[..i].contains(s) {
+            bail!("device {s} is named twice");
+        }
+    }
+    let mut devs = Vec::new();
+    let mut refused = Vec::new();
+    for spec in specs {
+        match open_device(spec).map_err(anyhow::Error::from).and_then(|r| Ok(Device::open(r)?)) {
+            Ok(dev) => devs.push((spec.clone(), dev)),
+            Err(e) => refused.push(format!("device {spec} refused: {}", message(&e))),
+        }
+    }
+    if !refused.is_empty() {
+        bail!("{}{}", refused.join("; "), if specs.len() > 1 { "; nothing was written to any device" } else { "" });
+    }
+    Ok(devs)
+}
+
+/// A per-device result with the device's name in front.
+#[derive(Serialize)]
+struct Tagged<'a, T: Serialize> {
+    device: &'a str,
+    #[serde(flatten)]
+    inner: T,
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    digest: &'a TableDigest,
+    #[serde(flatten)]
+    state: &'a DeviceState,
+}
+
+/// One device: its object. Several: `{"devices": [...]}` (with `same_tables` for `show`).
+fn json_per_device<T: Serialize>(items: Vec<T>, same: Option<bool>) -> Result<Outcome> {
+    #[derive(Serialize)]
+    struct Many<T> {
+        devices: Vec<T>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        same_tables: Option<bool>,
+    }
+    let text = if items.len() == 1 {
+        serde_json::to_string_pretty(&items[0])?
+    } else {
+        serde_json::to_string_pretty(&Many { devices: items, same_tables: same })?
+    };
+    Ok((text + "\n").into())
+}
+
+/// Set by SIGINT during `--watch`.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Sleeps `d`, waking early on Ctrl-C; false when interrupted.
+fn sleep_unless_interrupted(d: Duration) -> bool {
+    let end = Instant::now() + d;
+    while !INTERRUPTED.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        if now >= end {
+            return true;
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(50)));
+    }
+    false
+}
+
+/// `stats --watch`: every `interval`, the rates since the previous reading, until Ctrl-C, a
+/// closed output, or `count` intervals.
+fn watch(mut devs: Vec<(String, Dev)>, interval: Duration, count: Option<u64>, json: bool) -> Result<()> {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t);
+    }
+    let tty = !json && std::io::stdout().is_terminal();
+    let read_all = |devs: &mut Vec<(String, Dev)>| -> Result<Vec<Stats>> {
+        devs.iter_mut().map(|(spec, d)| d.stats().with_context(|| format!("cannot read {spec}"))).collect()
+    };
+    let mut prev = read_all(&mut devs)?;
+    let mut t_prev = Instant::now();
+    let mut out = std::io::stdout();
+    if tty {
+        let _ = writeln!(out, "measuring over {:.1} s ... (Ctrl-C to stop)", interval.as_secs_f64());
+    }
+    let mut n = 0u64;
+    while count != Some(n) {
+        if !sleep_unless_interrupted(interval) {
+            break;
+        }
+        let now = read_all(&mut devs)?;
+        let t_now = Instant::now();
+        let secs = (t_now - t_prev).as_secs_f64();
+        let rates: Vec<(String, Rates)> =
+            devs.iter().zip(prev.iter().zip(&now)).map(|((spec, _), (o, n))| (spec.clone(), Rates::between(o, n, secs))).collect();
+        let frame = if json {
+            let items: Vec<_> = rates.iter().map(|(d, r)| Tagged { device: d, inner: r }).collect();
+            let line = if items.len() == 1 {
+                serde_json::to_string(&items[0])?
+            } else {
+                serde_json::to_string(&serde_json::json!({ "devices": items }))?
+            };
+            line + "\n"
+        } else {
+            let mut s = if tty { "\x1b[H\x1b[2J".to_string() } else { String::new() };
+            let _ = writeln!(s, "l4lb rates over {secs:.2} s (every {:.1} s, Ctrl-C to stop)", interval.as_secs_f64());
+            for (spec, r) in &rates {
+                s += &rates_text(r, spec);
+            }
+            if !tty {
+                s += "\n";
+            }
+            s
+        };
+        if out.write_all(frame.as_bytes()).and_then(|_| out.flush()).is_err() {
+            break; // the reader went away
+        }
+        prev = now;
+        t_prev = t_now;
+        n += 1;
+    }
+    Ok(())
+}
+
+fn rates_text(r: &Rates, device: &str) -> String {
+    let mut s = format!("\n{device}\n");
+    let mut rows = vec![
+        vec!["in".to_string(), format!("{}frames/s", si(r.frames_per_s) + " "), format!("{}b/s", si(r.bits_per_s) + " ")],
+        vec!["balanced".to_string(), format!("{}frames/s", si(r.balanced_per_s) + " ")],
+        vec!["passed".to_string(), format!("{}frames/s", si(r.passed_per_s) + " ")],
+    ];
+    for (reason, rate) in &r.passed_by_reason_per_s {
+        rows.push(vec![format!("  {reason}"), format!("{}frames/s", si(*rate) + " ")]);
+    }
+    s += &table(&rows, "  ");
+    if !r.vips.is_empty() {
+        let mut rows = vec![vec!["vip_id".into(), "VIP".into(), "frames/s".into(), "bits/s".into(), "frames".into()]];
+        for v in &r.vips {
+            let total = r.totals.vips.iter().find(|t| t.vip_id == v.vip_id).map_or(0, |t| t.frames);
+            rows.push(vec![v.vip_id.to_string(), v.vip.clone(), si(v.frames_per_s), si(v.bits_per_s), total.to_string()]);
+        }
+        s += &table(&rows, "  ");
+    }
+    s
+}
+
+/// `16 MiB`, `64 KiB`, `100 bytes`.
+fn bytes_text(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
+fn devices_text(boards: &[Board], sys: &pci::Sysfs) -> String {
+    if boards.is_empty() {
+        return format!(
+            "no Corundum boards (PCI 1234:1001 or 5543:1001) under {}\n",
+            sys.shown(&sys.pci_devices())
+        );
+    }
+    let mut rows = vec![vec![
+        "address".to_string(),
+        "id".into(),
+        "driver".into(),
+        "BAR 2".into(),
+        "application".into(),
+        "--device".into(),
+    ]];
+    for b in boards {
+        rows.push(vec![
+            b.address.clone(),
+            b.id.clone(),
+            b.driver.clone().unwrap_or_else(|| "-".into()),
+            b.bar2_bytes.map_or("-".into(), bytes_text),
+            b.application.describe(),
+            b.device_forms.join(" "),
+        ]);
+    }
+    table(&rows, "")
 }
 
 /// Left-aligned columns, two spaces apart.
@@ -192,11 +490,16 @@ fn ring_text(base: u32, size: u32) -> String {
     }
 }
 
-fn show_text(st: &DeviceState, device: &str) -> String {
+fn show_text(st: &DeviceState, digest: &TableDigest, device: &str) -> String {
     let c = &st.caps;
     let mut s = format!(
         "l4lb {} at {device}: {}-bit stream, latency {} cycles, frames up to {} bytes\n",
         st.version, c.data_width, c.latency, c.max_len
+    );
+    let _ = writeln!(
+        s,
+        "tables digest: {} ({} VIPs, {} ring positions)",
+        digest.digest, digest.vips, digest.ring_positions
     );
     let _ = writeln!(
         s,

@@ -184,14 +184,14 @@ fn a_file_that_is_not_a_device_is_refused_and_left_alone() {
 #[test]
 fn device_specs_that_do_not_work_say_why() {
     let t = setup(CONFIG);
-    let err = fails(&["show", "--device", "/sys/bus/pci/devices/0000:7f:1f.7/resource2"]);
+    let err = fails(&["show", "--device", "/sys/bus/pci/devices/ffff:ff:1f.7/resource2"]);
     assert!(err.contains("no such file") && err.contains("lspci"), "{err}");
-    let err = fails(&["show", "--device", "0000:01:00.0"]);
-    assert!(err.contains("not supported yet") && err.contains("/sys/bus/pci/devices/0000:01:00.0/resource2"), "{err}");
-    let err = fails(&["stats", "--device", "vfio:0000:01:00.0"]);
-    assert!(err.contains("not supported yet"), "{err}");
-    let err = fails(&["show", "--device", "/dev/mqnic0"]);
-    assert!(err.contains("not supported yet"), "{err}");
+    let err = fails(&["show", "--device", "ffff:ff:1f.7"]);
+    assert!(err.contains("no PCI device ffff:ff:1f.7") && err.contains("lspci"), "{err}");
+    let err = fails(&["stats", "--device", "vfio:ffff:ff:1f.7"]);
+    assert!(err.contains("no PCI device ffff:ff:1f.7"), "{err}");
+    let err = fails(&["show", "--device", "/dev/mqnic97"]);
+    assert!(err.contains("/dev/mqnic97") && err.contains("modprobe mqnic"), "{err}");
     let err = fails(&["show", "--device", s(&t.config)]);
     assert!(err.contains("file:PATH") && err.contains(&format!("file:{}", s(&t.config))), "{err}");
 }

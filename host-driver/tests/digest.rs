@@ -1,0 +1,176 @@
+//! The table digest: computed by hand from its documented format, equal for devices that decide
+//! the same whatever their table layout, different when a decision differs.
+
+use l4lb_core::config::Config;
+use l4lb_core::layout::Caps;
+use l4lb_core::model::ModelDevice;
+use l4lb_core::regmap;
+use l4lb_core::regs::RegisterAccess;
+use l4lb_driver::digest::table_digest;
+use l4lb_driver::Device;
+use sha2::{Digest, Sha256};
+
+const CONFIG: &str = r#"
+hash_seed = 0x01020304
+[[vip]]
+address = "10.0.0.9"
+port = 53
+protocol = "udp"
+  [[vip.backend]]
+  address = "10.9.0.1"
+  weight = 2
+[[vip]]
+address = "10.0.0.1"
+port = 80
+protocol = "tcp"
+  [[vip.backend]]
+  address = "10.1.0.1"
+  mac = "02:00:00:00:01:01"
+  [[vip.backend]]
+  address = "10.1.0.2"
+"#;
+
+fn programmed(toml: &str) -> Device<ModelDevice> {
+    let mut dev = Device::open(ModelDevice::new(Caps::default())).unwrap();
+    dev.apply(&Config::from_toml_str(toml).unwrap()).unwrap();
+    dev
+}
+
+fn digest_of(dev: &mut Device<ModelDevice>) -> String {
+    let st = dev.read_state().unwrap();
+    table_digest(dev, &st).unwrap().digest
+}
+
+#[test]
+fn the_digest_is_sha256_of_the_documented_string() {
+    // Written out from docs/host-driver.md, *Table digest*, for CONFIG.
+    let mut s: Vec<u8> = b"l4lb tables v1".to_vec();
+    s.push(1); // enabled
+    s.extend([0x01, 0x02, 0x03, 0x04]); // hash seed
+    s.extend([0, 0, 0, 2]); // two VIPs
+    // 10.0.0.1:80/tcp sorts first (by address).
+    s.extend([10, 0, 0, 1, 0, 80, 6, 0, 0, 0, 2]);
+    s.extend([3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01]); // valid, MAC
+    s.extend([1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0]); // valid, no MAC
+    s.extend([10, 0, 0, 9, 0, 53, 17, 0, 0, 0, 2]);
+    s.extend([1, 10, 9, 0, 1, 0, 0, 0, 0, 0, 0]);
+    s.extend([1, 10, 9, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let want: String = Sha256::digest(&s).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest_of(&mut programmed(CONFIG)), format!("sha256:{want}"));
+}
+
+#[test]
+fn an_empty_device_has_the_digest_of_its_header() {
+    let mut dev = Device::open(ModelDevice::new(Caps::default())).unwrap();
+    let mut s: Vec<u8> = b"l4lb tables v1".to_vec();
+    s.extend([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let want: String = Sha256::digest(&s).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest_of(&mut dev), format!("sha256:{want}"));
+}
+
+/// A minimal Ethernet/IPv4/UDP or TCP frame to `dst:dport` from `src:sport`.
+fn frame(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, proto: u8) -> Vec<u8> {
+    let l4 = if proto == 6 { 20 } else { 8 };
+    let mut f = vec![0u8; 14 + 20 + l4];
+    f[0..6].copy_from_slice(&[2, 0, 0, 0, 0, 0xAA]);
+    f[6..12].copy_from_slice(&[2, 0, 0, 0, 0, 0xBB]);
+    f[12..14].copy_from_slice(&[0x08, 0x00]);
+    f[14] = 0x45;
+    f[16..18].copy_from_slice(&((20 + l4) as u16).to_be_bytes());
+    f[22] = 64;
+    f[23] = proto;
+    f[26..30].copy_from_slice(&src);
+    f[30..34].copy_from_slice(&dst);
+    f[34..36].copy_from_slice(&sport.to_be_bytes());
+    f[36..38].copy_from_slice(&dport.to_be_bytes());
+    if proto == 6 {
+        f[46] = 0x50;
+    }
+    f
+}
+
+/// Where each of a few thousand flows to the VIPs of CONFIG goes: (destination MAC, IP) after
+/// the rewrite.
+fn decisions(dev: &mut Device<ModelDevice>) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for i in 0..2000u32 {
+        let src = [192, 168, (i >> 8) as u8, i as u8];
+        for (dst, port, proto) in [([10, 0, 0, 1], 80, 6), ([10, 0, 0, 9], 53, 17)] {
+            let mut f = frame(src, 1024 + (i % 50) as u16, dst, port, proto);
+            dev.regs().process(&mut f, false);
+            out.push([&f[0..6], &f[30..34]].concat());
+        }
+    }
+    out
+}
+
+#[test]
+fn another_layout_with_the_same_decisions_has_the_same_digest() {
+    let mut a = programmed(CONFIG);
+    let mut b = programmed(CONFIG);
+    // Move b's tables around by hand: backends 0..3 to 100..103, the ring to base 500, the VIPs
+    // to other ids; every frame still goes to the same backend.
+    let r = b.regs();
+    for old in 0..3u32 {
+        for w in 0..8 {
+            let v = r.read32(regmap::BACKENDS.word(old, w)).unwrap();
+            r.write32(regmap::BACKENDS.word(old + 100, w), v).unwrap();
+        }
+    }
+    for i in 0..4u32 {
+        let v = r.read32(regmap::RING.word(i, 0)).unwrap();
+        r.write32(regmap::RING.word(500 + i, 0), v + 100).unwrap();
+        r.write32(regmap::RING.word(i, 0), 0).unwrap();
+    }
+    for (id, new_id) in [(0u32, 7u32), (1, 9)] {
+        let base = r.read32(regmap::VIP_INFO.word(id, 0)).unwrap();
+        let size = r.read32(regmap::VIP_INFO.word(id, 1)).unwrap();
+        r.write32(regmap::VIP_INFO.word(new_id, 0), base + 500).unwrap();
+        r.write32(regmap::VIP_INFO.word(new_id, 1), size).unwrap();
+        r.write32(regmap::VIP_INFO.word(id, 1), 0).unwrap();
+    }
+    for slot in 0..Caps::default().vip_slots() {
+        let at = regmap::VIP_MATCH.word(slot, regmap::VIP_MATCH_W_ID);
+        if r.read32(regmap::VIP_MATCH.word(slot, 0)).unwrap() & regmap::VIP_MATCH_VALID != 0 {
+            let id = r.read32(at).unwrap();
+            r.write32(at, if id == 0 { 7 } else { 9 }).unwrap();
+        }
+    }
+    for old in 0..3u32 {
+        r.write32(regmap::BACKENDS.word(old, 0), 0).unwrap();
+    }
+    // The independent fact: the reference model balances every flow alike.
+    assert_eq!(decisions(&mut a), decisions(&mut b));
+    assert_eq!(digest_of(&mut a), digest_of(&mut b));
+    // And the layout did change.
+    assert_ne!(a.read_state().unwrap().vips[0].ring_base, b.read_state().unwrap().vips[0].ring_base);
+}
+
+#[test]
+fn any_change_in_a_decision_changes_the_digest() {
+    let base = digest_of(&mut programmed(CONFIG));
+    for (what, toml) in [
+        ("seed", CONFIG.replace("0x01020304", "0x01020305")),
+        ("backend address", CONFIG.replace("10.1.0.2", "10.1.0.3")),
+        ("MAC", CONFIG.replace("02:00:00:00:01:01", "02:00:00:00:01:02")),
+        ("weight", CONFIG.replace("weight = 2", "weight = 3")),
+        ("port", CONFIG.replace("port = 53", "port = 54")),
+        ("protocol", CONFIG.replace("\"udp\"", "\"tcp\"")),
+    ] {
+        assert_ne!(digest_of(&mut programmed(&toml)), base, "{what}");
+    }
+    // The ring order matters: swap the two backends of 10.0.0.1:80 by hand.
+    let mut dev = programmed(CONFIG);
+    let st = dev.read_state().unwrap();
+    let v = st.vips.iter().find(|v| v.port == 80).unwrap();
+    let (r0, r1) = (regmap::RING.word(v.ring_base, 0), regmap::RING.word(v.ring_base + 1, 0));
+    let r = dev.regs();
+    let (a, b) = (r.read32(r0).unwrap(), r.read32(r1).unwrap());
+    r.write32(r0, b).unwrap();
+    r.write32(r1, a).unwrap();
+    assert_ne!(digest_of(&mut dev), base, "ring order");
+    // Disabled.
+    let mut dev = programmed(CONFIG);
+    dev.set_enabled(false).unwrap();
+    assert_ne!(digest_of(&mut dev), base, "disabled");
+}

@@ -13,7 +13,7 @@ use thiserror::Error;
 use crate::regmap::{self, defaults};
 use crate::regs::{RegError, RegisterAccess};
 
-/// The L4 protocols v1 balances.
+/// The L4 protocols l4lb balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Protocol {
     Tcp,
@@ -29,7 +29,7 @@ impl Protocol {
         }
     }
 
-    /// The protocol with IP protocol number `n`, if v1 balances it.
+    /// The protocol with IP protocol number `n`, if l4lb balances it.
     pub const fn from_number(n: u8) -> Option<Protocol> {
         match n {
             6 => Some(Protocol::Tcp),

@@ -22,7 +22,7 @@ fn the_documented_example_parses() {
         r#"
 hash_seed = 0                  # optional, u32
 [[vip]]
-address = "10.0.0.1"           # IPv4 only in v1
+address = "10.0.0.1"           # IPv4 or IPv6
 port = 7777                    # 1..65535
 protocol = "udp"               # "tcp" or "udp"
   [[vip.backend]]

@@ -10,7 +10,12 @@ WIDTHS := 64 128 256 512
 # Where cargo puts the binaries (CARGO_TARGET_DIR when set).
 BIN_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test deps build regmap lint synth synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help
+.PHONY: all demo test soak fuzz deps build regmap lint synth synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help
+
+# make soak N=...: frames per width of the long randomized RTL-against-model run
+N ?= 100000
+# make fuzz: seconds the fuzz target runs
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -23,6 +28,8 @@ help:
 	@echo "make synth    Yosys synth_xilinx -family xcup at 512 bits: build/synth/report.json"
 	@echo "make icarus-check  the sample through Icarus and Verilator, compared byte for byte"
 	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
+	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
+	@echo "make fuzz     cargo-fuzz over the model's parse-and-rewrite for FUZZ_SECONDS (default 60)"
 
 # Verilator and Icarus Verilog from the distribution (Debian/Ubuntu), when missing.
 deps:
@@ -44,6 +51,15 @@ demo: build
 
 test: deps
 	$(CARGO) test --release --workspace
+
+soak: deps
+	L4LB_SOAK_FRAMES=$(N) $(CARGO) test --release -p l4lb-testbench --test rtl_vs_model soak -- --nocapture
+
+# cargo-fuzz needs nightly features (sanitizer coverage); RUSTC_BOOTSTRAP=1 lets the stable
+# toolchain build them. The fuzz crate is outside the workspace (fuzz/Cargo.toml).
+fuzz:
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none model -- -max_total_time=$(FUZZ_SECONDS) -max_len=512
 
 # tshark judges the rewritten checksums of the sample, frame by frame (installs tshark when missing).
 tshark-check: build

@@ -19,8 +19,8 @@
  *   DELAY   = MAX_LEN / BYTES + 16
  *   LATENCY = DELAY + 1 = (DELAY - 1 delay RAM words, registered read) + q register + output
  *             register
- * The header side needs at most HDR_BEATS - 1 + 15 advances from a frame's first beat until its
- * patch record is at the patch FIFO head (capture 1, parse 1, lookup 10, patch 1, FIFO 2), and
+ * The header side needs at most HDR_BEATS - 1 + 21 advances from a frame's first beat until its
+ * patch record is at the patch FIFO head (capture 1, parse 7, lookup 10, patch 1, FIFO 2), and
  * the length record is ready MAX_BEATS + 1 advances after the first beat at the latest; the
  * first beat reaches the decision point (delay line output) after DELAY - 1 >= HDR_BEATS + 15.
  */
@@ -93,14 +93,18 @@ module l4lb #(
 );
 
 localparam BYTES = KEEP_WIDTH;
-localparam HDR_BEATS = 64 / BYTES;
+// header bytes captured and parsed: extension headers and the L4 header start before byte
+// WINDOW; a TCP header there ends by byte WINDOW + 20 (HDR_BYTES is that, rounded up to 64)
+localparam HDR_BYTES = 192;
+localparam WINDOW = 128;
+localparam HDR_BEATS = HDR_BYTES / BYTES;
 localparam MAX_BEATS = MAX_LEN / BYTES;
 // delay from a beat's acceptance to the decision stage input, plus the decision register
 localparam DELAY = MAX_BEATS + 16;
 // cycles from s_axis to m_axis with the output always ready (CAP_LATENCY)
 localparam LATENCY = DELAY + 1;
 // advances from a frame's last header beat to its patch record at the FIFO head
-localparam HDR_PIPE = 15;
+localparam HDR_PIPE = 21;
 localparam LEN_WIDTH = $clog2(MAX_LEN+1);
 localparam VIP_WIDTH = $clog2(VIP_COUNT);
 // frames in flight between the header pipeline and the output: at most one per beat of DELAY
@@ -141,11 +145,11 @@ initial begin
 `endif
         $finish;
     end
-    if (MAX_LEN < 64 || MAX_LEN % 64 != 0 || MAX_LEN > 65472) begin
+    if (MAX_LEN < 1024 || MAX_LEN % 64 != 0 || MAX_LEN > 65472) begin
 `ifdef SYNTHESIS
-        $display("Error: MAX_LEN must be a multiple of 64 in 64..65472 (instance %m)");
+        $display("Error: MAX_LEN must be a multiple of 64 in 1024..65472 (instance %m)");
 `else
-        $error("Error: MAX_LEN must be a multiple of 64 in 64..65472 (instance %m)");
+        $error("Error: MAX_LEN must be a multiple of 64 in 1024..65472 (instance %m)");
 `endif
         $finish;
     end
@@ -280,8 +284,8 @@ axil_regs_inst (
  * Header capture and length records
  */
 wire                 hdr_valid;
-wire [511:0]         hdr_data;
-wire [6:0]           hdr_len;
+wire [8*HDR_BYTES-1:0] hdr_data;
+wire [7:0]           hdr_len;
 wire                 len_valid;
 wire [LEN_WIDTH-1:0] len_len;
 wire                 len_bad;
@@ -292,6 +296,7 @@ l4lb_capture #(
     .KEEP_WIDTH(KEEP_WIDTH),
     .USER_WIDTH(USER_WIDTH),
     .MAX_LEN(MAX_LEN),
+    .HDR_BYTES(HDR_BYTES),
     .LEN_WIDTH(LEN_WIDTH)
 )
 capture_inst (
@@ -337,19 +342,26 @@ len_fifo_inst (
  */
 wire         p_valid;
 wire         p_disabled;
-wire [6:0]   p_rules;
-wire         p_vlan;
+wire [3:0]   p_reason;
+wire         p_ipv6;
+wire         p_fragment;
+wire         p_later;
 wire         p_udp;
-wire [103:0] p_key;
-wire [31:0]  p_dst_ip;
-wire [15:0]  p_dst_port;
+wire [127:0] p_src;
+wire [127:0] p_dst;
+wire [15:0]  p_sport;
+wire [15:0]  p_dport;
 wire [7:0]   p_proto;
+wire [7:0]   p_l2;
+wire [7:0]   p_l4_csum_pos;
 wire [15:0]  p_ip_csum;
 wire [15:0]  p_l4_csum;
 wire [16:0]  p_need_len;
 
 l4lb_parse #(
-    .MAX_LEN(MAX_LEN)
+    .MAX_LEN(MAX_LEN),
+    .HDR_BYTES(HDR_BYTES),
+    .WINDOW(WINDOW)
 )
 parse_inst (
     .clk(clk),
@@ -361,13 +373,18 @@ parse_inst (
     .hdr_len(hdr_len),
     .out_valid(p_valid),
     .out_disabled(p_disabled),
-    .out_rules(p_rules),
-    .out_vlan(p_vlan),
+    .out_reason(p_reason),
+    .out_ipv6(p_ipv6),
+    .out_fragment(p_fragment),
+    .out_later(p_later),
     .out_udp(p_udp),
-    .out_key(p_key),
-    .out_dst_ip(p_dst_ip),
-    .out_dst_port(p_dst_port),
+    .out_src(p_src),
+    .out_dst(p_dst),
+    .out_sport(p_sport),
+    .out_dport(p_dport),
     .out_proto(p_proto),
+    .out_l2(p_l2),
+    .out_l4_csum_pos(p_l4_csum_pos),
     .out_ip_csum(p_ip_csum),
     .out_l4_csum(p_l4_csum),
     .out_need_len(p_need_len)
@@ -377,7 +394,7 @@ parse_inst (
  * Hash and lookup; parse results the patch needs ride along
  */
 // need_len matters only when the header rules pass, and then it is <= MAX_LEN
-localparam PASS_WIDTH = 1 + 7 + 1 + 1 + 32 + 16 + 16 + LEN_WIDTH;
+localparam PASS_WIDTH = 1 + 4 + 1 + 1 + 1 + 8 + 8 + 128 + 16 + 16 + LEN_WIDTH;
 
 wire [PASS_WIDTH-1:0] lk_pass;
 wire                  lk_valid;
@@ -385,19 +402,22 @@ wire [3:0]            lk_reason;
 wire [15:0]           lk_vip_id;
 wire                  lk_mac_valid;
 wire [47:0]           lk_mac;
-wire [31:0]           lk_ip;
+wire [127:0]          lk_ip;
 
 wire                  lk_disabled;
-wire [6:0]            lk_rules;
-wire                  lk_vlan;
+wire [3:0]            lk_hdr_reason;
+wire                  lk_ipv6;
+wire                  lk_later;
 wire                  lk_udp;
-wire [31:0]           lk_old_ip;
+wire [7:0]            lk_l2;
+wire [7:0]            lk_l4_csum_pos;
+wire [127:0]          lk_old_ip;
 wire [15:0]           lk_ip_csum;
 wire [15:0]           lk_l4_csum;
 wire [LEN_WIDTH-1:0]  lk_need_len;
 
-assign {lk_disabled, lk_rules, lk_vlan, lk_udp, lk_old_ip, lk_ip_csum, lk_l4_csum,
-        lk_need_len} = lk_pass;
+assign {lk_disabled, lk_hdr_reason, lk_ipv6, lk_later, lk_udp, lk_l2, lk_l4_csum_pos, lk_old_ip,
+        lk_ip_csum, lk_l4_csum, lk_need_len} = lk_pass;
 
 l4lb_lookup #(
     .VIP_COUNT(VIP_COUNT),
@@ -414,12 +434,15 @@ lookup_inst (
     .table_bank(table_bank),
     .bank_busy(bank_busy),
     .in_valid(p_valid),
-    .in_key(p_key),
-    .in_dst_ip(p_dst_ip),
-    .in_dst_port(p_dst_port),
+    .in_ipv6(p_ipv6),
+    .in_fragment(p_fragment),
+    .in_src(p_src),
+    .in_dst(p_dst),
+    .in_sport(p_sport),
+    .in_dport(p_dport),
     .in_proto(p_proto),
-    .in_pass({p_disabled, p_rules, p_vlan, p_udp, p_dst_ip, p_ip_csum, p_l4_csum,
-              p_need_len[LEN_WIDTH-1:0]}),
+    .in_pass({p_disabled, p_reason, p_ipv6, p_later, p_udp, p_l2, p_l4_csum_pos, p_dst,
+              p_ip_csum, p_l4_csum, p_need_len[LEN_WIDTH-1:0]}),
     .out_valid(lk_valid),
     .out_reason(lk_reason),
     .out_vip_id(lk_vip_id),
@@ -443,11 +466,13 @@ wire [3:0]           pt_hdr_reason;
 wire [3:0]           pt_lookup_reason;
 wire [LEN_WIDTH-1:0] pt_need_len;
 wire [VIP_WIDTH-1:0] pt_vip;
-wire                 pt_vlan;
-wire                 pt_udp;
+wire                 pt_ipv6;
+wire                 pt_l4_en;
+wire [7:0]           pt_l2;
+wire [7:0]           pt_l4_csum_pos;
 wire                 pt_mac_valid;
 wire [47:0]          pt_mac;
-wire [31:0]          pt_ip;
+wire [127:0]         pt_ip;
 wire [15:0]          pt_ip_csum;
 wire [15:0]          pt_l4_csum;
 
@@ -461,12 +486,15 @@ patch_inst (
     .adv(adv),
     .in_valid(lk_valid),
     .in_disabled(lk_disabled),
-    .in_rules(lk_rules),
+    .in_hdr_reason(lk_hdr_reason),
     .in_lookup_reason(lk_reason),
     .in_need_len(lk_need_len),
     .in_vip(lk_vip_id[VIP_WIDTH-1:0]),
-    .in_vlan(lk_vlan),
+    .in_ipv6(lk_ipv6),
+    .in_later(lk_later),
     .in_udp(lk_udp),
+    .in_l2(lk_l2),
+    .in_l4_csum_pos(lk_l4_csum_pos),
     .in_old_ip(lk_old_ip),
     .in_ip_csum(lk_ip_csum),
     .in_l4_csum(lk_l4_csum),
@@ -479,8 +507,10 @@ patch_inst (
     .out_lookup_reason(pt_lookup_reason),
     .out_need_len(pt_need_len),
     .out_vip(pt_vip),
-    .out_vlan(pt_vlan),
-    .out_udp(pt_udp),
+    .out_ipv6(pt_ipv6),
+    .out_l4_en(pt_l4_en),
+    .out_l2(pt_l2),
+    .out_l4_csum_pos(pt_l4_csum_pos),
     .out_mac_valid(pt_mac_valid),
     .out_mac(pt_mac),
     .out_ip(pt_ip),
@@ -488,7 +518,7 @@ patch_inst (
     .out_l4_csum(pt_l4_csum)
 );
 
-localparam PATCH_WIDTH = 1 + 4 + 4 + LEN_WIDTH + VIP_WIDTH + 1 + 1 + 1 + 48 + 32 + 16 + 16;
+localparam PATCH_WIDTH = 1 + 4 + 4 + LEN_WIDTH + VIP_WIDTH + 1 + 1 + 8 + 8 + 1 + 48 + 128 + 16 + 16;
 
 wire                 pf_valid;
 wire                 pf_rd;
@@ -497,11 +527,13 @@ wire [3:0]           pf_hdr_reason;
 wire [3:0]           pf_lookup_reason;
 wire [LEN_WIDTH-1:0] pf_need_len;
 wire [VIP_WIDTH-1:0] pf_vip;
-wire                 pf_vlan;
-wire                 pf_udp;
+wire                 pf_ipv6;
+wire                 pf_l4_en;
+wire [7:0]           pf_l2;
+wire [7:0]           pf_l4_csum_pos;
 wire                 pf_mac_valid;
 wire [47:0]          pf_mac;
-wire [31:0]          pf_ip;
+wire [127:0]         pf_ip;
 wire [15:0]          pf_ip_csum;
 wire [15:0]          pf_l4_csum;
 
@@ -513,11 +545,13 @@ patch_fifo_inst (
     .clk(clk),
     .rst(rst),
     .wr_en(pt_wr),
-    .wr_data({pt_disabled, pt_hdr_reason, pt_lookup_reason, pt_need_len, pt_vip, pt_vlan,
-              pt_udp, pt_mac_valid, pt_mac, pt_ip, pt_ip_csum, pt_l4_csum}),
+    .wr_data({pt_disabled, pt_hdr_reason, pt_lookup_reason, pt_need_len, pt_vip, pt_ipv6,
+              pt_l4_en, pt_l2, pt_l4_csum_pos, pt_mac_valid, pt_mac, pt_ip, pt_ip_csum,
+              pt_l4_csum}),
     .rd_en(pf_rd),
-    .rd_data({pf_disabled, pf_hdr_reason, pf_lookup_reason, pf_need_len, pf_vip, pf_vlan,
-              pf_udp, pf_mac_valid, pf_mac, pf_ip, pf_ip_csum, pf_l4_csum}),
+    .rd_data({pf_disabled, pf_hdr_reason, pf_lookup_reason, pf_need_len, pf_vip, pf_ipv6,
+              pf_l4_en, pf_l2, pf_l4_csum_pos, pf_mac_valid, pf_mac, pf_ip, pf_ip_csum,
+              pf_l4_csum}),
     .rd_valid(pf_valid)
 );
 
@@ -565,7 +599,8 @@ l4lb_output #(
     .KEEP_WIDTH(KEEP_WIDTH),
     .USER_WIDTH(USER_WIDTH),
     .LEN_WIDTH(LEN_WIDTH),
-    .VIP_WIDTH(VIP_WIDTH)
+    .VIP_WIDTH(VIP_WIDTH),
+    .HDR_BYTES(HDR_BYTES)
 )
 output_inst (
     .clk(clk),
@@ -587,8 +622,10 @@ output_inst (
     .pf_lookup_reason(pf_lookup_reason),
     .pf_need_len(pf_need_len),
     .pf_vip(pf_vip),
-    .pf_vlan(pf_vlan),
-    .pf_udp(pf_udp),
+    .pf_ipv6(pf_ipv6),
+    .pf_l4_en(pf_l4_en),
+    .pf_l2(pf_l2),
+    .pf_l4_csum_pos(pf_l4_csum_pos),
     .pf_mac_valid(pf_mac_valid),
     .pf_mac(pf_mac),
     .pf_ip(pf_ip),
@@ -626,6 +663,14 @@ counters_inst (
 
 // upper need_len bits and vip_id bits are meaningless once the rules pass (see above)
 wire _unused_ok = &{1'b0, p_need_len, lk_vip_id, 1'b0};
+
+// the parse window is fixed by the capture size
+initial begin
+    if (WINDOW + 20 > HDR_BYTES) begin
+        $display("Error: HDR_BYTES must cover a TCP header starting before WINDOW (instance %m)");
+        $finish;
+    end
+end
 
 endmodule
 

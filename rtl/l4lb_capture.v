@@ -1,13 +1,14 @@
-// l4lb: header capture (first 64 bytes) and frame length, one of each per frame
+// l4lb: header capture (first HDR_BYTES bytes) and frame length, one of each per frame
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
 
 /*
  * Watches the accepted input beats (adv && s_axis_tvalid). Per frame it
- *  - collects the first 64 bytes (fewer when the frame is shorter) and presents them for one
- *    advance on hdr_* once the header is complete: at beat 64/BYTES-1 or at tlast, whichever
- *    comes first. hdr_len is the number of valid header bytes (1..64); bytes past it are stale.
+ *  - collects the first HDR_BYTES bytes (fewer when the frame is shorter) and presents them for
+ *    one advance on hdr_* once the header is complete: at beat HDR_BYTES/BYTES-1 or at tlast,
+ *    whichever comes first. hdr_len is the number of valid header bytes (1..HDR_BYTES); bytes
+ *    past it are stale.
  *  - presents one length record on len_*, for one advance: at tlast {len, bad = tuser[0],
  *    over = 0}, or at the non-last beat where the bytes so far reach MAX_LEN {over = 1} (the
  *    frame is longer than MAX_LEN; len and bad are then 0 and mean nothing).
@@ -22,6 +23,8 @@ module l4lb_capture #(
     parameter USER_WIDTH = 1,
     // Longest frame the pipeline checks, in bytes (multiple of 64)
     parameter MAX_LEN = 9216,
+    // Header bytes captured (multiple of 64, below 256)
+    parameter HDR_BYTES = 192,
     // Width of a frame length up to MAX_LEN
     parameter LEN_WIDTH = $clog2(MAX_LEN+1)
 ) (
@@ -38,10 +41,10 @@ module l4lb_capture #(
     input  wire                  s_axis_tlast,
     input  wire [USER_WIDTH-1:0] s_axis_tuser,
 
-    // header: first 64 bytes, byte i at hdr_data[8*i +: 8]
+    // header: first HDR_BYTES bytes, byte i at hdr_data[8*i +: 8]
     output wire                  hdr_valid,
-    output wire [511:0]          hdr_data,
-    output wire [6:0]            hdr_len,
+    output wire [8*HDR_BYTES-1:0] hdr_data,
+    output wire [7:0]            hdr_len,
 
     // length record, one per frame
     output wire                  len_valid,
@@ -51,8 +54,10 @@ module l4lb_capture #(
 );
 
 localparam BYTES = KEEP_WIDTH;
-// beats that carry the 64-byte header
-localparam HDR_BEATS = 64 / BYTES;
+// beats that carry the header
+localparam HDR_BEATS = HDR_BYTES / BYTES;
+localparam integer HDR_BYTES_INT = HDR_BYTES;
+localparam [7:0] HDR_BYTES_8 = HDR_BYTES_INT[7:0];
 // beats of a MAX_LEN frame
 localparam MAX_BEATS = MAX_LEN / BYTES;
 localparam BEAT_WIDTH = $clog2(MAX_BEATS+1);
@@ -70,7 +75,7 @@ localparam [LEN_WIDTH-1:0] BYTES_LEN = BYTES_INT[LEN_WIDTH-1:0];
 reg [BEAT_WIDTH-1:0] beat_reg = {BEAT_WIDTH{1'b0}};
 
 reg                  hdr_valid_reg = 1'b0;
-reg [6:0]            hdr_len_reg = 7'd0;
+reg [7:0]            hdr_len_reg = 8'd0;
 reg                  len_valid_reg = 1'b0;
 reg [LEN_WIDTH-1:0]  len_len_reg = {LEN_WIDTH{1'b0}};
 reg                  len_bad_reg = 1'b0;
@@ -127,8 +132,8 @@ always @(posedge clk) begin
             // header complete
             if (in_hdr && (s_axis_tlast || beat_reg == HDR_LAST_BEAT)) begin
                 hdr_valid_reg <= 1'b1;
-                // the header is complete within 64 bytes
-                hdr_len_reg <= s_axis_tlast ? last_len[6:0] : 7'd64;
+                // the header is complete within HDR_BYTES bytes
+                hdr_len_reg <= s_axis_tlast ? last_len[7:0] : HDR_BYTES_8;
             end
 
             if (s_axis_tlast) begin

@@ -47,7 +47,6 @@ function [32*BITS-1:0] crc_columns;
     integer p;
     reg [31:0] col;
     begin
-        crc_columns = {32*BITS{1'b0}};
         col = poly;
         for (p = BITS - 1; p >= 0; p = p - 1) begin
             crc_columns[32*p +: 32] = col;

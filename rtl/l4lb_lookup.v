@@ -5,12 +5,15 @@
 
 /*
  * Hash and pipelined lookup, ten register stages that move with adv:
- *   in  VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP, dst port, protocol) addresses the match
- *       RAMs; flow hash h = ~CRC-32C(~HASH_SEED; the 13-byte flow key)
+ *   in  two probes, each with its VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP (4 or 16
+ *       bytes), port, protocol) addressing its own copy of the match RAMs: probe A with the
+ *       frame's destination port (not for fragments nor port 0), probe B with port 0; flow
+ *       hashes h = ~CRC-32C(~HASH_SEED; flow key) with the frame's ports and with both ports 0
  *   s1  VIP match RAM words of bucket k mod B (bank 0) and (k >> 16) mod B (bank 1), 4 ways
- *       each; h; the table bank (BANK) latched for this frame
- *   s2  which of the 8 slots hold (dst IP, dst port, protocol); the first one's vip_id
- *       addresses the info RAMs
+ *       each, per probe; both h; the table bank (BANK) latched for this frame
+ *   s2  which of the 8 slots of each probe hold (family, dst IP, port, protocol); the first
+ *       one of probe A, else of probe B, gives the vip_id, which addresses the info RAMs; the
+ *       flow hash with ports (probe A) or without (probe B)
  *   s3  VIP info RAM: ring_base, ring_size
  *   s4  multiplier inputs (h, ring_size)
  *   s5  product h * ring_size (64-bit)
@@ -18,7 +21,8 @@
  *   s7  ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
  *   s8  ring RAM word
  *   s9  backend index b = RING[r] mod BACKEND_COUNT
- *   s10 backend RAM words; reason NO_VIP / NO_BACKEND / 0
+ *   s10 backend RAM words; reason NO_VIP (FRAGMENT for a fragment) / NO_BACKEND (also a
+ *       backend of the other family) / 0
  * in_pass is carried alongside, unchanged.
  *
  * Table banks: VIP info, ring and backends exist twice. A frame latches table_bank in s1 (the
@@ -29,10 +33,11 @@
  *
  * The tables live here. The host port (byte offsets of the register map) writes a word and
  * returns read data three cycles after host_re (zero when the offset is not one of
- * these tables or a word v1 does not implement). Stored bits: slot word 0 {port, protocol,
- * IPv6, valid}, word 1, word 5 [15:0]; info words 0-3 (bank 0 base/size, bank 1 base/size);
- * backend word 0 [2:0], words 1 and 4, word 2 [15:0] (both banks); ring [15:0] (both banks).
- * Other bits read as 0.
+ * these tables or a word the map does not define). Stored bits: slot word 0 {port, protocol,
+ * IPv6, valid}, words 1-4, word 5 [15:0]; info words 0-3 (bank 0 base/size, bank 1
+ * base/size); backend word 0 [2:0], words 1 and 4-7, word 2 [15:0] (both banks); ring [15:0]
+ * (both banks). Other bits read as 0. The host writes both copies of the match RAMs and
+ * reads copy A.
  */
 module l4lb_lookup #(
     // VIP ids (VIP info table entries)
@@ -59,21 +64,24 @@ module l4lb_lookup #(
     input  wire                  table_bank,
     output wire [1:0]            bank_busy,
 
-    // frame from parse
+    // frame from parse (addresses: first byte in the top bits, IPv4 in [127:96])
     input  wire                  in_valid,
-    input  wire [103:0]          in_key,        // flow key, wire order, byte 0 in the low bits
-    input  wire [31:0]           in_dst_ip,
-    input  wire [15:0]           in_dst_port,
+    input  wire                  in_ipv6,
+    input  wire                  in_fragment,
+    input  wire [127:0]          in_src,
+    input  wire [127:0]          in_dst,
+    input  wire [15:0]           in_sport,
+    input  wire [15:0]           in_dport,
     input  wire [7:0]            in_proto,
     input  wire [PASS_WIDTH-1:0] in_pass,
 
     // lookup result
     output wire                  out_valid,
-    output wire [3:0]            out_reason,     // 0, NO_VIP or NO_BACKEND
+    output wire [3:0]            out_reason,     // 0, NO_VIP, FRAGMENT or NO_BACKEND
     output wire [15:0]           out_vip_id,
     output wire                  out_mac_valid,
     output wire [47:0]           out_mac,
-    output wire [31:0]           out_ip,
+    output wire [127:0]          out_ip,
     output wire [PASS_WIDTH-1:0] out_pass,
 
     // host table access
@@ -94,6 +102,10 @@ localparam RING_WIDTH = $clog2(RING_ENTRIES);
 
 localparam [3:0] R_NO_VIP = REASON_NO_VIP[3:0];
 localparam [3:0] R_NO_BACKEND = REASON_NO_BACKEND[3:0];
+localparam [3:0] R_FRAGMENT = REASON_FRAGMENT[3:0];
+
+// the side band plus {ipv6, fragment}
+localparam IPW = PASS_WIDTH + 2;
 
 // stored slot word 0: {port[15:0], protocol[7:0], ipv6, valid}
 localparam KEY_WIDTH = 26;
@@ -163,32 +175,34 @@ function [2:0] host_table_word;
     end
 endfunction
 
-// write enables: VIP match slot {bank, way} word 0/1/5 at [3*slot +: 3], info words 0/1,
-// backend words 0/1/2/4, ring
-function [30:0] host_write_enables;
+// write enables: VIP match slot {bank, way} words 0/1/2/3/4/5 at [6*slot +: 6], info words
+// 0/1, backend words 0/1/2/4/5/6/7, ring
+function [57:0] host_write_enables;
     input [2:0]  sel;
     input [2:0]  word;
     input [2:0]  slot_idx;
     integer    i;
-    reg [23:0] match_we;
+    reg [47:0] match_we;
     reg [1:0]  info_we;
-    reg [3:0]  backend_we;
+    reg [6:0]  backend_we;
     reg        ring_we;
     begin
-        match_we = 24'd0;
+        match_we = 48'd0;
         info_we = 2'd0;
-        backend_we = 4'd0;
+        backend_we = 7'd0;
         ring_we = 1'b0;
         case (sel)
             SEL_MATCH: begin
                 for (i = 0; i < 8; i = i + 1) begin
                     if ({29'd0, slot_idx} == i) begin
-                        case (word)
-                            VIP_MATCH_W_KEY[2:0]: match_we[3*i] = 1'b1;
-                            VIP_MATCH_W_ADDR[2:0]: match_we[3*i+1] = 1'b1;
-                            VIP_MATCH_W_ID[2:0]: match_we[3*i+2] = 1'b1;
-                            default: match_we[3*i +: 3] = 3'd0;
-                        endcase
+                        if (word == VIP_MATCH_W_KEY[2:0]) begin
+                            match_we[6*i] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ID[2:0]) begin
+                            match_we[6*i+5] = 1'b1;
+                        end else if (word >= VIP_MATCH_W_ADDR[2:0] &&
+                                     word < VIP_MATCH_W_ADDR[2:0] + 3'd4) begin
+                            match_we[6*i + 1 + {29'd0, word - VIP_MATCH_W_ADDR[2:0]}] = 1'b1;
+                        end
                     end
                 end
             end
@@ -205,7 +219,10 @@ function [30:0] host_write_enables;
                     BACKEND_W_MAC_HI[2:0]: backend_we[1] = 1'b1;
                     BACKEND_W_MAC_LO[2:0]: backend_we[2] = 1'b1;
                     BACKEND_W_ADDR[2:0]: backend_we[3] = 1'b1;
-                    default: backend_we = 4'd0;
+                    BACKEND_W_ADDR[2:0] + 3'd1: backend_we[4] = 1'b1;
+                    BACKEND_W_ADDR[2:0] + 3'd2: backend_we[5] = 1'b1;
+                    BACKEND_W_ADDR[2:0] + 3'd3: backend_we[6] = 1'b1;
+                    default: backend_we = 7'd0;
                 endcase
             end
             SEL_RING: ring_we = 1'b1;
@@ -237,9 +254,9 @@ function [2:0] host_slot;
     end
 endfunction
 
-reg [23:0]              h_match_we_reg = 24'd0;
+reg [47:0]              h_match_we_reg = 48'd0;
 reg [1:0]               h_info_we_reg = 2'd0;
-reg [3:0]               h_backend_we_reg = 4'd0;
+reg [6:0]               h_backend_we_reg = 7'd0;
 reg                     h_ring_we_reg = 1'b0;
 reg                     h_re_reg = 1'b0;
 reg                     h_mux_reg = 1'b0;
@@ -261,18 +278,24 @@ assign host_rdata = host_rdata_reg;
  */
 reg                    s1_valid_reg = 1'b0;
 reg                    s1_bank_reg = 1'b0;
-reg [31:0]             s1_hash_reg = 32'd0;
-reg [31:0]             s1_dst_ip_reg = 32'd0;
+reg [31:0]             s1_hash_reg = 32'd0;      // flow hash with the frame's ports
+reg [31:0]             s1_hash_z_reg = 32'd0;    // flow hash with both ports 0
+reg                    s1_ipv6_reg = 1'b0;
+reg                    s1_probe_a_reg = 1'b0;
+reg [127:0]            s1_dst_ip_reg = 128'd0;
 reg [15:0]             s1_dst_port_reg = 16'd0;
 reg [7:0]              s1_proto_reg = 8'd0;
-reg [PASS_WIDTH-1:0]   s1_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s1_pass_reg = {IPW{1'b0}};
 
 reg                    s2_valid_reg = 1'b0;
 reg                    s2_bank_reg = 1'b0;
 reg [31:0]             s2_hash_reg = 32'd0;
-reg [7:0]              s2_match_reg = 8'd0;
+reg [31:0]             s2_hash_z_reg = 32'd0;
+reg [7:0]              s2_match_reg = 8'd0;      // probe A
+reg [7:0]              s2_match_z_reg = 8'd0;    // probe B
 reg [8*16-1:0]         s2_ids_reg = 128'd0;
-reg [PASS_WIDTH-1:0]   s2_pass_reg = {PASS_WIDTH{1'b0}};
+reg [8*16-1:0]         s2_ids_z_reg = 128'd0;
+reg [IPW-1:0]          s2_pass_reg = {IPW{1'b0}};
 
 reg                    s3_valid_reg = 1'b0;
 reg                    s3_bank_reg = 1'b0;
@@ -280,7 +303,7 @@ reg [31:0]             s3_hash_reg = 32'd0;
 reg                    s3_hit_reg = 1'b0;
 reg                    s3_vip_oor_reg = 1'b0;
 reg [15:0]             s3_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s3_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s3_pass_reg = {IPW{1'b0}};
 
 reg                    s4_valid_reg = 1'b0;
 reg                    s4_bank_reg = 1'b0;
@@ -290,7 +313,7 @@ reg [RING_WIDTH-1:0]   s4_base_reg = {RING_WIDTH{1'b0}};
 reg                    s4_hit_reg = 1'b0;
 reg                    s4_empty_reg = 1'b0;
 reg [15:0]             s4_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s4_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s4_pass_reg = {IPW{1'b0}};
 
 reg                    s5_valid_reg = 1'b0;
 reg                    s5_bank_reg = 1'b0;
@@ -299,7 +322,7 @@ reg [RING_WIDTH-1:0]   s5_base_reg = {RING_WIDTH{1'b0}};
 reg                    s5_hit_reg = 1'b0;
 reg                    s5_empty_reg = 1'b0;
 reg [15:0]             s5_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s5_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s5_pass_reg = {IPW{1'b0}};
 
 reg                    s6_valid_reg = 1'b0;
 reg                    s6_bank_reg = 1'b0;
@@ -308,7 +331,7 @@ reg [RING_WIDTH-1:0]   s6_base_reg = {RING_WIDTH{1'b0}};
 reg                    s6_hit_reg = 1'b0;
 reg                    s6_empty_reg = 1'b0;
 reg [15:0]             s6_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s6_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s6_pass_reg = {IPW{1'b0}};
 
 reg                    s7_valid_reg = 1'b0;
 reg                    s7_bank_reg = 1'b0;
@@ -316,14 +339,14 @@ reg [RING_WIDTH-1:0]   s7_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg                    s7_hit_reg = 1'b0;
 reg                    s7_empty_reg = 1'b0;
 reg [15:0]             s7_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s7_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s7_pass_reg = {IPW{1'b0}};
 
 reg                    s8_valid_reg = 1'b0;
 reg                    s8_bank_reg = 1'b0;
 reg                    s8_hit_reg = 1'b0;
 reg                    s8_empty_reg = 1'b0;
 reg [15:0]             s8_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s8_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s8_pass_reg = {IPW{1'b0}};
 
 reg                    s9_valid_reg = 1'b0;
 reg                    s9_bank_reg = 1'b0;
@@ -331,60 +354,127 @@ reg [BACKEND_WIDTH-1:0] s9_backend_reg = {BACKEND_WIDTH{1'b0}};
 reg                    s9_hit_reg = 1'b0;
 reg                    s9_empty_reg = 1'b0;
 reg [15:0]             s9_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s9_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s9_pass_reg = {IPW{1'b0}};
 
 reg                    s10_valid_reg = 1'b0;
 reg                    s10_bank_reg = 1'b0;
 reg                    s10_hit_reg = 1'b0;
 reg                    s10_empty_reg = 1'b0;
 reg [15:0]             s10_vip_id_reg = 16'd0;
-reg [PASS_WIDTH-1:0]   s10_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s10_pass_reg = {IPW{1'b0}};
 
-/*
- * VIP match table: per bank and way, RAMs of VIP_BUCKETS words for slot words 0, 1 and 5
- */
 /*
  * Hashes
  */
-wire [31:0] flow_crc;
-wire [31:0] key_crc;
+// bytes of a big-endian number, first byte in the low bits (the CRC's byte order)
+function [31:0] wire4;
+    input [31:0] x;
+    begin
+        wire4 = {x[7:0], x[15:8], x[23:16], x[31:24]};
+    end
+endfunction
 
-l4lb_crc32c #(
-    .BYTE_COUNT(13)
-)
-flow_crc_inst (
-    .data(in_key),
+function [127:0] wire16;
+    input [127:0] x;
+    begin
+        wire16 = {wire4(x[31:0]), wire4(x[63:32]), wire4(x[95:64]), wire4(x[127:96])};
+    end
+endfunction
+
+wire [15:0] sport_w = {in_sport[7:0], in_sport[15:8]};
+wire [15:0] dport_w = {in_dport[7:0], in_dport[15:8]};
+
+wire [31:0] flow4_crc;
+wire [31:0] flow4_z_crc;
+wire [31:0] flow6_crc;
+wire [31:0] flow6_z_crc;
+wire [31:0] key4_crc;
+wire [31:0] key4_z_crc;
+wire [31:0] key6_crc;
+wire [31:0] key6_z_crc;
+
+// flow keys: source, destination, source port, destination port, protocol
+l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
+    .data({in_proto, dport_w, sport_w, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
     .crc_init(~hash_seed),
-    .crc_out(flow_crc)
+    .crc_out(flow4_crc)
 );
 
-l4lb_crc32c #(
-    .BYTE_COUNT(7)
-)
-key_crc_inst (
-    // dst IP (key bytes 4-7), dst port (10, 11), protocol (12)
-    .data({in_key[10*8 +: 24], in_key[4*8 +: 32]}),
+l4lb_crc32c #(.BYTE_COUNT(13)) flow4_z_crc_inst (
+    .data({in_proto, 32'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
+    .crc_init(~hash_seed),
+    .crc_out(flow4_z_crc)
+);
+
+l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
+    .data({in_proto, dport_w, sport_w, wire16(in_dst), wire16(in_src)}),
+    .crc_init(~hash_seed),
+    .crc_out(flow6_crc)
+);
+
+l4lb_crc32c #(.BYTE_COUNT(37)) flow6_z_crc_inst (
+    .data({in_proto, 32'd0, wire16(in_dst), wire16(in_src)}),
+    .crc_init(~hash_seed),
+    .crc_out(flow6_z_crc)
+);
+
+// VIP keys: destination, port (the frame's, or 0), protocol
+l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
+    .data({in_proto, dport_w, wire4(in_dst[127:96])}),
     .crc_init(32'hFFFFFFFF),
-    .crc_out(key_crc)
+    .crc_out(key4_crc)
 );
 
-wire [31:0] key_hash = ~key_crc;
-wire [BUCKET_WIDTH-1:0] bucket_0 = key_hash[BUCKET_WIDTH-1:0];
-wire [BUCKET_WIDTH-1:0] bucket_1 = key_hash[16 +: BUCKET_WIDTH];
+l4lb_crc32c #(.BYTE_COUNT(7)) key4_z_crc_inst (
+    .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
+    .crc_init(32'hFFFFFFFF),
+    .crc_out(key4_z_crc)
+);
 
-wire [8*KEY_WIDTH-1:0] slot_key;     // pipeline read, slot {bank, way}
-wire [8*32-1:0]        slot_addr;
-wire [8*16-1:0]        slot_id;
-wire [8*KEY_WIDTH-1:0] host_key;     // host read
-wire [8*32-1:0]        host_ip;
-wire [8*16-1:0]        host_id;
+l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
+    .data({in_proto, dport_w, wire16(in_dst)}),
+    .crc_init(32'hFFFFFFFF),
+    .crc_out(key6_crc)
+);
+
+l4lb_crc32c #(.BYTE_COUNT(19)) key6_z_crc_inst (
+    .data({in_proto, 16'd0, wire16(in_dst)}),
+    .crc_init(32'hFFFFFFFF),
+    .crc_out(key6_z_crc)
+);
+
+wire [31:0] flow_hash = in_ipv6 ? ~flow6_crc : ~flow4_crc;
+wire [31:0] flow_hash_z = in_ipv6 ? ~flow6_z_crc : ~flow4_z_crc;
+wire [31:0] key_hash_a = in_ipv6 ? ~key6_crc : ~key4_crc;
+wire [31:0] key_hash_b = in_ipv6 ? ~key6_z_crc : ~key4_z_crc;
+// bucket per probe (A, B) and bank
+wire [BUCKET_WIDTH-1:0] bucket [0:3];
+assign bucket[0] = key_hash_a[BUCKET_WIDTH-1:0];
+assign bucket[1] = key_hash_a[16 +: BUCKET_WIDTH];
+assign bucket[2] = key_hash_b[BUCKET_WIDTH-1:0];
+assign bucket[3] = key_hash_b[16 +: BUCKET_WIDTH];
+
+/*
+ * VIP match table: per probe, bank and way, RAMs of VIP_BUCKETS words for slot words 0, 1-4
+ * and 5
+ */
+wire [16*KEY_WIDTH-1:0] slot_key;     // pipeline read, {probe, bank, way}
+wire [16*128-1:0]       slot_addr;
+wire [16*16-1:0]        slot_id;
+wire [16*KEY_WIDTH-1:0] host_key;     // host read (probe B copies unused)
+wire [16*128-1:0]       host_ip;
+wire [16*16-1:0]        host_id;
 
 wire [KEY_WIDTH-1:0] host_key_wdata = {h_wdata_reg[31:16], h_wdata_reg[15:8], h_wdata_reg[1:0]};
 
-genvar gs;
+genvar gs, gw;
 generate
-    for (gs = 0; gs < 8; gs = gs + 1) begin : slot
-        localparam BANK = gs / 4;
+    for (gs = 0; gs < 16; gs = gs + 1) begin : slot
+        localparam SLOT = gs % 8;
+        localparam BANK = SLOT / 4;
+        localparam PROBE = gs / 8;
+        wire [BUCKET_WIDTH-1:0] rd_bucket = bucket[2 * PROBE + BANK];
+
         l4lb_ram_dp #(
             .WIDTH(KEY_WIDTH),
             .DEPTH(VIP_BUCKETS),
@@ -392,32 +482,35 @@ generate
         )
         key_ram_inst (
             .clk(clk),
-            .a_we(h_match_we_reg[3*gs]),
+            .a_we(h_match_we_reg[6*SLOT]),
             .a_re(h_re_reg),
             .a_addr(h_bucket_reg),
             .a_wdata(host_key_wdata),
             .a_rdata(host_key[gs*KEY_WIDTH +: KEY_WIDTH]),
             .b_en(adv),
-            .b_addr(BANK == 0 ? bucket_0 : bucket_1),
+            .b_addr(rd_bucket),
             .b_rdata(slot_key[gs*KEY_WIDTH +: KEY_WIDTH])
         );
 
-        l4lb_ram_dp #(
-            .WIDTH(32),
-            .DEPTH(VIP_BUCKETS),
-            .ADDR_WIDTH(BUCKET_WIDTH)
-        )
-        addr_ram_inst (
-            .clk(clk),
-            .a_we(h_match_we_reg[3*gs+1]),
-            .a_re(h_re_reg),
-            .a_addr(h_bucket_reg),
-            .a_wdata(h_wdata_reg),
-            .a_rdata(host_ip[gs*32 +: 32]),
-            .b_en(adv),
-            .b_addr(BANK == 0 ? bucket_0 : bucket_1),
-            .b_rdata(slot_addr[gs*32 +: 32])
-        );
+        // word 1 + gw holds address bits [127 - 32*gw -: 32]
+        for (gw = 0; gw < 4; gw = gw + 1) begin : addr_word
+            l4lb_ram_dp #(
+                .WIDTH(32),
+                .DEPTH(VIP_BUCKETS),
+                .ADDR_WIDTH(BUCKET_WIDTH)
+            )
+            addr_ram_inst (
+                .clk(clk),
+                .a_we(h_match_we_reg[6*SLOT+1+gw]),
+                .a_re(h_re_reg),
+                .a_addr(h_bucket_reg),
+                .a_wdata(h_wdata_reg),
+                .a_rdata(host_ip[gs*128 + 96 - 32*gw +: 32]),
+                .b_en(adv),
+                .b_addr(rd_bucket),
+                .b_rdata(slot_addr[gs*128 + 96 - 32*gw +: 32])
+            );
+        end
 
         l4lb_ram_dp #(
             .WIDTH(16),
@@ -426,41 +519,51 @@ generate
         )
         id_ram_inst (
             .clk(clk),
-            .a_we(h_match_we_reg[3*gs+2]),
+            .a_we(h_match_we_reg[6*SLOT+5]),
             .a_re(h_re_reg),
             .a_addr(h_bucket_reg),
             .a_wdata(h_wdata_reg[15:0]),
             .a_rdata(host_id[gs*16 +: 16]),
             .b_en(adv),
-            .b_addr(BANK == 0 ? bucket_0 : bucket_1),
+            .b_addr(rd_bucket),
             .b_rdata(slot_id[gs*16 +: 16])
         );
     end
 endgenerate
 
-// s1: which slots hold the key
-reg [7:0] slot_match;
+// s1: which slots hold the key (probe A: the frame's port, probe B: port 0)
+reg [15:0] slot_match;
 integer si;
 always @* begin
-    for (si = 0; si < 8; si = si + 1) begin
+    for (si = 0; si < 16; si = si + 1) begin
         slot_match[si] = slot_key[si*KEY_WIDTH] &&
-                         slot_key[si*KEY_WIDTH+10 +: 16] == s1_dst_port_reg &&
+                         slot_key[si*KEY_WIDTH+1] == s1_ipv6_reg &&
+                         slot_key[si*KEY_WIDTH+10 +: 16] == (si < 8 ? s1_dst_port_reg : 16'd0) &&
                          slot_key[si*KEY_WIDTH+2 +: 8] == s1_proto_reg &&
-                         slot_addr[si*32 +: 32] == s1_dst_ip_reg;
+                         slot_addr[si*128 +: 128] == s1_dst_ip_reg;
     end
 end
 
-// s2: the first matching slot in (bank, way) order gives the vip_id
+// s2: the first matching slot in (bank, way) order of probe A, else of probe B, gives the vip_id
 reg        s2_hit;
+reg        s2_hit_a;
 reg [15:0] s2_vip_id;
+reg [15:0] s2_vip_id_a;
+reg [15:0] s2_vip_id_b;
 always @* begin
-    s2_hit = s2_match_reg != 8'd0;
-    s2_vip_id = 16'd0;
+    s2_hit_a = s2_match_reg != 8'd0;
+    s2_hit = s2_hit_a || s2_match_z_reg != 8'd0;
+    s2_vip_id_a = 16'd0;
+    s2_vip_id_b = 16'd0;
     for (si = 7; si >= 0; si = si - 1) begin
         if (s2_match_reg[si]) begin
-            s2_vip_id = s2_ids_reg[si*16 +: 16];
+            s2_vip_id_a = s2_ids_reg[si*16 +: 16];
+        end
+        if (s2_match_z_reg[si]) begin
+            s2_vip_id_b = s2_ids_z_reg[si*16 +: 16];
         end
     end
+    s2_vip_id = s2_hit_a ? s2_vip_id_a : s2_vip_id_b;
 end
 
 /*
@@ -538,16 +641,16 @@ ring_ram_inst (
 
 /*
  * Backends: word 0 [2:0] {mac_valid, ipv6, valid}, word 1 MAC bytes 0-3, word 2 MAC bytes 4-5,
- * word 4 IPv4 address
+ * words 4-7 the address (IPv4 in word 4)
  */
 wire [2:0]  be_flags;
 wire [31:0] be_mac_hi;
 wire [15:0] be_mac_lo;
-wire [31:0] be_ip;
+wire [127:0] be_ip;
 wire [2:0]  host_be_flags;
 wire [31:0] host_be_mac_hi;
 wire [15:0] host_be_mac_lo;
-wire [31:0] host_be_ip;
+wire [127:0] host_be_ip;
 
 l4lb_ram_dp #(
     .WIDTH(3),
@@ -600,22 +703,27 @@ be_mac_lo_ram_inst (
     .b_rdata(be_mac_lo)
 );
 
-l4lb_ram_dp #(
-    .WIDTH(32),
-    .DEPTH(2 * BACKEND_COUNT),
-    .ADDR_WIDTH(BACKEND_WIDTH + 1)
-)
-be_ip_ram_inst (
-    .clk(clk),
-    .a_we(h_backend_we_reg[3]),
-    .a_re(h_re_reg),
-    .a_addr({h_bank_reg, h_backend_idx_reg}),
-    .a_wdata(h_wdata_reg),
-    .a_rdata(host_be_ip),
-    .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
-    .b_rdata(be_ip)
-);
+genvar gb;
+generate
+    for (gb = 0; gb < 4; gb = gb + 1) begin : be_addr_word
+        l4lb_ram_dp #(
+            .WIDTH(32),
+            .DEPTH(2 * BACKEND_COUNT),
+            .ADDR_WIDTH(BACKEND_WIDTH + 1)
+        )
+        be_ip_ram_inst (
+            .clk(clk),
+            .a_we(h_backend_we_reg[3+gb]),
+            .a_re(h_re_reg),
+            .a_addr({h_bank_reg, h_backend_idx_reg}),
+            .a_wdata(h_wdata_reg),
+            .a_rdata(host_be_ip[96 - 32*gb +: 32]),
+            .b_en(adv),
+            .b_addr({s9_bank_reg, s9_backend_reg}),
+            .b_rdata(be_ip[96 - 32*gb +: 32])
+        );
+    end
+endgenerate
 
 /*
  * Banks read by frames in flight: s1..s10 (s10's backend words are still being read out)
@@ -638,13 +746,17 @@ end
  * Outputs
  */
 assign out_valid = s10_valid_reg;
-assign out_reason = !s10_hit_reg ? R_NO_VIP :
-                    (s10_empty_reg || !be_flags[0]) ? R_NO_BACKEND : 4'd0;
+// side band bits of the frame: {ipv6, fragment}
+wire s10_ipv6 = s10_pass_reg[PASS_WIDTH+1];
+wire s10_fragment = s10_pass_reg[PASS_WIDTH];
+assign out_reason = !s10_hit_reg ? (s10_fragment ? R_FRAGMENT : R_NO_VIP) :
+                    (s10_empty_reg || !be_flags[0] || be_flags[1] != s10_ipv6) ? R_NO_BACKEND :
+                    4'd0;
 assign out_vip_id = s10_vip_id_reg;
 assign out_mac_valid = be_flags[2];
 assign out_mac = {be_mac_hi, be_mac_lo};
 assign out_ip = be_ip;
-assign out_pass = s10_pass_reg;
+assign out_pass = s10_pass_reg[PASS_WIDTH-1:0];
 
 /*
  * Pipeline
@@ -654,24 +766,30 @@ always @(posedge clk) begin
         // s1: match RAMs read
         s1_valid_reg <= in_valid;
         s1_bank_reg <= table_bank;
-        s1_hash_reg <= ~flow_crc;
-        s1_dst_ip_reg <= in_dst_ip;
-        s1_dst_port_reg <= in_dst_port;
+        s1_hash_reg <= flow_hash;
+        s1_hash_z_reg <= flow_hash_z;
+        s1_ipv6_reg <= in_ipv6;
+        s1_probe_a_reg <= !in_fragment && in_dport != 16'd0;
+        s1_dst_ip_reg <= in_dst;
+        s1_dst_port_reg <= in_dport;
         s1_proto_reg <= in_proto;
-        s1_pass_reg <= in_pass;
+        s1_pass_reg <= {in_ipv6, in_fragment, in_pass};
 
         // s2: compare
         s2_valid_reg <= s1_valid_reg;
         s2_bank_reg <= s1_bank_reg;
         s2_hash_reg <= s1_hash_reg;
-        s2_match_reg <= slot_match;
-        s2_ids_reg <= slot_id;
+        s2_hash_z_reg <= s1_hash_z_reg;
+        s2_match_reg <= slot_match[7:0] & {8{s1_probe_a_reg}};
+        s2_match_z_reg <= slot_match[15:8];
+        s2_ids_reg <= slot_id[127:0];
+        s2_ids_z_reg <= slot_id[255:128];
         s2_pass_reg <= s1_pass_reg;
 
         // s3: info RAM read
         s3_valid_reg <= s2_valid_reg;
         s3_bank_reg <= s2_bank_reg;
-        s3_hash_reg <= s2_hash_reg;
+        s3_hash_reg <= s2_hit_a ? s2_hash_reg : s2_hash_z_reg;
         s3_hit_reg <= s2_hit;
         s3_vip_oor_reg <= s2_vip_oor;
         s3_vip_id_reg <= s2_vip_id;
@@ -765,7 +883,7 @@ function [31:0] match_word_read;
     input [2:0]            word;
     input [2:0]            slot_idx;
     input [8*KEY_WIDTH-1:0] keys;
-    input [8*32-1:0]       addrs;
+    input [8*128-1:0]      addrs;
     input [8*16-1:0]       ids;
     integer i;
     begin
@@ -775,7 +893,10 @@ function [31:0] match_word_read;
                 case (word)
                     VIP_MATCH_W_KEY[2:0]: match_word_read = {keys[i*KEY_WIDTH+2 +: 24], 6'd0,
                                                              keys[i*KEY_WIDTH +: 2]};
-                    VIP_MATCH_W_ADDR[2:0]: match_word_read = addrs[i*32 +: 32];
+                    VIP_MATCH_W_ADDR[2:0]: match_word_read = addrs[i*128 + 96 +: 32];
+                    VIP_MATCH_W_ADDR[2:0] + 3'd1: match_word_read = addrs[i*128 + 64 +: 32];
+                    VIP_MATCH_W_ADDR[2:0] + 3'd2: match_word_read = addrs[i*128 + 32 +: 32];
+                    VIP_MATCH_W_ADDR[2:0] + 3'd3: match_word_read = addrs[i*128 +: 32];
                     VIP_MATCH_W_ID[2:0]: match_word_read = {16'd0, ids[i*16 +: 16]};
                     default: match_word_read = 32'd0;
                 endcase
@@ -785,9 +906,9 @@ function [31:0] match_word_read;
 endfunction
 
 always @(posedge clk) begin
-    h_match_we_reg <= 24'd0;
+    h_match_we_reg <= 48'd0;
     h_info_we_reg <= 2'd0;
-    h_backend_we_reg <= 4'd0;
+    h_backend_we_reg <= 7'd0;
     h_ring_we_reg <= 1'b0;
     h_re_reg <= host_re;
     h_mux_reg <= h_re_reg;
@@ -814,7 +935,8 @@ always @(posedge clk) begin
     if (h_mux_reg) begin
         case (h_sel_reg)
             SEL_MATCH: begin
-                host_rdata_reg <= match_word_read(h_word_reg, h_slot_reg, host_key, host_ip, host_id);
+                host_rdata_reg <= match_word_read(h_word_reg, h_slot_reg, host_key[8*KEY_WIDTH-1:0],
+                                                  host_ip[8*128-1:0], host_id[8*16-1:0]);
             end
             SEL_INFO: begin
                 case (h_word_reg)
@@ -828,7 +950,10 @@ always @(posedge clk) begin
                     BACKEND_W_FLAGS[2:0]: host_rdata_reg <= {29'd0, host_be_flags};
                     BACKEND_W_MAC_HI[2:0]: host_rdata_reg <= host_be_mac_hi;
                     BACKEND_W_MAC_LO[2:0]: host_rdata_reg <= {16'd0, host_be_mac_lo};
-                    BACKEND_W_ADDR[2:0]: host_rdata_reg <= host_be_ip;
+                    BACKEND_W_ADDR[2:0]: host_rdata_reg <= host_be_ip[127:96];
+                    BACKEND_W_ADDR[2:0] + 3'd1: host_rdata_reg <= host_be_ip[95:64];
+                    BACKEND_W_ADDR[2:0] + 3'd2: host_rdata_reg <= host_be_ip[63:32];
+                    BACKEND_W_ADDR[2:0] + 3'd3: host_rdata_reg <= host_be_ip[31:0];
                     default: host_rdata_reg <= 32'd0;
                 endcase
             end
@@ -838,9 +963,9 @@ always @(posedge clk) begin
     end
 
     if (rst) begin
-        h_match_we_reg <= 24'd0;
+        h_match_we_reg <= 48'd0;
         h_info_we_reg <= 2'd0;
-        h_backend_we_reg <= 4'd0;
+        h_backend_we_reg <= 7'd0;
         h_ring_we_reg <= 1'b0;
         h_re_reg <= 1'b0;
         h_mux_reg <= 1'b0;
@@ -848,8 +973,9 @@ always @(posedge clk) begin
 end
 
 // bits above the table sizes (the hash bits not indexing, upper ring base / ring word bits, the
-// product bits outside the ring index) and the IPv6 flags, unused in v1
-wire _unused_ok = &{1'b0, key_hash, s5_prod_reg, info_base, ring_word, be_flags, slot_key, 1'b0};
+// product bits outside the ring index), and the host-side reads of the probe B copies
+wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, s5_prod_reg, info_base, ring_word, slot_key,
+                    host_key, host_ip, host_id, 1'b0};
 
 endmodule
 

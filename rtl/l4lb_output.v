@@ -8,7 +8,7 @@
  *  - q: when a frame's first beat leaves the delay line, its length record and patch record are
  *    popped and the final reason decided (DISABLED > BAD_FRAME (len <= MAX_LEN only) > header
  *    reason > MALFORMED when need_len > len (len <= MAX_LEN only) > NO_VIP / NO_BACKEND >
- *    BALANCED). The patch record is expanded into 64 header bytes and a mask, shifted by one
+ *    BALANCED). The patch record is expanded into HDR_BYTES header bytes and a mask, shifted by one
  *    beat per beat, and applied when the frame is balanced.
  *  - m: the AXI stream output register; header bytes under the mask are replaced.
  * When a frame's last beat enters the output register, an event {reason, vip, bytes} goes to the
@@ -24,7 +24,9 @@ module l4lb_output #(
     // Width of a frame length field
     parameter LEN_WIDTH = 14,
     // Width of a VIP index
-    parameter VIP_WIDTH = 8
+    parameter VIP_WIDTH = 8,
+    // Header bytes the patch may touch (multiple of the beat)
+    parameter HDR_BYTES = 192
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -53,11 +55,13 @@ module l4lb_output #(
     input  wire [3:0]            pf_lookup_reason,
     input  wire [LEN_WIDTH-1:0]  pf_need_len,
     input  wire [VIP_WIDTH-1:0]  pf_vip,
-    input  wire                  pf_vlan,
-    input  wire                  pf_udp,
+    input  wire                  pf_ipv6,
+    input  wire                  pf_l4_en,
+    input  wire [7:0]            pf_l2,
+    input  wire [7:0]            pf_l4_csum_pos,
     input  wire                  pf_mac_valid,
     input  wire [47:0]           pf_mac,
-    input  wire [31:0]           pf_ip,
+    input  wire [127:0]          pf_ip,
     input  wire [15:0]           pf_ip_csum,
     input  wire [15:0]           pf_l4_csum,
     output wire                  pf_rd,
@@ -81,6 +85,7 @@ module l4lb_output #(
 `include "l4lb_regmap.vh" // generated register map: this module uses only the reason codes
 
 localparam BYTES = KEEP_WIDTH;
+localparam HB = 8 * HDR_BYTES;
 localparam CNT_WIDTH = $clog2(BYTES+1);
 localparam integer BYTES_INT = BYTES;
 localparam [CNT_WIDTH-1:0] BYTES_CNT = BYTES_INT[CNT_WIDTH-1:0];
@@ -107,8 +112,8 @@ reg [31:0]           frame_bytes_reg = 32'd0;
 reg                  fr_balanced_reg = 1'b0;
 reg [3:0]            fr_reason_reg = 4'd0;
 reg [VIP_WIDTH-1:0]  fr_vip_reg = {VIP_WIDTH{1'b0}};
-reg [511:0]          fr_value_reg = 512'd0;
-reg [511:0]          fr_mask_reg = 512'd0;
+reg [HB-1:0]         fr_value_reg = {HB{1'b0}};
+reg [HB-1:0]         fr_mask_reg = {HB{1'b0}};
 
 reg                  m_valid_reg = 1'b0;
 reg [DATA_WIDTH-1:0] m_data_reg = {DATA_WIDTH{1'b0}};
@@ -170,49 +175,45 @@ keep_count_inst (
     .count(last_count)
 );
 
-// 64 header bytes {mask, value} of the patch of a balanced frame: destination MAC (when the backend has one),
-// IP checksum, destination IP, TCP or UDP checksum. Byte i at bits [8*i +: 8].
-function [1023:0] expand;
-    input        vlan;
-    input        udp;
-    input        mac_valid;
-    input [47:0] mac;
-    input [31:0] ip;
-    input [15:0] ip_csum;
-    input [15:0] l4_csum;
-    reg [511:0] value;
-    reg [511:0] mask;
+// HDR_BYTES header bytes {mask, value} of the patch of a balanced frame: destination MAC (when
+// the backend has one), IPv4 header checksum (L2 + 10), destination address (IPv4 at L2 + 16,
+// IPv6 at L2 + 24), TCP or UDP checksum (unless a later fragment). Byte i at bits [8*i +: 8].
+function [2*HB-1:0] expand;
+    input         ipv6;
+    input         l4_en;
+    input [7:0]   l2;
+    input [7:0]   l4_pos;
+    input         mac_valid;
+    input [47:0]  mac;
+    input [127:0] ip;
+    input [15:0]  ip_csum;
+    input [15:0]  l4_csum;
+    reg [HB-1:0]  value;
+    reg [HB-1:0]  mask;
+    reg [127:0]   ip_wire;   // address bytes in wire order, first byte in the low bits
+    integer i;
     begin
-        value = 512'd0;
-        mask = 512'd0;
+        value = {HB{1'b0}};
+        mask = {HB{1'b0}};
+        for (i = 0; i < 16; i = i + 1) begin
+            ip_wire[8*i +: 8] = ip[127 - 8*i -: 8];
+        end
         if (mac_valid) begin
             value[0 +: 48] = {mac[7:0], mac[15:8], mac[23:16], mac[31:24], mac[39:32], mac[47:40]};
             mask[0 +: 48] = {48{1'b1}};
         end
-        if (vlan) begin
-            value[28*8 +: 16] = {ip_csum[7:0], ip_csum[15:8]};
-            mask[28*8 +: 16] = 16'hFFFF;
-            value[34*8 +: 32] = {ip[7:0], ip[15:8], ip[23:16], ip[31:24]};
-            mask[34*8 +: 32] = 32'hFFFFFFFF;
-            if (udp) begin
-                value[44*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
-                mask[44*8 +: 16] = 16'hFFFF;
-            end else begin
-                value[54*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
-                mask[54*8 +: 16] = 16'hFFFF;
-            end
+        if (ipv6) begin
+            value = value | ({{HB-128{1'b0}}, ip_wire} << (8 * (l2 + 8'd24)));
+            mask = mask | ({{HB-128{1'b0}}, {128{1'b1}}} << (8 * (l2 + 8'd24)));
         end else begin
-            value[24*8 +: 16] = {ip_csum[7:0], ip_csum[15:8]};
-            mask[24*8 +: 16] = 16'hFFFF;
-            value[30*8 +: 32] = {ip[7:0], ip[15:8], ip[23:16], ip[31:24]};
-            mask[30*8 +: 32] = 32'hFFFFFFFF;
-            if (udp) begin
-                value[40*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
-                mask[40*8 +: 16] = 16'hFFFF;
-            end else begin
-                value[50*8 +: 16] = {l4_csum[7:0], l4_csum[15:8]};
-                mask[50*8 +: 16] = 16'hFFFF;
-            end
+            value = value | ({{HB-32{1'b0}}, ip_wire[31:0]} << (8 * (l2 + 8'd16)));
+            mask = mask | ({{HB-32{1'b0}}, 32'hFFFFFFFF} << (8 * (l2 + 8'd16)));
+            value = value | ({{HB-16{1'b0}}, ip_csum[7:0], ip_csum[15:8]} << (8 * (l2 + 8'd10)));
+            mask = mask | ({{HB-16{1'b0}}, 16'hFFFF} << (8 * (l2 + 8'd10)));
+        end
+        if (l4_en) begin
+            value = value | ({{HB-16{1'b0}}, l4_csum[7:0], l4_csum[15:8]} << (8 * l4_pos));
+            mask = mask | ({{HB-16{1'b0}}, 16'hFFFF} << (8 * l4_pos));
         end
         expand = {mask, value};
     end
@@ -245,8 +246,9 @@ always @(posedge clk) begin
             fr_reason_reg <= reason;
             fr_vip_reg <= pf_vip;
             // applied only when balanced (see patch_mask), which keeps the decision off this path
-            {fr_mask_reg, fr_value_reg} <= expand(pf_vlan, pf_udp, pf_mac_valid, pf_mac, pf_ip,
-                                                  pf_ip_csum, pf_l4_csum);
+            {fr_mask_reg, fr_value_reg} <= expand(pf_ipv6, pf_l4_en, pf_l2, pf_l4_csum_pos,
+                                                  pf_mac_valid, pf_mac, pf_ip, pf_ip_csum,
+                                                  pf_l4_csum);
         end else if (dl_valid) begin
             fr_value_reg <= fr_value_reg >> DATA_WIDTH;
             fr_mask_reg <= fr_mask_reg >> DATA_WIDTH;

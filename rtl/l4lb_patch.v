@@ -4,12 +4,11 @@
 `default_nettype none
 
 /*
- * Two pipeline stages after the lookup. The first also turns the parse rule flags into the
- * header reason (the first failing rule of 3-9). The destination address changes from m to m' (two
- * 16-bit words each); both the IP header checksum and the TCP/UDP checksum (whose pseudo-header
- * holds the address) become
+ * Two pipeline stages after the lookup. The destination address changes from m to m' (two
+ * 16-bit words each for IPv4, eight for IPv6); the IPv4 header checksum and the TCP/UDP
+ * checksum (whose pseudo-header holds the address) become
  *     HC' = ~(~HC + ~m + m')     (one's-complement sum, end-around carry)
- * Stage 1 registers the plain sums (19 bits); stage 2 folds them and writes the record for the
+ * Stage 1 registers the plain sums (21 bits); stage 2 folds them and writes the record for the
  * output stage (out_wr pulses with adv). A UDP checksum of 0 ("none") stays 0, and a UDP result
  * of 0x0000 is written as 0xFFFF (RFC 768).
  */
@@ -28,18 +27,21 @@ module l4lb_patch #(
     // from lookup (and parse, carried through lookup)
     input  wire                  in_valid,
     input  wire                  in_disabled,
-    input  wire [6:0]            in_rules,
+    input  wire [3:0]            in_hdr_reason,
     input  wire [3:0]            in_lookup_reason,
     input  wire [LEN_WIDTH-1:0]  in_need_len,
     input  wire [VIP_WIDTH-1:0]  in_vip,
-    input  wire                  in_vlan,
+    input  wire                  in_ipv6,
+    input  wire                  in_later,     // later fragment: no L4 checksum
     input  wire                  in_udp,
-    input  wire [31:0]           in_old_ip,
+    input  wire [7:0]            in_l2,
+    input  wire [7:0]            in_l4_csum_pos,
+    input  wire [127:0]          in_old_ip,
     input  wire [15:0]           in_ip_csum,
     input  wire [15:0]           in_l4_csum,
     input  wire                  in_mac_valid,
     input  wire [47:0]           in_mac,
-    input  wire [31:0]           in_new_ip,
+    input  wire [127:0]          in_new_ip,
 
     // patch record, written into the patch FIFO
     output wire                  out_wr,
@@ -48,11 +50,13 @@ module l4lb_patch #(
     output wire [3:0]            out_lookup_reason,
     output wire [LEN_WIDTH-1:0]  out_need_len,
     output wire [VIP_WIDTH-1:0]  out_vip,
-    output wire                  out_vlan,
-    output wire                  out_udp,
+    output wire                  out_ipv6,
+    output wire                  out_l4_en,
+    output wire [7:0]            out_l2,
+    output wire [7:0]            out_l4_csum_pos,
     output wire                  out_mac_valid,
     output wire [47:0]           out_mac,
-    output wire [31:0]           out_ip,
+    output wire [127:0]          out_ip,
     output wire [15:0]           out_ip_csum,
     output wire [15:0]           out_l4_csum
 );
@@ -61,57 +65,45 @@ reg                  valid_reg = 1'b0;
 reg                  disabled_reg = 1'b0;
 reg [3:0]            hdr_reason_reg = 4'd0;
 
-`include "l4lb_regmap.vh" // generated register map: this module uses only the reason codes
-
-// reason of the first failed rule; the flags are l4lb_parse's RULE_* bits in contract order
-function [3:0] header_reason;
-    input [6:0] rules;
-    begin
-        if (rules[0]) begin
-            header_reason = REASON_NOT_IPV4[3:0];
-        end else if (rules[1]) begin
-            header_reason = REASON_MALFORMED[3:0];
-        end else if (rules[2]) begin
-            header_reason = REASON_IP_OPTIONS[3:0];
-        end else if (rules[3]) begin
-            header_reason = REASON_FRAGMENT[3:0];
-        end else if (rules[4]) begin
-            header_reason = REASON_NOT_TCP_UDP[3:0];
-        end else if (rules[5]) begin
-            header_reason = REASON_MALFORMED[3:0];
-        end else if (rules[6]) begin
-            header_reason = REASON_TOO_LONG[3:0];
-        end else begin
-            header_reason = REASON_BALANCED[3:0];
-        end
-    end
-endfunction
 reg [3:0]            lookup_reason_reg = 4'd0;
 reg [LEN_WIDTH-1:0]  need_len_reg = {LEN_WIDTH{1'b0}};
 reg [VIP_WIDTH-1:0]  vip_reg = {VIP_WIDTH{1'b0}};
-reg                  vlan_reg = 1'b0;
+reg                  ipv6_reg = 1'b0;
+reg                  l4_en_reg = 1'b0;
+reg [7:0]            l2_reg = 8'd0;
+reg [7:0]            l4_csum_pos_reg = 8'd0;
 reg                  udp_reg = 1'b0;
 reg                  l4_none_reg = 1'b0;
 reg                  mac_valid_reg = 1'b0;
 reg [47:0]           mac_reg = 48'd0;
-reg [31:0]           ip_reg = 32'd0;
-reg [18:0]           ip_sum_reg = 19'd0;
-reg [18:0]           l4_sum_reg = 19'd0;
+reg [127:0]          ip_reg = 128'd0;
+reg [20:0]           ip_sum_reg = 21'd0;
+reg [20:0]           l4_sum_reg = 21'd0;
 
-// ~m + m' as a plain sum of four 16-bit terms
-wire [17:0] delta_sum = {2'b00, ~in_old_ip[31:16]} + {2'b00, ~in_old_ip[15:0]} +
-                        {2'b00, in_new_ip[31:16]} + {2'b00, in_new_ip[15:0]};
+// ~m + m' as a plain sum of 16-bit terms: the first two words of each address for IPv4, all
+// eight for IPv6
+reg [20:0] delta_sum;
+integer di;
+always @* begin
+    delta_sum = 21'd0;
+    for (di = 0; di < 8; di = di + 1) begin
+        if (in_ipv6 || di < 2) begin
+            delta_sum = delta_sum + {5'd0, ~in_old_ip[127 - 16*di -: 16]} +
+                        {5'd0, in_new_ip[127 - 16*di -: 16]};
+        end
+    end
+end
 
-// end-around-carry fold of a sum of up to eight 16-bit terms
+// end-around-carry fold of a sum of up to 32 16-bit terms
 function [15:0] fold;
-    input [18:0] sum;
+    input [20:0] sum;
     reg [16:0] t;
     reg [15:0] t_plus_1;
     begin
         // lo + hi, and the end-around carry of that add chosen after the fact (carry select);
-        // t <= 0xFFFF + 7, so adding the carry cannot carry again
-        t = {1'b0, sum[15:0]} + {14'd0, sum[18:16]};
-        t_plus_1 = sum[15:0] + {13'd0, sum[18:16]} + 16'd1;
+        // t <= 0xFFFF + 31, so adding the carry cannot carry again
+        t = {1'b0, sum[15:0]} + {12'd0, sum[20:16]};
+        t_plus_1 = sum[15:0] + {11'd0, sum[20:16]} + 16'd1;
         fold = t[16] ? t_plus_1 : t[15:0];
     end
 endfunction
@@ -127,8 +119,10 @@ assign out_hdr_reason = hdr_reason_reg;
 assign out_lookup_reason = lookup_reason_reg;
 assign out_need_len = need_len_reg;
 assign out_vip = vip_reg;
-assign out_vlan = vlan_reg;
-assign out_udp = udp_reg;
+assign out_ipv6 = ipv6_reg;
+assign out_l4_en = l4_en_reg;
+assign out_l2 = l2_reg;
+assign out_l4_csum_pos = l4_csum_pos_reg;
 assign out_mac_valid = mac_valid_reg;
 assign out_mac = mac_reg;
 assign out_ip = ip_reg;
@@ -139,18 +133,21 @@ always @(posedge clk) begin
     if (adv) begin
         valid_reg <= in_valid;
         disabled_reg <= in_disabled;
-        hdr_reason_reg <= header_reason(in_rules);
+        hdr_reason_reg <= in_hdr_reason;
         lookup_reason_reg <= in_lookup_reason;
         need_len_reg <= in_need_len;
         vip_reg <= in_vip;
-        vlan_reg <= in_vlan;
+        ipv6_reg <= in_ipv6;
+        l4_en_reg <= !in_later;
+        l2_reg <= in_l2;
+        l4_csum_pos_reg <= in_l4_csum_pos;
         udp_reg <= in_udp;
         l4_none_reg <= in_udp && in_l4_csum == 16'h0000;
         mac_valid_reg <= in_mac_valid;
         mac_reg <= in_mac;
         ip_reg <= in_new_ip;
-        ip_sum_reg <= {3'b000, ~in_ip_csum} + {1'b0, delta_sum};
-        l4_sum_reg <= {3'b000, ~in_l4_csum} + {1'b0, delta_sum};
+        ip_sum_reg <= {5'd0, ~in_ip_csum} + delta_sum;
+        l4_sum_reg <= {5'd0, ~in_l4_csum} + delta_sum;
     end
 
     if (rst) begin

@@ -3,7 +3,7 @@
 // Each module includes the whole map and uses a part of it, so each line waives the
 // unused-parameter lint warning for its own constant only.
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_ID_VALUE = 32'h4c344c42; /* verilator lint_on UNUSEDPARAM */
-/* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_VERSION_VALUE = 32'h00010001; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_VERSION_VALUE = 32'h00020001; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_ID = 32'h00000000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_VERSION = 32'h00000004; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_CAP_WIDTH = 32'h00000008; /* verilator lint_on UNUSEDPARAM */
@@ -61,7 +61,7 @@
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_BALANCED = 32'h00000000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_DISABLED = 32'h00000001; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_BAD_FRAME = 32'h00000002; /* verilator lint_on UNUSEDPARAM */
-/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_NOT_IPV4 = 32'h00000003; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_NOT_IP = 32'h00000003; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_MALFORMED = 32'h00000004; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_IP_OPTIONS = 32'h00000005; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_FRAGMENT = 32'h00000006; /* verilator lint_on UNUSEDPARAM */
@@ -69,4 +69,5 @@
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_TOO_LONG = 32'h00000008; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_NO_VIP = 32'h00000009; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_NO_BACKEND = 32'h0000000a; /* verilator lint_on UNUSEDPARAM */
-/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_COUNT = 32'h0000000b; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_TOO_DEEP = 32'h0000000b; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REASON_COUNT = 32'h0000000c; /* verilator lint_on UNUSEDPARAM */

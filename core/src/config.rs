@@ -3,12 +3,12 @@
 //! ```toml
 //! hash_seed = 0                  # optional, u32
 //! [[vip]]
-//! address = "10.0.0.1"           # IPv4 only in v1
-//! port = 7777                    # 1..=65535
+//! address = "10.0.0.1"           # IPv4 or IPv6 ("2001:db8::1")
+//! port = 7777                    # 0..=65535 (0: every port, hashed on the 3-tuple)
 //! protocol = "udp"               # "tcp" or "udp"
 //! ring_size = 65537              # optional: Maglev table entries, a prime in 251..=1048576
 //!   [[vip.backend]]
-//!   address = "10.1.0.1"
+//!   address = "10.1.0.1"         # of the VIP's family
 //!   mac = "02:00:00:00:01:01"    # optional
 //!   weight = 1                   # optional, default 1, 0..=256 (0: drained)
 //! ```
@@ -19,7 +19,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
+#[cfg(test)]
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -43,7 +45,9 @@ pub struct Config {
 /// A virtual IP service: frames to `address:port/protocol` are balanced over `backends`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vip {
-    pub address: Ipv4Addr,
+    /// IPv4 or IPv6.
+    pub address: IpAddr,
+    /// 0: every port of the address and protocol (flows hashed on the 3-tuple).
     pub port: u16,
     pub protocol: Protocol,
     /// Entries of the VIP's Maglev table (a prime, default [`maglev::DEFAULT_RING_SIZE`]).
@@ -66,7 +70,8 @@ impl Vip {
 /// A backend of a VIP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backend {
-    pub address: Ipv4Addr,
+    /// Of its VIP's family.
+    pub address: IpAddr,
     /// Destination MAC to write into balanced frames, if any.
     pub mac: Option<[u8; 6]>,
     /// Ring entries this backend gets (0: drained), 0..=[`MAX_WEIGHT`].
@@ -78,7 +83,7 @@ pub struct Backend {
 pub struct VipRef {
     pub index: usize,
     pub key: Option<VipKey>,
-    pub address: Option<Ipv4Addr>,
+    pub address: Option<IpAddr>,
 }
 
 impl fmt::Display for VipRef {
@@ -243,26 +248,20 @@ fn string<'a>(
     }
 }
 
-fn ipv4(v: &Value, vip: Option<&VipRef>, field: &str) -> Result<Ipv4Addr, ConfigError> {
+fn ip(v: &Value, vip: Option<&VipRef>, field: &str) -> Result<IpAddr, ConfigError> {
     let s = string(
         v,
         vip,
         field,
-        "an IPv4 address as a string like \"10.0.0.1\"",
+        "an IP address as a string like \"10.0.0.1\" or \"2001:db8::1\"",
     )?;
-    match s.parse::<IpAddr>() {
-        Ok(IpAddr::V4(a)) => Ok(a),
-        Ok(IpAddr::V6(_)) => Err(invalid(
+    s.parse::<IpAddr>().map_err(|_| {
+        invalid(
             vip,
             field,
-            format!("{s:?} is an IPv6 address: IPv6 is not supported yet (v1 balances IPv4 only)"),
-        )),
-        Err(_) => Err(invalid(
-            vip,
-            field,
-            format!("{s:?} is not an IPv4 address (expected dotted quad like 10.0.0.1)"),
-        )),
-    }
+            format!("{s:?} is not an IP address (expected IPv4 like 10.0.0.1 or IPv6 like 2001:db8::1)"),
+        )
+    })
 }
 
 fn array_of_tables<'a>(
@@ -347,18 +346,12 @@ fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
     };
     // Read the key fields first so that later messages can name the VIP by its key, but report
     // an unknown key (often a misspelt field) before a missing one.
-    let address = required("address", &r).and_then(|v| ipv4(v, Some(&r), "address"));
+    let address = required("address", &r).and_then(|v| ip(v, Some(&r), "address"));
     if let Ok(a) = address {
         r.address = Some(a);
     }
-    let port = required("port", &r).and_then(|v| match v {
-        Value::Integer(0) => Err(invalid(
-            Some(&r),
-            "port",
-            "port 0 (every port) is not supported in v1",
-        )),
-        v => integer(v, Some(&r), "port", 1, 65535).map(|p| p as u16),
-    });
+    let port = required("port", &r)
+        .and_then(|v| integer(v, Some(&r), "port", 0, 65535).map(|p| p as u16));
     let protocol = required("protocol", &r).and_then(|v| {
         let s = string(v, Some(&r), "protocol", "\"tcp\" or \"udp\"")?;
         match s {
@@ -417,7 +410,24 @@ fn validate_backend(r: &VipRef, i: usize, t: &Table) -> Result<Backend, ConfigEr
     unknown_keys(t, BACKEND_KEYS, Some(r), &here, "in [[vip.backend]]")?;
     let field = |name: &str| format!("backend[{i}].{name}");
     let address = match t.get("address") {
-        Some(v) => ipv4(v, Some(r), &field("address"))?,
+        Some(v) => {
+            let a = ip(v, Some(r), &field("address"))?;
+            if let Some(vip_addr) = r.address {
+                if a.is_ipv6() != vip_addr.is_ipv6() {
+                    let fam = |x: &IpAddr| if x.is_ipv6() { "IPv6" } else { "IPv4" };
+                    return Err(invalid(
+                        Some(r),
+                        field("address"),
+                        format!(
+                            "{a} is {} but the VIP is {}: a VIP's backends are of its family",
+                            fam(&a),
+                            fam(&vip_addr)
+                        ),
+                    ));
+                }
+            }
+            a
+        }
         None => {
             return Err(invalid(
                 Some(r),
@@ -489,12 +499,12 @@ protocol = "tcp"
             v.backends,
             vec![
                 Backend {
-                    address: Ipv4Addr::new(10, 1, 0, 1),
+                    address: Ipv4Addr::new(10, 1, 0, 1).into(),
                     mac: Some([2, 0, 0, 0, 1, 1]),
                     weight: 1
                 },
                 Backend {
-                    address: Ipv4Addr::new(10, 1, 0, 2),
+                    address: Ipv4Addr::new(10, 1, 0, 2).into(),
                     mac: None,
                     weight: 0
                 },
@@ -524,6 +534,37 @@ protocol = "tcp"
                 .unwrap()
                 .hash_seed,
             u32::MAX
+        );
+    }
+
+    #[test]
+    fn ipv6_and_port_zero() {
+        let c = Config::from_toml_str(
+            r#"
+[[vip]]
+address = "2001:db8::1"
+port = 0
+protocol = "tcp"
+  [[vip.backend]]
+  address = "fd00::2"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.vips[0].key().to_string(), "[2001:db8::1]:0/tcp");
+        assert!(c.vips[0].backends[0].address.is_ipv6());
+        let e = err(r#"
+[[vip]]
+address = "2001:db8::1"
+port = 443
+protocol = "tcp"
+  [[vip.backend]]
+  address = "fd00::2"
+  [[vip.backend]]
+  address = "10.1.0.1"
+"#);
+        assert_eq!(
+            e,
+            "vip[0] ([2001:db8::1]:443/tcp): backend[1].address: 10.1.0.1 is IPv4 but the VIP is IPv6: a VIP's backends are of its family"
         );
     }
 

@@ -118,47 +118,18 @@ pub fn crc32c(data: &[u8]) -> u32 {
     !crc32c_update(!0, data)
 }
 
-/// The flow hash: CRC-32C of the 13-byte flow key with the register initialised to
+/// The flow hash: CRC-32C of the flow key (13 bytes for IPv4, 37 for IPv6) with the register initialised to
 /// `seed ^ 0xFFFFFFFF` and the result XORed with 0xFFFFFFFF. With seed 0 it is [`crc32c`].
 #[inline]
 pub fn flow_hash(seed: u32, key: &FlowKey) -> u32 {
     !crc32c_update(!seed, &key.bytes())
 }
 
-/// The VIP key hash: standard CRC-32C of address (4 bytes), port (2, big-endian) and protocol
+/// The VIP key hash: standard CRC-32C of address (4 or 16 bytes), port (2, big-endian) and protocol
 /// number (1), independent of the seed.
 #[inline]
 pub fn vip_key_hash(key: &VipKey) -> u32 {
     crc32c(&key.bytes())
-}
-
-/// Both hashes of a frame at once, for the model's fast path: the flow hash of the 13-byte
-/// `flow_key` with `seed`, and the VIP key hash of the 7-byte `vip_key`.
-#[inline]
-pub(crate) fn frame_hashes(seed: u32, flow_key: &[u8; 13], vip_key: &[u8; 7]) -> (u32, u32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("sse4.2") {
-            // SAFETY: the CPU has SSE 4.2, checked just above.
-            return unsafe { frame_hashes_sse42(seed, flow_key, vip_key) };
-        }
-    }
-    (!update_table(!seed, flow_key), !update_table(!0, vip_key))
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse4.2")]
-unsafe fn frame_hashes_sse42(seed: u32, f: &[u8; 13], v: &[u8; 7]) -> (u32, u32) {
-    use std::arch::x86_64::{_mm_crc32_u16, _mm_crc32_u32, _mm_crc32_u64, _mm_crc32_u8};
-    // The two chains are independent, so their instructions overlap.
-    let a = _mm_crc32_u64(
-        !seed as u64,
-        u64::from_le_bytes([f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]]),
-    ) as u32;
-    let b = _mm_crc32_u32(!0, u32::from_le_bytes([v[0], v[1], v[2], v[3]]));
-    let a = _mm_crc32_u32(a, u32::from_le_bytes([f[8], f[9], f[10], f[11]]));
-    let b = _mm_crc32_u16(b, u16::from_le_bytes([v[4], v[5]]));
-    (!_mm_crc32_u8(a, f[12]), !_mm_crc32_u8(b, v[6]))
 }
 
 #[cfg(test)]
@@ -236,8 +207,8 @@ mod tests {
     #[test]
     fn flow_hash_with_seed_zero_is_standard_crc() {
         let key = FlowKey {
-            src: Ipv4Addr::new(192, 168, 1, 2),
-            dst: Ipv4Addr::new(10, 0, 0, 1),
+            src: Ipv4Addr::new(192, 168, 1, 2).into(),
+            dst: Ipv4Addr::new(10, 0, 0, 1).into(),
             src_port: 40000,
             dst_port: 7777,
             protocol: 17,
@@ -254,28 +225,9 @@ mod tests {
     }
 
     #[test]
-    fn frame_hashes_match_the_separate_hashes() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..1000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let b = x.to_le_bytes();
-            let f = [
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[3], b[1], b[4], b[1], b[5],
-            ];
-            let v = [b[7], b[6], b[5], b[4], b[3], b[2], b[1]];
-            let seed = (x >> 32) as u32;
-            let want = (bitwise(!seed, &f) ^ !0, bitwise(!0, &v) ^ !0);
-            assert_eq!(frame_hashes(seed, &f, &v), want);
-            assert_eq!((!update_table(!seed, &f), !update_table(!0, &v)), want);
-        }
-    }
-
-    #[test]
     fn vip_key_hash_bytes() {
         let key = VipKey {
-            addr: Ipv4Addr::new(10, 0, 0, 1),
+            addr: Ipv4Addr::new(10, 0, 0, 1).into(),
             port: 7777,
             protocol: Protocol::Udp,
         };

@@ -5,7 +5,7 @@
 //! word indices and bit positions come from [`crate::regmap`].
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use thiserror::Error;
@@ -13,7 +13,7 @@ use thiserror::Error;
 use crate::regmap::{self, defaults};
 use crate::regs::{RegError, RegisterAccess};
 
-/// The L4 protocols v1 balances.
+/// The L4 protocols l4lb balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Protocol {
     Tcp,
@@ -29,7 +29,7 @@ impl Protocol {
         }
     }
 
-    /// The protocol with IP protocol number `n`, if v1 balances it.
+    /// The protocol with IP protocol number `n`, if l4lb balances it.
     pub const fn from_number(n: u8) -> Option<Protocol> {
         match n {
             6 => Some(Protocol::Tcp),
@@ -72,27 +72,72 @@ impl FromStr for Protocol {
     }
 }
 
-/// What identifies a VIP: destination address, destination port and protocol.
+/// What identifies a VIP: destination address (IPv4 or IPv6), destination port (0: every port)
+/// and protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VipKey {
-    pub addr: Ipv4Addr,
+    pub addr: IpAddr,
     pub port: u16,
     pub protocol: Protocol,
 }
 
+/// The bytes of an address in wire order: 4 (IPv4) or 16 (IPv6).
+pub fn addr_bytes(addr: &IpAddr) -> Vec<u8> {
+    match addr {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    }
+}
+
+/// An address as the 4 words of a table entry (VIP slot words 1..=4, backend words 4..=7):
+/// big-endian, first word first; an IPv4 address fills the first word, the other three are 0.
+pub fn addr_words(addr: &IpAddr) -> [u32; 4] {
+    match addr {
+        IpAddr::V4(a) => [u32::from(*a), 0, 0, 0],
+        IpAddr::V6(a) => {
+            let o = a.octets();
+            let w = |i: usize| u32::from_be_bytes([o[4 * i], o[4 * i + 1], o[4 * i + 2], o[4 * i + 3]]);
+            [w(0), w(1), w(2), w(3)]
+        }
+    }
+}
+
+/// The address held in 4 table words (see [`addr_words`]).
+pub fn addr_from_words(words: [u32; 4], ipv6: bool) -> IpAddr {
+    if ipv6 {
+        let mut o = [0u8; 16];
+        for (i, w) in words.iter().enumerate() {
+            o[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+        }
+        IpAddr::V6(Ipv6Addr::from(o))
+    } else {
+        IpAddr::V4(Ipv4Addr::from(words[0]))
+    }
+}
+
 impl VipKey {
-    /// The 7 bytes the VIP key hash covers: address, port (big-endian), protocol number.
-    pub fn bytes(&self) -> [u8; 7] {
-        let a = self.addr.octets();
-        let p = self.port.to_be_bytes();
-        [a[0], a[1], a[2], a[3], p[0], p[1], self.protocol.number()]
+    /// The bytes the VIP key hash covers: address (4 or 16 bytes), port (big-endian), protocol
+    /// number: 7 bytes for IPv4, 19 for IPv6.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut b = addr_bytes(&self.addr);
+        b.extend_from_slice(&self.port.to_be_bytes());
+        b.push(self.protocol.number());
+        b
+    }
+
+    /// Whether the VIP matches every port (`port = 0`).
+    pub fn every_port(&self) -> bool {
+        self.port == 0
     }
 }
 
 impl fmt::Display for VipKey {
-    /// `10.0.0.1:7777/udp`
+    /// `10.0.0.1:7777/udp`, `[2001:db8::1]:443/tcp`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}/{}", self.addr, self.port, self.protocol)
+        match self.addr {
+            IpAddr::V4(a) => write!(f, "{}:{}/{}", a, self.port, self.protocol),
+            IpAddr::V6(a) => write!(f, "[{}]:{}/{}", a, self.port, self.protocol),
+        }
     }
 }
 
@@ -108,6 +153,7 @@ impl FromStr for VipKey {
         let err = || ParseVipKeyError(s.to_string());
         let (addr_port, proto) = s.rsplit_once('/').ok_or_else(err)?;
         let (addr, port) = addr_port.rsplit_once(':').ok_or_else(err)?;
+        let addr = addr.strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or(addr);
         Ok(VipKey {
             addr: addr.parse().map_err(|_| err())?,
             port: port.parse().map_err(|_| err())?,
@@ -116,11 +162,13 @@ impl FromStr for VipKey {
     }
 }
 
-/// The 13-byte flow key the flow hash covers (the frame's addresses, ports and protocol).
+/// The flow key the flow hash covers (the frame's addresses, ports and protocol): 13 bytes for
+/// IPv4, 37 for IPv6. Both ports are 0 for a flow of a port-0 VIP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FlowKey {
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
+    /// Source and destination: both of one family.
+    pub src: IpAddr,
+    pub dst: IpAddr,
     pub src_port: u16,
     pub dst_port: u16,
     /// IP protocol number.
@@ -128,28 +176,15 @@ pub struct FlowKey {
 }
 
 impl FlowKey {
-    /// The key in wire order: source IP (4), destination IP (4), source port (2), destination
-    /// port (2), protocol (1).
-    pub fn bytes(&self) -> [u8; 13] {
-        let s = self.src.octets();
-        let d = self.dst.octets();
-        let sp = self.src_port.to_be_bytes();
-        let dp = self.dst_port.to_be_bytes();
-        [
-            s[0],
-            s[1],
-            s[2],
-            s[3],
-            d[0],
-            d[1],
-            d[2],
-            d[3],
-            sp[0],
-            sp[1],
-            dp[0],
-            dp[1],
-            self.protocol,
-        ]
+    /// The key in wire order: source IP (4 or 16), destination IP (4 or 16), source port (2),
+    /// destination port (2), protocol (1).
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut b = addr_bytes(&self.src);
+        b.extend_from_slice(&addr_bytes(&self.dst));
+        b.extend_from_slice(&self.src_port.to_be_bytes());
+        b.extend_from_slice(&self.dst_port.to_be_bytes());
+        b.push(self.protocol);
+        b
     }
 }
 
@@ -236,8 +271,6 @@ pub fn vip_slot(bank: u32, bucket: u32, way: u32, buckets: u32) -> u32 {
 pub enum LayoutError {
     #[error("VIP slot has protocol number {0}, expected 6 (tcp) or 17 (udp)")]
     Protocol(u8),
-    #[error("{0} entry has the IPv6 bit set (IPv6 is not supported in v1)")]
-    Ipv6(&'static str),
 }
 
 /// A valid VIP match slot: the key and the vip_id it gives.
@@ -251,29 +284,33 @@ impl VipSlot {
     /// The slot's 8 words, valid bit set, reserved words 0.
     pub fn encode(&self) -> [u32; 8] {
         let mut w = [0u32; 8];
+        let v6 = if self.key.addr.is_ipv6() { regmap::VIP_MATCH_IPV6 } else { 0 };
         w[regmap::VIP_MATCH_W_KEY as usize] = regmap::VIP_MATCH_VALID
+            | v6
             | (self.key.protocol.number() as u32) << regmap::VIP_MATCH_PROTO_SHIFT
             | (self.key.port as u32) << regmap::VIP_MATCH_PORT_SHIFT;
-        w[regmap::VIP_MATCH_W_ADDR as usize] = u32::from(self.key.addr);
+        let a = regmap::VIP_MATCH_W_ADDR as usize;
+        w[a..a + 4].copy_from_slice(&addr_words(&self.key.addr));
         w[regmap::VIP_MATCH_W_ID as usize] = self.vip_id as u32;
         w
     }
 
-    /// The slot these words hold: `None` when the valid bit is clear; an error for an IPv6 slot
-    /// or a protocol other than TCP or UDP. Reserved bits are ignored.
+    /// The slot these words hold: `None` when the valid bit is clear; an error for a protocol
+    /// other than TCP or UDP. Reserved bits are ignored.
     pub fn decode(words: &[u32; 8]) -> Result<Option<VipSlot>, LayoutError> {
         let w0 = words[regmap::VIP_MATCH_W_KEY as usize];
         if w0 & regmap::VIP_MATCH_VALID == 0 {
             return Ok(None);
         }
-        if w0 & regmap::VIP_MATCH_IPV6 != 0 {
-            return Err(LayoutError::Ipv6("VIP slot"));
-        }
         let number = (w0 >> regmap::VIP_MATCH_PROTO_SHIFT) as u8;
+        let a = regmap::VIP_MATCH_W_ADDR as usize;
         let protocol = Protocol::from_number(number).ok_or(LayoutError::Protocol(number))?;
         Ok(Some(VipSlot {
             key: VipKey {
-                addr: Ipv4Addr::from(words[regmap::VIP_MATCH_W_ADDR as usize]),
+                addr: addr_from_words(
+                    [words[a], words[a + 1], words[a + 2], words[a + 3]],
+                    w0 & regmap::VIP_MATCH_IPV6 != 0,
+                ),
                 port: (w0 >> regmap::VIP_MATCH_PORT_SHIFT) as u16,
                 protocol,
             },
@@ -310,7 +347,8 @@ impl VipInfo {
 /// A valid backend: where balanced frames go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackendEntry {
-    pub addr: Ipv4Addr,
+    /// IPv4 or IPv6, of its VIP's family.
+    pub addr: IpAddr,
     /// Destination MAC to write, or `None` to leave the frame's destination MAC alone.
     pub mac: Option<[u8; 6]>,
 }
@@ -320,25 +358,26 @@ impl BackendEntry {
     pub fn encode(&self) -> [u32; 8] {
         let mut w = [0u32; 8];
         let mut flags = regmap::BACKEND_VALID;
+        if self.addr.is_ipv6() {
+            flags |= regmap::BACKEND_IPV6;
+        }
         if let Some(m) = self.mac {
             flags |= regmap::BACKEND_MAC_VALID;
             w[regmap::BACKEND_W_MAC_HI as usize] = u32::from_be_bytes([m[0], m[1], m[2], m[3]]);
             w[regmap::BACKEND_W_MAC_LO as usize] = u16::from_be_bytes([m[4], m[5]]) as u32;
         }
         w[regmap::BACKEND_W_FLAGS as usize] = flags;
-        w[regmap::BACKEND_W_ADDR as usize] = u32::from(self.addr);
+        let a = regmap::BACKEND_W_ADDR as usize;
+        w[a..a + 4].copy_from_slice(&addr_words(&self.addr));
         w
     }
 
-    /// The entry these words hold: `None` when the valid bit is clear; an error for an IPv6
-    /// entry. The MAC words are ignored when the MAC-valid bit is clear.
+    /// The entry these words hold: `None` when the valid bit is clear. The MAC words are ignored
+    /// when the MAC-valid bit is clear.
     pub fn decode(words: &[u32; 8]) -> Result<Option<BackendEntry>, LayoutError> {
         let flags = words[regmap::BACKEND_W_FLAGS as usize];
         if flags & regmap::BACKEND_VALID == 0 {
             return Ok(None);
-        }
-        if flags & regmap::BACKEND_IPV6 != 0 {
-            return Err(LayoutError::Ipv6("backend"));
         }
         let mac = if flags & regmap::BACKEND_MAC_VALID != 0 {
             Some(mac_from_words(
@@ -349,7 +388,10 @@ impl BackendEntry {
             None
         };
         Ok(Some(BackendEntry {
-            addr: Ipv4Addr::from(words[regmap::BACKEND_W_ADDR as usize]),
+            addr: {
+                let a = regmap::BACKEND_W_ADDR as usize;
+                addr_from_words([words[a], words[a + 1], words[a + 2], words[a + 3]], flags & regmap::BACKEND_IPV6 != 0)
+            },
             mac,
         }))
     }
@@ -418,7 +460,7 @@ mod tests {
     #[test]
     fn vip_key_display_and_parse() {
         let k = VipKey {
-            addr: Ipv4Addr::new(10, 0, 0, 1),
+            addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
             port: 7777,
             protocol: Protocol::Udp,
         };
@@ -462,7 +504,7 @@ mod tests {
         // Contract: word 0 [0] valid, [15:8] protocol, [31:16] port; word 1 address; word 5 id.
         let s = VipSlot {
             key: VipKey {
-                addr: Ipv4Addr::new(10, 0, 0, 1),
+                addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
                 port: 7777,
                 protocol: Protocol::Udp,
             },
@@ -479,33 +521,46 @@ mod tests {
             VipSlot::decode(&[0x1E61_0101, 0, 0, 0, 0, 0, 0, 0]),
             Err(LayoutError::Protocol(1))
         );
-        assert_eq!(
-            VipSlot::decode(&[0x1E61_1103, 0, 0, 0, 0, 0, 0, 0]),
-            Err(LayoutError::Ipv6("VIP slot"))
-        );
+        // IPv6: bit 1, words 1..=4 the address, first word first.
+        let s6 = VipSlot {
+            key: VipKey {
+                addr: "2001:db8::1".parse().unwrap(),
+                port: 0,
+                protocol: Protocol::Tcp,
+            },
+            vip_id: 9,
+        };
+        let w = s6.encode();
+        assert_eq!(w, [0x0000_0603, 0x2001_0db8, 0, 0, 1, 9, 0, 0]);
+        assert_eq!(VipSlot::decode(&w), Ok(Some(s6)));
+        assert_eq!(s6.key.to_string(), "[2001:db8::1]:0/tcp");
+        assert_eq!("[2001:db8::1]:0/tcp".parse::<VipKey>(), Ok(s6.key));
+        assert_eq!(s6.key.bytes().len(), 19);
     }
 
     #[test]
     fn backend_words() {
         // Contract: 02:00:00:00:01:01 gives word 1 = 0x02000000, word 2 = 0x0101.
         let e = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 1),
+            addr: IpAddr::V4(Ipv4Addr::new(10, 1, 0, 1)),
             mac: Some([2, 0, 0, 0, 1, 1]),
         };
         let w = e.encode();
         assert_eq!(w, [0b101, 0x0200_0000, 0x0101, 0, 0x0A01_0001, 0, 0, 0]);
         assert_eq!(BackendEntry::decode(&w), Ok(Some(e)));
         let no_mac = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 2),
+            addr: IpAddr::V4(Ipv4Addr::new(10, 1, 0, 2)),
             mac: None,
         };
         assert_eq!(no_mac.encode(), [1, 0, 0, 0, 0x0A01_0002, 0, 0, 0]);
         assert_eq!(BackendEntry::decode(&no_mac.encode()), Ok(Some(no_mac)));
         assert_eq!(BackendEntry::decode(&[0; 8]), Ok(None));
-        assert_eq!(
-            BackendEntry::decode(&[0b11, 0, 0, 0, 0, 0, 0, 0]),
-            Err(LayoutError::Ipv6("backend"))
-        );
+        let v6 = BackendEntry {
+            addr: "fd00::1:2".parse().unwrap(),
+            mac: None,
+        };
+        assert_eq!(v6.encode(), [0b11, 0, 0, 0, 0xFD00_0000, 0, 0, 0x0001_0002]);
+        assert_eq!(BackendEntry::decode(&v6.encode()), Ok(Some(v6)));
     }
 
     #[test]

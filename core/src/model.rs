@@ -2,7 +2,7 @@
 //! the hardware, so the same driver code programs RTL and model, and the RTL's output is checked
 //! frame by frame against [`ModelDevice::process`].
 //!
-//! It implements docs/architecture.md, *Data-plane contract v1* and *Register map*: the rule
+//! It implements docs/architecture.md, *Data-plane contract v2* and *Register map*: the rule
 //! table in order, the VIP lookup over both buckets of both banks, the ring and backend reads,
 //! the rewrite with RFC 1624 checksum updates, and the counters.
 //!
@@ -10,14 +10,11 @@
 //! of a table entry reads 0, writes beyond a table's entry count (from the caps) are ignored,
 //! and unmapped offsets read 0. `process` does no allocation and indexes the tables directly.
 
-use std::net::Ipv4Addr;
-
 use crate::checksum;
-use crate::hash::frame_hashes;
-use crate::layout::{mac_from_words, vip_slot, Caps, Protocol};
+use crate::layout::{mac_from_words, vip_slot, Caps};
 use crate::regmap::{self, Reason, Region};
 use crate::regs::{check_offset, RegError, RegisterAccess};
-use crate::wire::{ethernet, ipv4, tcp, udp, EtherType, EthernetFrame, Ipv4Packet};
+use crate::wire::{ethernet, ipv4, tcp, udp, EthernetFrame, Ipv4Packet};
 
 /// What the data plane decided for a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,21 +61,21 @@ const VIP_KEY_BITS: u32 = 0xFFFF_FF00 | regmap::VIP_MATCH_VALID | regmap::VIP_MA
 const BACKEND_FLAG_BITS: u32 =
     regmap::BACKEND_VALID | regmap::BACKEND_IPV6 | regmap::BACKEND_MAC_VALID;
 
-/// Stored words of a VIP match slot (words 0, 1, 5).
+/// Stored words of a VIP match slot (words 0, 1..=4, 5).
 #[derive(Debug, Clone, Copy, Default)]
 struct MatchSlot {
     key: u32,
-    addr: u32,
+    addr: [u32; 4],
     id: u32,
 }
 
-/// Stored words of a backend entry (words 0, 1, 2, 4).
+/// Stored words of a backend entry (words 0, 1, 2, 4..=7).
 #[derive(Debug, Clone, Copy, Default)]
 struct BackendWords {
     flags: u32,
     mac_hi: u32,
     mac_lo: u32,
-    addr: u32,
+    addr: [u32; 4],
 }
 
 /// Where a register offset lands.
@@ -98,12 +95,46 @@ enum Loc {
 
 /// The rewrite of a balanced frame.
 struct Patch {
-    l2: usize,
-    protocol: Protocol,
-    addr: u32,
+    /// Offset of the IPv4 header checksum (`None` for IPv6).
+    ip_csum: Option<usize>,
+    /// Offset and length (4 or 16) of the destination address.
+    dst_off: usize,
+    addr_len: usize,
+    /// Offset of the TCP/UDP checksum and whether it is UDP's (`None`: a later fragment).
+    l4_csum: Option<(usize, bool)>,
+    /// The backend's address (the first `addr_len` bytes).
+    addr: [u8; 16],
     mac: Option<[u8; 6]>,
     vip_index: usize,
 }
+
+/// What rules 3-10 found in a frame that passed them.
+struct Headers {
+    ipv6: bool,
+    /// Offset of the destination address; the source address is just before it.
+    dst_off: usize,
+    addr_len: usize,
+    /// TCP or UDP.
+    proto: u8,
+    /// Offset of the L4 header (meaningless for a later fragment).
+    l4: Option<usize>,
+    /// MF set or a non-zero fragment offset.
+    fragment: bool,
+    /// A non-zero fragment offset: no L4 header.
+    later_fragment: bool,
+}
+
+const ETHERTYPE_IPV4: u16 = 0x0800;
+const ETHERTYPE_IPV6: u16 = 0x86DD;
+const ETHERTYPE_VLAN: u16 = 0x8100;
+const ETHERTYPE_QINQ: u16 = 0x88A8;
+const IPV6_HEADER_LEN: usize = 40;
+const EXT_HOP_BY_HOP: u8 = 0;
+const EXT_ROUTING: u8 = 43;
+const EXT_FRAGMENT: u8 = 44;
+const EXT_DEST_OPTS: u8 = 60;
+/// The parse window: extension headers and the TCP/UDP header must start before this byte.
+pub const PARSE_WINDOW: usize = 128;
 
 /// A model l4lb device: a register image and the data plane over it.
 #[derive(Debug, Clone)]
@@ -246,11 +277,12 @@ impl ModelDevice {
         }
     }
 
-    /// The rule table of the contract, in order.
+    /// The rule table of the contract (v2), in order.
     fn decide(&self, frame: &[u8], bad_frame: bool) -> (Verdict, Option<Patch>) {
         let pass = |reason| (Verdict::pass(reason), None);
         let len = frame.len();
         let max_len = self.caps.max_len as usize;
+        let be16 = |o: usize| u16::from_be_bytes([frame[o], frame[o + 1]]);
 
         // 1. enabled
         if self.ctrl & regmap::CTRL_ENABLE == 0 {
@@ -260,88 +292,65 @@ impl ModelDevice {
         if bad_frame && len <= max_len {
             return pass(Reason::BadFrame);
         }
-        // 3. Ethernet, optionally one 802.1Q tag, then IPv4
+        // 3. Ethernet, up to two VLAN tags (0x8100 / 0x88A8, any order), then IPv4 or IPv6
         if len < ethernet::HEADER_LEN {
-            return pass(Reason::NotIpv4);
+            return pass(Reason::NotIp);
         }
-        let eth = EthernetFrame::new_unchecked(frame);
-        let l2 = match eth.ethertype() {
-            EtherType::Ipv4 => ethernet::HEADER_LEN,
-            EtherType::Vlan
-                if len >= ethernet::VLAN_HEADER_LEN
-                    && eth.payload_ethertype() == EtherType::Ipv4 =>
-            {
-                ethernet::VLAN_HEADER_LEN
-            }
-            _ => return pass(Reason::NotIpv4),
-        };
-        // 4. a whole fixed IPv4 header, version 4
-        if len < l2 + ipv4::HEADER_LEN {
-            return pass(Reason::Malformed);
-        }
-        let ip = Ipv4Packet::new_unchecked(&frame[l2..]);
-        if ip.version() != 4 {
-            return pass(Reason::Malformed);
-        }
-        // 5. no options
-        match ip.ihl() {
-            5 => {}
-            0..=4 => return pass(Reason::Malformed),
-            _ => return pass(Reason::IpOptions),
-        }
-        // 6. not a fragment
-        if ip.is_fragment() {
-            return pass(Reason::Fragment);
-        }
-        // 7. TCP or UDP
-        let (protocol, min_total) = match ip.protocol() {
-            ipv4::protocol::TCP => (Protocol::Tcp, ipv4::HEADER_LEN + tcp::HEADER_LEN),
-            ipv4::protocol::UDP => (Protocol::Udp, ipv4::HEADER_LEN + udp::HEADER_LEN),
-            _ => return pass(Reason::NotTcpUdp),
-        };
-        // 8. total length covers the L4 header
-        let total = ip.total_len() as usize;
-        if total < min_total {
-            return pass(Reason::Malformed);
-        }
-        // 9. the packet fits MAX_LEN
-        if l2 + total > max_len {
-            return pass(Reason::TooLong);
-        }
-        // 10. the frame holds the packet
-        if l2 + total > len {
-            return pass(Reason::Malformed);
-        }
-
-        // The flow key (source, destination, ports: 12 bytes from L2 + 12, then the protocol)
-        // and the VIP key (destination, destination port, protocol), hashed together.
-        let p = &frame[l2 + 12..l2 + 24];
-        let proto = protocol.number();
-        let flow_key = [
-            p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], proto,
-        ];
-        let vip_key = [p[4], p[5], p[6], p[7], p[10], p[11], proto];
-        let (hash, k) = frame_hashes(self.hash_seed, &flow_key, &vip_key);
-
-        // 11. VIP match: both buckets, bank 0 ways 0..3 then bank 1 ways 0..3.
-        let dst_port = u16::from_be_bytes([p[10], p[11]]);
-        let want_key = regmap::VIP_MATCH_VALID
-            | (proto as u32) << regmap::VIP_MATCH_PROTO_SHIFT
-            | (dst_port as u32) << regmap::VIP_MATCH_PORT_SHIFT;
-        let want_addr = u32::from_be_bytes([p[4], p[5], p[6], p[7]]);
-        // k mod VIP_BUCKETS and (k >> 16) mod VIP_BUCKETS, VIP_BUCKETS a power of two.
-        let buckets = [k & self.bucket_mask, (k >> 16) & self.bucket_mask];
-        let mut vip_id = None;
-        'banks: for (bank, bucket) in buckets.into_iter().enumerate() {
-            let first = vip_slot(bank as u32, bucket, 0, self.caps.vip_buckets) as usize;
-            for slot in &self.vip_match[first..first + regmap::VIP_WAYS as usize] {
-                if slot.key == want_key && slot.addr == want_addr {
-                    vip_id = Some(slot.id as u16);
-                    break 'banks;
+        let mut et_off = 12;
+        for _ in 0..2 {
+            let et = be16(et_off);
+            if et == ETHERTYPE_VLAN || et == ETHERTYPE_QINQ {
+                if len < et_off + 6 {
+                    return pass(Reason::NotIp);
                 }
+                et_off += 4;
             }
         }
+        let l2 = et_off + 2;
+        let h = match be16(et_off) {
+            ETHERTYPE_IPV4 => match self.ipv4_headers(frame, l2) {
+                Ok(h) => h,
+                Err(r) => return pass(r),
+            },
+            ETHERTYPE_IPV6 => match self.ipv6_headers(frame, l2) {
+                Ok(h) => h,
+                Err(r) => return pass(r),
+            },
+            _ => return pass(Reason::NotIp),
+        };
+
+        // 11. VIP match: the frame's (destination, destination port, protocol) unless it is a
+        // fragment or the port is 0, then (destination, 0, protocol); each probe reads both
+        // buckets, bank 0 ways 0..3 then bank 1 ways 0..3.
+        let (dst, alen) = (&frame[h.dst_off..h.dst_off + h.addr_len], h.addr_len);
+        let (sport, dport) = match h.l4 {
+            Some(l4) if !h.later_fragment => (be16(l4), be16(l4 + 2)),
+            _ => (0, 0),
+        };
+        let probe_port = if !h.fragment && dport != 0 {
+            self.find_vip(dst, h.ipv6, dport, h.proto)
+        } else {
+            None
+        };
+        let (vip_id, zero_ports) = match probe_port {
+            Some(id) => (Some(id), false),
+            None => (self.find_vip(dst, h.ipv6, 0, h.proto), true),
+        };
+        // The flow key: source, destination, ports (0 for a port-0 VIP), protocol.
+        let mut key = [0u8; 37];
+        let src = &frame[h.dst_off - alen..h.dst_off];
+        key[..alen].copy_from_slice(src);
+        key[alen..2 * alen].copy_from_slice(dst);
+        if !zero_ports || vip_id.is_none() {
+            key[2 * alen..2 * alen + 2].copy_from_slice(&sport.to_be_bytes());
+            key[2 * alen + 2..2 * alen + 4].copy_from_slice(&dport.to_be_bytes());
+        }
+        key[2 * alen + 4] = h.proto;
+        let hash = !crate::hash::crc32c_update(!self.hash_seed, &key[..2 * alen + 5]);
         let Some(vip_id) = vip_id else {
+            if h.fragment {
+                return pass(Reason::Fragment);
+            }
             return (
                 Verdict {
                     reason: Reason::NoVip,
@@ -353,8 +362,9 @@ impl ModelDevice {
             );
         };
 
-        // 12. a ring slice and a valid backend. A vip_id past VIP_COUNT has no VIP info entry,
-        // which the contract leaves open: like the RTL, the model treats it as an empty slice.
+        // 12. a ring slice and a valid backend of the frame's family. A vip_id past VIP_COUNT
+        // has no VIP info entry, which the contract leaves open: like the RTL, the model treats
+        // it as an empty slice.
         // Every table read below comes from the active bank (the frame latches BANK once).
         let vip_index = vip_id as usize;
         let bank = self.bank as usize;
@@ -385,7 +395,8 @@ impl ModelDevice {
             None => entry % self.caps.backend_count,
         };
         let be = &self.backends[bank][b as usize];
-        if be.flags & regmap::BACKEND_VALID == 0 {
+        let be_v6 = be.flags & regmap::BACKEND_IPV6 != 0;
+        if be.flags & regmap::BACKEND_VALID == 0 || be_v6 != h.ipv6 {
             return no_backend(Some(b));
         }
         let mac = if be.flags & regmap::BACKEND_MAC_VALID != 0 {
@@ -393,6 +404,10 @@ impl ModelDevice {
         } else {
             None
         };
+        let mut addr = [0u8; 16];
+        for (i, w) in be.addr.iter().enumerate() {
+            addr[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+        }
         (
             Verdict {
                 reason: Reason::Balanced,
@@ -401,13 +416,165 @@ impl ModelDevice {
                 hash: Some(hash),
             },
             Some(Patch {
-                l2,
-                protocol,
-                addr: be.addr,
+                ip_csum: (!h.ipv6).then_some(l2 + 10),
+                dst_off: h.dst_off,
+                addr_len: alen,
+                l4_csum: match h.l4 {
+                    Some(l4) if !h.later_fragment => Some((
+                        l4 + if h.proto == ipv4::protocol::TCP { 16 } else { 6 },
+                        h.proto == ipv4::protocol::UDP,
+                    )),
+                    _ => None,
+                },
+                addr,
                 mac,
                 vip_index,
             }),
         )
+    }
+
+    /// Rules 4-10 for an IPv4 header at `l2`.
+    fn ipv4_headers(&self, frame: &[u8], l2: usize) -> Result<Headers, Reason> {
+        let len = frame.len();
+        // 4. a whole fixed header, version 4, IHL at least 5
+        if len < l2 + ipv4::HEADER_LEN {
+            return Err(Reason::Malformed);
+        }
+        let ip = Ipv4Packet::new_unchecked(&frame[l2..]);
+        if ip.version() != 4 || ip.ihl() < 5 {
+            return Err(Reason::Malformed);
+        }
+        // 5. TCP or UDP
+        let proto = ip.protocol();
+        let l4_min = l4_header_len(proto).ok_or(Reason::NotTcpUdp)?;
+        // 6. total length covers the header (with options) and, unless the frame is a later
+        // fragment, the L4 header
+        let hlen = 4 * ip.ihl() as usize;
+        let later = ip.frag_offset() != 0;
+        let total = ip.total_len() as usize;
+        if total < hlen + if later { 0 } else { l4_min } {
+            return Err(Reason::Malformed);
+        }
+        // 8. fits MAX_LEN; 9. the frame holds it
+        if l2 + total > self.caps.max_len as usize {
+            return Err(Reason::TooLong);
+        }
+        if l2 + total > len {
+            return Err(Reason::Malformed);
+        }
+        Ok(Headers {
+            ipv6: false,
+            dst_off: l2 + 16,
+            addr_len: 4,
+            proto,
+            l4: Some(l2 + hlen),
+            fragment: ip.is_fragment(),
+            later_fragment: later,
+        })
+    }
+
+    /// Rules 4-10 for an IPv6 header at `l2`, walking the extension headers.
+    fn ipv6_headers(&self, frame: &[u8], l2: usize) -> Result<Headers, Reason> {
+        let len = frame.len();
+        // 4. a whole fixed header, version 6
+        if len < l2 + IPV6_HEADER_LEN || frame[l2] >> 4 != 6 {
+            return Err(Reason::Malformed);
+        }
+        let end = l2 + IPV6_HEADER_LEN + u16::from_be_bytes([frame[l2 + 4], frame[l2 + 5]]) as usize;
+        // The walk reads only bytes within both the packet and the frame.
+        let limit = end.min(len);
+        let mut nh = frame[l2 + 6];
+        let mut off = l2 + IPV6_HEADER_LEN;
+        let (mut fragment, mut later) = (false, false);
+        // 5. extension headers: Hop-by-Hop, Routing, Destination Options, then at most one
+        // Fragment header, each starting before byte PARSE_WINDOW and within the packet
+        loop {
+            match nh {
+                EXT_HOP_BY_HOP | EXT_ROUTING | EXT_DEST_OPTS => {
+                    if off >= PARSE_WINDOW {
+                        return Err(Reason::TooDeep);
+                    }
+                    if off + 2 > limit {
+                        return Err(Reason::Malformed);
+                    }
+                    nh = frame[off];
+                    off += 8 * (frame[off + 1] as usize + 1);
+                }
+                EXT_FRAGMENT => {
+                    if off >= PARSE_WINDOW {
+                        return Err(Reason::TooDeep);
+                    }
+                    if off + 8 > limit {
+                        return Err(Reason::Malformed);
+                    }
+                    let f = u16::from_be_bytes([frame[off + 2], frame[off + 3]]);
+                    later = f >> 3 != 0;
+                    fragment = later || f & 1 != 0;
+                    nh = frame[off];
+                    off += 8;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        // 6. TCP or UDP
+        let l4_min = l4_header_len(nh).ok_or(Reason::NotTcpUdp)?;
+        // 7. the L4 header (unless a later fragment) starts within the parse window and ends
+        // within the packet
+        if !later {
+            if off >= PARSE_WINDOW {
+                return Err(Reason::TooDeep);
+            }
+            if off + l4_min > end {
+                return Err(Reason::Malformed);
+            }
+        }
+        // 8. fits MAX_LEN; 9. the frame holds it
+        if end > self.caps.max_len as usize {
+            return Err(Reason::TooLong);
+        }
+        if end > len {
+            return Err(Reason::Malformed);
+        }
+        Ok(Headers {
+            ipv6: true,
+            dst_off: l2 + 24,
+            addr_len: 16,
+            proto: nh,
+            l4: Some(off),
+            fragment,
+            later_fragment: later,
+        })
+    }
+
+    /// The vip_id of the first valid slot holding (`dst`, `port`, `proto`) of the family, in
+    /// bank 0 ways 0..3 then bank 1 ways 0..3 of the key's buckets.
+    fn find_vip(&self, dst: &[u8], ipv6: bool, port: u16, proto: u8) -> Option<u16> {
+        let mut kb = [0u8; 19];
+        let n = dst.len();
+        kb[..n].copy_from_slice(dst);
+        kb[n..n + 2].copy_from_slice(&port.to_be_bytes());
+        kb[n + 2] = proto;
+        let k = crate::hash::crc32c(&kb[..n + 3]);
+        let want_key = regmap::VIP_MATCH_VALID
+            | if ipv6 { regmap::VIP_MATCH_IPV6 } else { 0 }
+            | (proto as u32) << regmap::VIP_MATCH_PROTO_SHIFT
+            | (port as u32) << regmap::VIP_MATCH_PORT_SHIFT;
+        let mut want_addr = [0u32; 4];
+        for (i, w) in want_addr.iter_mut().enumerate().take(n / 4) {
+            *w = u32::from_be_bytes([dst[4 * i], dst[4 * i + 1], dst[4 * i + 2], dst[4 * i + 3]]);
+        }
+        // k mod VIP_BUCKETS and (k >> 16) mod VIP_BUCKETS, VIP_BUCKETS a power of two.
+        let buckets = [k & self.bucket_mask, (k >> 16) & self.bucket_mask];
+        for (bank, bucket) in buckets.into_iter().enumerate() {
+            let first = vip_slot(bank as u32, bucket, 0, self.caps.vip_buckets) as usize;
+            for slot in &self.vip_match[first..first + regmap::VIP_WAYS as usize] {
+                if slot.key == want_key && slot.addr == want_addr {
+                    return Some(slot.id as u16);
+                }
+            }
+        }
+        None
     }
 
     fn locate(&self, offset: u32) -> Loc {
@@ -449,30 +616,44 @@ impl ModelDevice {
     }
 }
 
-/// Rewrites a balanced frame: destination IP, IP and L4 checksums (RFC 1624 eqn. 3), and the
-/// destination MAC when the backend has one.
+/// Rewrites a balanced frame: destination address, IPv4 header checksum and L4 checksum
+/// (RFC 1624 eqn. 3 over every 16-bit word of the address), and the destination MAC when the
+/// backend has one.
 fn apply(frame: &mut [u8], p: &Patch) {
-    let mut ip = Ipv4Packet::new_unchecked(&mut frame[p.l2..]);
-    let old = u32::from(ip.dst_addr());
-    ip.set_dst_addr(Ipv4Addr::from(p.addr));
-    ip.set_checksum(checksum::update32(ip.checksum(), old, p.addr));
-    let l4 = &mut frame[p.l2 + ipv4::HEADER_LEN..];
-    match p.protocol {
-        Protocol::Tcp => {
-            let mut seg = tcp::Packet::new_unchecked(l4);
-            seg.set_checksum(checksum::update32(seg.checksum(), old, p.addr));
-        }
-        Protocol::Udp => {
-            let mut dgram = udp::Packet::new_unchecked(l4);
-            // 0 means "no checksum" and stays 0; a computed 0 is sent as 0xFFFF (RFC 768).
-            if dgram.checksum() != 0 {
-                let c = checksum::update32(dgram.checksum(), old, p.addr);
-                dgram.set_checksum(if c == 0 { 0xFFFF } else { c });
-            }
+    let old = &frame[p.dst_off..p.dst_off + p.addr_len];
+    let new = &p.addr[..p.addr_len];
+    // ~m + m' over the address words
+    let mut delta: u64 = 0;
+    for i in (0..p.addr_len).step_by(2) {
+        delta += !u16::from_be_bytes([old[i], old[i + 1]]) as u64;
+        delta += u16::from_be_bytes([new[i], new[i + 1]]) as u64;
+    }
+    let update = |hc: u16| !checksum::fold(!hc as u64 + delta);
+    frame[p.dst_off..p.dst_off + p.addr_len].copy_from_slice(new);
+    if let Some(o) = p.ip_csum {
+        let c = update(u16::from_be_bytes([frame[o], frame[o + 1]]));
+        frame[o..o + 2].copy_from_slice(&c.to_be_bytes());
+    }
+    if let Some((o, udp)) = p.l4_csum {
+        let hc = u16::from_be_bytes([frame[o], frame[o + 1]]);
+        // A UDP checksum of 0 means "none" and stays 0; a computed 0 is sent as 0xFFFF (RFC 768).
+        if !(udp && hc == 0) {
+            let c = update(hc);
+            let c = if udp && c == 0 { 0xFFFF } else { c };
+            frame[o..o + 2].copy_from_slice(&c.to_be_bytes());
         }
     }
     if let Some(mac) = p.mac {
         EthernetFrame::new_unchecked(frame).set_dst_addr(mac);
+    }
+}
+
+/// TCP or UDP header length for IP protocol `proto`, `None` for other protocols.
+fn l4_header_len(proto: u8) -> Option<usize> {
+    match proto {
+        ipv4::protocol::TCP => Some(tcp::HEADER_LEN),
+        ipv4::protocol::UDP => Some(udp::HEADER_LEN),
+        _ => None,
     }
 }
 
@@ -510,8 +691,10 @@ impl RegisterAccess for ModelDevice {
                 let s = &self.vip_match[i];
                 match w {
                     regmap::VIP_MATCH_W_KEY => s.key,
-                    regmap::VIP_MATCH_W_ADDR => s.addr,
                     regmap::VIP_MATCH_W_ID => s.id,
+                    w if (regmap::VIP_MATCH_W_ADDR..regmap::VIP_MATCH_W_ADDR + 4).contains(&w) => {
+                        s.addr[(w - regmap::VIP_MATCH_W_ADDR) as usize]
+                    }
                     _ => 0,
                 }
             }
@@ -531,7 +714,9 @@ impl RegisterAccess for ModelDevice {
                     regmap::BACKEND_W_FLAGS => b.flags,
                     regmap::BACKEND_W_MAC_HI => b.mac_hi,
                     regmap::BACKEND_W_MAC_LO => b.mac_lo,
-                    regmap::BACKEND_W_ADDR => b.addr,
+                    w if (regmap::BACKEND_W_ADDR..regmap::BACKEND_W_ADDR + 4).contains(&w) => {
+                        b.addr[(w - regmap::BACKEND_W_ADDR) as usize]
+                    }
                     _ => 0,
                 }
             }
@@ -550,8 +735,10 @@ impl RegisterAccess for ModelDevice {
                 let s = &mut self.vip_match[i];
                 match w {
                     regmap::VIP_MATCH_W_KEY => s.key = value & VIP_KEY_BITS,
-                    regmap::VIP_MATCH_W_ADDR => s.addr = value,
                     regmap::VIP_MATCH_W_ID => s.id = value & 0xFFFF,
+                    w if (regmap::VIP_MATCH_W_ADDR..regmap::VIP_MATCH_W_ADDR + 4).contains(&w) => {
+                        s.addr[(w - regmap::VIP_MATCH_W_ADDR) as usize] = value
+                    }
                     _ => {}
                 }
             }
@@ -566,7 +753,9 @@ impl RegisterAccess for ModelDevice {
                     regmap::BACKEND_W_FLAGS => b.flags = value & BACKEND_FLAG_BITS,
                     regmap::BACKEND_W_MAC_HI => b.mac_hi = value,
                     regmap::BACKEND_W_MAC_LO => b.mac_lo = value & 0xFFFF,
-                    regmap::BACKEND_W_ADDR => b.addr = value,
+                    w if (regmap::BACKEND_W_ADDR..regmap::BACKEND_W_ADDR + 4).contains(&w) => {
+                        b.addr[(w - regmap::BACKEND_W_ADDR) as usize] = value
+                    }
                     _ => {}
                 }
             }
@@ -585,7 +774,8 @@ impl RegisterAccess for ModelDevice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::{ring_index, BackendEntry, VipInfo, VipKey, VipSlot};
+    use crate::layout::{ring_index, BackendEntry, Protocol, VipInfo, VipKey, VipSlot};
+    use std::net::Ipv4Addr;
 
     fn small_caps() -> Caps {
         Caps {
@@ -603,7 +793,7 @@ mod tests {
     fn caps_registers() {
         let mut d = ModelDevice::new(small_caps());
         assert_eq!(d.read32(regmap::REG_ID).unwrap(), 0x4C34_4C42);
-        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0001_0001);
+        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0002_0001);
         assert_eq!(Caps::read(&mut d).unwrap(), small_caps());
         // Read-only: writes are ignored.
         d.write32(regmap::REG_CAP_WIDTH, 7).unwrap();
@@ -644,7 +834,7 @@ mod tests {
             d.write32(slot.word(3, w), 0xFFFF_FFFF).unwrap();
         }
         let got: Vec<u32> = (0..8).map(|w| d.read32(slot.word(3, w)).unwrap()).collect();
-        assert_eq!(got, [0xFFFF_FF03, 0xFFFF_FFFF, 0, 0, 0, 0xFFFF, 0, 0]);
+        assert_eq!(got, [0xFFFF_FF03, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF, 0, 0]);
         for w in 0..4 {
             d.write32(regmap::VIP_INFO.word(1, w), 0xFFFF_FFFF).unwrap();
         }
@@ -658,7 +848,7 @@ mod tests {
         let got: Vec<u32> = (0..8)
             .map(|w| d.read32(regmap::BACKENDS.word(7, w)).unwrap())
             .collect();
-        assert_eq!(got, [0b111, 0xFFFF_FFFF, 0xFFFF, 0, 0xFFFF_FFFF, 0, 0, 0]);
+        assert_eq!(got, [0b111, 0xFFFF_FFFF, 0xFFFF, 0, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF]);
         d.write32(regmap::RING.word(15, 0), 0xABCD_1234).unwrap();
         assert_eq!(d.read32(regmap::RING.word(15, 0)).unwrap(), 0x1234);
         // Beyond each table's entry count: ignored, reads 0.
@@ -684,7 +874,7 @@ mod tests {
         let mut d = ModelDevice::new(small_caps());
         let slot = VipSlot {
             key: VipKey {
-                addr: Ipv4Addr::new(10, 0, 0, 1),
+                addr: Ipv4Addr::new(10, 0, 0, 1).into(),
                 port: 7777,
                 protocol: Protocol::Udp,
             },
@@ -699,7 +889,7 @@ mod tests {
         }
         assert_eq!(VipSlot::decode(&words), Ok(Some(slot)));
         let be = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 1),
+            addr: Ipv4Addr::new(10, 1, 0, 1).into(),
             mac: Some([2, 0, 0, 0, 1, 1]),
         };
         for (w, v) in be.encode().iter().enumerate() {
@@ -769,7 +959,7 @@ mod tests {
         let mut d = ModelDevice::new(caps);
         d.write32(regmap::REG_CTRL, 1).unwrap();
         let key = VipKey {
-            addr: Ipv4Addr::new(10, 0, 0, 1),
+            addr: Ipv4Addr::new(10, 0, 0, 1).into(),
             port: 7777,
             protocol: Protocol::Udp,
         };
@@ -839,7 +1029,7 @@ mod tests {
             d.write32(regmap::RING.word(r, 0), 8).unwrap(); // 8 mod 6 = 2
         }
         let be = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 2),
+            addr: Ipv4Addr::new(10, 1, 0, 2).into(),
             mac: None,
         };
         for (w, v) in be.encode().iter().enumerate() {
@@ -866,7 +1056,7 @@ mod tests {
         }
         d.write32(regmap::RING.word(5, 0), 1).unwrap();
         let be = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 1),
+            addr: Ipv4Addr::new(10, 1, 0, 1).into(),
             mac: None,
         };
         for (w, v) in be.encode().iter().enumerate() {

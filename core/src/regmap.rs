@@ -7,7 +7,7 @@
 /// `ID` register value: "L4LB" in ASCII.
 pub const ID_VALUE: u32 = 0x4C34_4C42;
 /// Major version of the register map and data-plane contract.
-pub const VERSION_MAJOR: u16 = 1;
+pub const VERSION_MAJOR: u16 = 2;
 /// Minor version.
 pub const VERSION_MINOR: u16 = 1;
 /// `VERSION` register value.
@@ -64,23 +64,27 @@ pub enum Reason {
     Balanced = 0,
     Disabled = 1,
     BadFrame = 2,
-    NotIpv4 = 3,
+    /// Not IPv4 or IPv6 after up to two VLAN tags.
+    NotIp = 3,
     Malformed = 4,
+    /// v1 only (IPv4 options); never given since v2, its counter stays 0.
     IpOptions = 5,
     Fragment = 6,
     NotTcpUdp = 7,
     TooLong = 8,
     NoVip = 9,
     NoBackend = 10,
+    /// An IPv6 extension header or the TCP/UDP header starts at byte 128 or later (v2).
+    TooDeep = 11,
 }
 
 impl Reason {
     /// Every reason, in number order.
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 12] = [
         Reason::Balanced,
         Reason::Disabled,
         Reason::BadFrame,
-        Reason::NotIpv4,
+        Reason::NotIp,
         Reason::Malformed,
         Reason::IpOptions,
         Reason::Fragment,
@@ -88,9 +92,10 @@ impl Reason {
         Reason::TooLong,
         Reason::NoVip,
         Reason::NoBackend,
+        Reason::TooDeep,
     ];
     /// Number of reason codes (and per-reason counter slots).
-    pub const COUNT: usize = 11;
+    pub const COUNT: usize = 12;
 
     /// Name as used in docs, JSON and the RTL header (`REASON_<NAME>`).
     pub const fn name(self) -> &'static str {
@@ -98,7 +103,7 @@ impl Reason {
             Reason::Balanced => "BALANCED",
             Reason::Disabled => "DISABLED",
             Reason::BadFrame => "BAD_FRAME",
-            Reason::NotIpv4 => "NOT_IPV4",
+            Reason::NotIp => "NOT_IP",
             Reason::Malformed => "MALFORMED",
             Reason::IpOptions => "IP_OPTIONS",
             Reason::Fragment => "FRAGMENT",
@@ -106,6 +111,7 @@ impl Reason {
             Reason::TooLong => "TOO_LONG",
             Reason::NoVip => "NO_VIP",
             Reason::NoBackend => "NO_BACKEND",
+            Reason::TooDeep => "TOO_DEEP",
         }
     }
 
@@ -181,6 +187,8 @@ pub const VIP_BANKS: u32 = 2;
 pub const VIP_MATCH_W_KEY: u32 = 0; // [0] valid, [1] ipv6, [15:8] protocol, [31:16] port
 pub const VIP_MATCH_W_ADDR: u32 = 1; // IPv4 address; words 1..=4 for IPv6
 pub const VIP_MATCH_W_ID: u32 = 5; // [15:0] vip_id
+/// Words of an address: 1 (IPv4, the other three 0) or 4 (IPv6, big-endian, first word first).
+pub const ADDR_WORDS: u32 = 4;
 pub const VIP_MATCH_VALID: u32 = 1 << 0;
 pub const VIP_MATCH_IPV6: u32 = 1 << 1;
 pub const VIP_MATCH_PROTO_SHIFT: u32 = 8;
@@ -313,7 +321,7 @@ mod tests {
         // new control registers stay in the control block range given to them
         assert!(REG_BANK >= 0x48 && REG_BANK_BUSY < 0x100);
         // Reason counters stay inside the control page.
-        assert!(reg_cnt_reason(Reason::NoBackend) + 8 <= 0x1000);
+        assert!(reg_cnt_reason(Reason::TooDeep) + 8 <= 0x1000);
     }
 
     #[test]

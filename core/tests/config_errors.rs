@@ -22,7 +22,7 @@ fn the_documented_example_parses() {
         r#"
 hash_seed = 0                  # optional, u32
 [[vip]]
-address = "10.0.0.1"           # IPv4 only in v1
+address = "10.0.0.1"           # IPv4 or IPv6
 port = 7777                    # 1..65535
 protocol = "udp"               # "tcp" or "udp"
   [[vip.backend]]
@@ -37,12 +37,12 @@ protocol = "udp"               # "tcp" or "udp"
     let v = &c.vips[0];
     assert_eq!(
         (v.address, v.port, v.protocol),
-        (Ipv4Addr::new(10, 0, 0, 1), 7777, Protocol::Udp)
+        (Ipv4Addr::new(10, 0, 0, 1).into(), 7777, Protocol::Udp)
     );
     assert_eq!(
         v.backends,
         [Backend {
-            address: Ipv4Addr::new(10, 1, 0, 1),
+            address: Ipv4Addr::new(10, 1, 0, 1).into(),
             mac: Some([2, 0, 0, 0, 1, 1]),
             weight: 1
         }]
@@ -121,46 +121,43 @@ fn port_errors() {
     let cfg = |port: &str| {
         format!("[[vip]]\naddress = \"10.0.0.1\"\nport = {port}\nprotocol = \"tcp\"\n")
     };
-    assert_eq!(
-        err(&cfg("0")),
-        "vip[0] (10.0.0.1): port: port 0 (every port) is not supported in v1"
-    );
+    // v2: port 0 means every port.
+    assert!(Config::from_toml_str(&cfg("0")).is_ok());
     assert_eq!(
         err(&cfg("65536")),
-        "vip[0] (10.0.0.1): port: 65536 is out of range (1..=65535)"
+        "vip[0] (10.0.0.1): port: 65536 is out of range (0..=65535)"
     );
     assert_eq!(
         err(&cfg("-1")),
-        "vip[0] (10.0.0.1): port: -1 is out of range (1..=65535)"
+        "vip[0] (10.0.0.1): port: -1 is out of range (0..=65535)"
     );
     assert_eq!(
         err(&cfg("\"80\"")),
-        r#"vip[0] (10.0.0.1): port: expected an integer 1..=65535, found a string ("80")"#
+        r#"vip[0] (10.0.0.1): port: expected an integer 0..=65535, found a string ("80")"#
     );
     assert_eq!(
         err(&cfg("80.0")),
-        "vip[0] (10.0.0.1): port: expected an integer 1..=65535, found a float (80.0)"
+        "vip[0] (10.0.0.1): port: expected an integer 0..=65535, found a float (80.0)"
     );
 }
 
 #[test]
 fn address_errors() {
     let cfg = |addr: &str| format!("[[vip]]\naddress = {addr}\nport = 80\nprotocol = \"tcp\"\n");
-    assert_eq!(
-        err(&cfg("\"2001:db8::1\"")),
-        r#"vip[0]: address: "2001:db8::1" is an IPv6 address: IPv6 is not supported yet (v1 balances IPv4 only)"#
-    );
+    // v2: IPv6 VIPs are fine.
+    assert!(Config::from_toml_str(&cfg("\"2001:db8::1\"")).is_ok());
     assert_eq!(
         err(&cfg("\"10.0.0\"")),
-        r#"vip[0]: address: "10.0.0" is not an IPv4 address (expected dotted quad like 10.0.0.1)"#
+        r#"vip[0]: address: "10.0.0" is not an IP address (expected IPv4 like 10.0.0.1 or IPv6 like 2001:db8::1)"#
     );
     assert!(
-        err(&cfg("167772161")).starts_with("vip[0]: address: expected an IPv4 address as a string")
+        err(&cfg("167772161")).starts_with("vip[0]: address: expected an IP address as a string")
     );
+    // A backend of the other family names VIP, backend and field.
     let backend = format!("{VIP0}  [[vip.backend]]\n  address = \"fe80::1\"\n");
     assert_eq!(
         err(&backend),
-        r#"vip[0] (10.0.0.1:7777/udp): backend[0].address: "fe80::1" is an IPv6 address: IPv6 is not supported yet (v1 balances IPv4 only)"#
+        r#"vip[0] (10.0.0.1:7777/udp): backend[0].address: fe80::1 is IPv6 but the VIP is IPv4: a VIP's backends are of its family"#
     );
 }
 

@@ -186,7 +186,7 @@ fn counters_count_per_reason_and_per_vip() {
         (TCP_IN.to_vec(), false),       // balanced, vip 7, 60 bytes
         (TCP_IN[..54].to_vec(), false), // balanced, vip 7, 54 bytes (no padding)
         (UDP_IN.to_vec(), true),        // BAD_FRAME
-        (UDP_IN[..10].to_vec(), false), // NOT_IPV4
+        (UDP_IN[..10].to_vec(), false), // NOT_IP
         (UDP_IN[..40].to_vec(), false), // MALFORMED (total length past the end)
     ];
     let mut no_vip = UDP_IN;

@@ -121,48 +121,59 @@ fn rule2_bad_frame_only_when_it_fits_max_len() {
 fn rule3_not_ipv4() {
     let mut d = known_device();
     for n in 0..14 {
-        run(&mut d, &UDP_IN[..n], false, Reason::NotIpv4);
+        run(&mut d, &UDP_IN[..n], false, Reason::NotIp);
     }
-    run(&mut d, &ARP, false, Reason::NotIpv4);
+    run(&mut d, &ARP, false, Reason::NotIp);
+    // IPv4 bytes under the IPv6 EtherType: version 4 does not match (v2).
     run(
         &mut d,
         &with(&UDP_IN, &[(12, 0x86), (13, 0xdd)]),
         false,
-        Reason::NotIpv4,
-    ); // IPv6
+        Reason::Malformed,
+    );
     run(
         &mut d,
         &with(&UDP_IN, &[(12, 0x88), (13, 0xa8)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     ); // 802.1ad
     run(
         &mut d,
         &with(&UDP_IN, &[(13, 0x01)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     );
     // Tagged: 0x8100 needs 18 bytes and 0x0800 at 16.
     let tagged = tagged_udp();
     for n in 14..18 {
-        run(&mut d, &tagged[..n], false, Reason::NotIpv4);
+        run(&mut d, &tagged[..n], false, Reason::NotIp);
     }
     run(
         &mut d,
         &with(&tagged, &[(16, 0x08), (17, 0x06)]),
         false,
-        Reason::NotIpv4,
+        Reason::NotIp,
     );
-    // Two tags: only one is looked through.
-    let mut qinq = UDP_IN[..12].to_vec();
-    qinq.extend_from_slice(&[0x81, 0x00, 0x00, 0x64, 0x81, 0x00, 0x00, 0x65]);
-    qinq.extend_from_slice(&UDP_IN[12..]);
-    run(&mut d, &qinq, false, Reason::NotIpv4);
+    // Two tags of either TPID are looked through (v2); a third is not.
+    for (a, b) in [(0x81, 0x88), (0x88, 0x81), (0x88, 0x88), (0x81, 0x81)] {
+        let mut qinq = UDP_IN[..12].to_vec();
+        qinq.extend_from_slice(&[a, if a == 0x81 { 0 } else { 0xa8 }, 0x00, 0x64]);
+        qinq.extend_from_slice(&[b, if b == 0x81 { 0 } else { 0xa8 }, 0x00, 0x65]);
+        qinq.extend_from_slice(&UDP_IN[12..]);
+        run(&mut d, &qinq, false, Reason::Balanced);
+        for n in 18..22 {
+            run(&mut d, &qinq[..n], false, Reason::NotIp);
+        }
+        let mut three = qinq[..12].to_vec();
+        three.extend_from_slice(&[0x81, 0x00, 0x00, 0x63]);
+        three.extend_from_slice(&qinq[12..]);
+        run(&mut d, &three, false, Reason::NotIp);
+    }
     // A tag in front of ARP.
     let mut tagged_arp = ARP[..12].to_vec();
     tagged_arp.extend_from_slice(&[0x81, 0x00, 0x00, 0x64]);
     tagged_arp.extend_from_slice(&ARP[12..]);
-    run(&mut d, &tagged_arp, false, Reason::NotIpv4);
+    run(&mut d, &tagged_arp, false, Reason::NotIp);
 }
 
 #[test]
@@ -198,17 +209,20 @@ fn rule5_header_length() {
             Reason::Malformed,
         );
     }
-    for ihl in 6..16u8 {
+    // v2: options are skipped. With total length 33, IHL 6 leaves 9 bytes (a UDP header, read
+    // at offset 38 from the payload: port 0x35b5 is no VIP); IHL 7 and more leave too few.
+    run(&mut d, &with(&UDP_IN, &[(14, 0x46)]), false, Reason::NoVip);
+    for ihl in 7..16u8 {
         run(
             &mut d,
             &with(&UDP_IN, &[(14, 0x40 | ihl)]),
             false,
-            Reason::IpOptions,
+            Reason::Malformed,
         );
     }
-    // Options come before fragments, protocol and lengths.
+    // Protocol comes before lengths.
     let f = with(&ICMP, &[(14, 0x46), (20, 0x20), (17, 0x08)]);
-    run(&mut d, &f, false, Reason::IpOptions);
+    run(&mut d, &f, false, Reason::NotTcpUdp);
 }
 
 #[test]
@@ -264,8 +278,8 @@ fn rule6_fragments() {
         false,
         Reason::Balanced,
     );
-    // A fragment with a bad protocol is still FRAGMENT (rule 6 before 7).
-    run(&mut d, &with(&ICMP, &[(20, 0x20)]), false, Reason::Fragment);
+    // v2: the protocol comes first; a fragment of another protocol is NOT_TCP_UDP.
+    run(&mut d, &with(&ICMP, &[(20, 0x20)]), false, Reason::NotTcpUdp);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use l4lb_core::regmap::{self, Reason, Region};
 use l4lb_core::regs::{RegError, RegisterAccess};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 /// An l4lb device, identified and with its capabilities read.
 pub struct Device<R: RegisterAccess> {
@@ -105,7 +105,7 @@ pub struct VipState {
     pub vip_id: u16,
     /// `10.0.0.1:7777/udp`
     pub vip: String,
-    pub address: Ipv4Addr,
+    pub address: IpAddr,
     pub port: u16,
     pub protocol: String,
     pub slot: SlotRef,
@@ -122,7 +122,7 @@ pub struct BackendState {
     pub index: u32,
     /// False when the entry is not valid: frames hashed to it pass with `NO_BACKEND`.
     pub valid: bool,
-    pub address: Option<Ipv4Addr>,
+    pub address: Option<IpAddr>,
     pub mac: Option<String>,
     /// Ring entries of the VIP's slice holding this backend (its weight in v1).
     pub ring_entries: u32,
@@ -205,7 +205,7 @@ pub struct Current {
     /// Ring slice (`ring_base`, `ring_size`) of each VIP, from the active bank.
     pub slices: BTreeMap<VipKey, (u32, u32)>,
     /// Valid backend entries of the active bank: their indexes, by (address, MAC), ascending.
-    pub backends: BTreeMap<(Ipv4Addr, Option<[u8; 6]>), Vec<u32>>,
+    pub backends: BTreeMap<(IpAddr, Option<[u8; 6]>), Vec<u32>>,
 }
 
 impl Current {
@@ -311,7 +311,7 @@ impl Plan {
         // order, keeps the n-th entry the device holds for it; the others take free entries.
         let mut index: Vec<Vec<Option<u32>>> = cfg.vips.iter().map(|v| vec![None; v.backends.len()]).collect();
         let mut used = vec![false; caps.backend_count as usize];
-        let mut seen: BTreeMap<(Ipv4Addr, Option<[u8; 6]>), usize> = BTreeMap::new();
+        let mut seen: BTreeMap<(IpAddr, Option<[u8; 6]>), usize> = BTreeMap::new();
         for &i in &order {
             for (j, b) in cfg.vips[i].backends.iter().enumerate() {
                 let n = seen.entry((b.address, b.mac)).or_insert(0);
@@ -349,7 +349,7 @@ impl Plan {
             .iter()
             .enumerate()
             .map(|(i, vip)| {
-                let addrs: Vec<[u8; 4]> = vip.backends.iter().map(|b| b.address.octets()).collect();
+                let addrs: Vec<Vec<u8>> = vip.backends.iter().map(|b| layout::addr_bytes(&b.address)).collect();
                 let members: Vec<maglev::Member<'_>> = addrs
                     .iter()
                     .zip(&vip.backends)

@@ -16,10 +16,17 @@
 //!   ring size u32 (ring_size, at most CAP_RING)
 //!   per ring position i in 0..ring size, in slice order
 //!   (entry (ring_base + i) mod CAP_RING, backend = entry mod CAP_BACKENDS):
-//!     flags u8: bit 0 backend valid, bit 1 MAC valid
-//!     address u32 (0 when not valid)
+//!     flags u8: bit 0 backend valid, bit 1 MAC valid, bit 2 IPv6
+//!     address u32, or 16 bytes when IPv6 (0 when not valid)
 //!     MAC 6 bytes (0 when none)
+//! only when there are IPv6 VIPs (contract v2), after the IPv4 VIPs above:
+//! "ipv6"                                 4 ASCII bytes
+//! IPv6 VIP count                         u32
+//! per IPv6 VIP, sorted likewise, as above with a 16-byte address
 //! ```
+//!
+//! The header's VIP count counts the IPv4 VIPs, so that the string of an IPv4-only device is
+//! the same as before IPv6.
 //!
 //! The ring is taken position by position (not as counts per backend) because the position a
 //! flow hashes to picks the backend: two rings with the same backends in another order balance
@@ -27,7 +34,7 @@
 
 use crate::device::{Device, DeviceState};
 use crate::error::DriverError;
-use l4lb_core::layout::BackendEntry;
+use l4lb_core::layout::{self, BackendEntry};
 use l4lb_core::regmap;
 use l4lb_core::regs::RegisterAccess;
 use serde::Serialize;
@@ -59,13 +66,18 @@ pub fn canonical_bytes<R: RegisterAccess>(dev: &mut Device<R>, state: &DeviceSta
     out.extend_from_slice(MAGIC);
     out.push(state.enabled as u8);
     out.extend_from_slice(&state.hash_seed.to_be_bytes());
-    out.extend_from_slice(&(state.vips.len() as u32).to_be_bytes());
     let mut vips: Vec<_> = state.vips.iter().collect();
-    // Stable sort: duplicates (a warning in `state`) stay in vip_id order.
-    vips.sort_by_key(|v| (u32::from(v.address), v.port, protocol_number(&v.protocol)));
-    let mut backends: BTreeMap<u32, [u8; 11]> = BTreeMap::new();
-    for v in vips {
-        out.extend_from_slice(&v.address.octets());
+    // Stable sort: duplicates (a warning in `state`) stay in vip_id order; IPv4 before IPv6.
+    vips.sort_by_key(|v| (v.address.is_ipv6(), v.address, v.port, protocol_number(&v.protocol)));
+    let v4 = vips.iter().filter(|v| v.address.is_ipv4()).count();
+    out.extend_from_slice(&(v4 as u32).to_be_bytes());
+    let mut backends: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
+    for (i, v) in vips.iter().enumerate() {
+        if i == v4 {
+            out.extend_from_slice(b"ipv6");
+            out.extend_from_slice(&((vips.len() - v4) as u32).to_be_bytes());
+        }
+        out.extend_from_slice(&layout::addr_bytes(&v.address));
         out.extend_from_slice(&v.port.to_be_bytes());
         out.push(protocol_number(&v.protocol));
         let size = v.ring_size.min(caps.ring_entries);
@@ -74,14 +86,14 @@ pub fn canonical_bytes<R: RegisterAccess>(dev: &mut Device<R>, state: &DeviceSta
             let at = ((v.ring_base as u64 + i as u64) % caps.ring_entries as u64) as u32;
             let b = r.read32(regmap::ring(state.bank).word(at, 0))? % caps.backend_count;
             let bytes = match backends.get(&b) {
-                Some(bytes) => *bytes,
+                Some(bytes) => bytes.clone(),
                 None => {
                     let mut words = [0u32; 8];
                     for (w, word) in words.iter_mut().enumerate() {
                         *word = r.read32(regmap::backends(state.bank).word(b, w as u32))?;
                     }
                     let bytes = backend_bytes(BackendEntry::decode(&words).ok().flatten());
-                    backends.insert(b, bytes);
+                    backends.insert(b, bytes.clone());
                     bytes
                 }
             };
@@ -99,15 +111,11 @@ fn protocol_number(name: &str) -> u8 {
     }
 }
 
-fn backend_bytes(entry: Option<BackendEntry>) -> [u8; 11] {
-    let mut b = [0u8; 11];
-    if let Some(e) = entry {
-        b[0] = 1 | if e.mac.is_some() { 2 } else { 0 };
-        b[1..5].copy_from_slice(&e.addr.octets());
-        if let Some(mac) = e.mac {
-            b[5..11].copy_from_slice(&mac);
-        }
-    }
+fn backend_bytes(entry: Option<BackendEntry>) -> Vec<u8> {
+    let Some(e) = entry else { return vec![0u8; 11] };
+    let mut b = vec![1 | if e.mac.is_some() { 2 } else { 0 } | if e.addr.is_ipv6() { 4 } else { 0 }];
+    b.extend_from_slice(&layout::addr_bytes(&e.addr));
+    b.extend_from_slice(&e.mac.unwrap_or([0; 6]));
     b
 }
 

@@ -179,7 +179,7 @@ mod tests {
     /// Scattered keys (sequential ones spread over the buckets too evenly: CRC is linear).
     fn key(i: u32) -> VipKey {
         let x = i.wrapping_mul(0x9E37_79B9) ^ 0x5bd1_e995;
-        VipKey { addr: Ipv4Addr::from(x), port: (x >> 7) as u16 | 1, protocol: Protocol::Tcp }
+        VipKey { addr: Ipv4Addr::from(x).into(), port: (x >> 7) as u16 | 1, protocol: Protocol::Tcp }
     }
 
     fn check(keys: &[VipKey], p: &Placement) {

@@ -8,7 +8,7 @@ use l4lb_core::regmap;
 use l4lb_core::regs::{RegError, RegisterAccess};
 use l4lb_driver::device::{DeviceState, Plan};
 use l4lb_driver::{Device, DriverError};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 const FEATURES: &str = r#"
 hash_seed = 12345
@@ -245,21 +245,34 @@ fn crc32c(data: &[u8]) -> u32 {
 fn lookup(
     r: &mut dyn RegisterAccess,
     buckets: u32,
-    addr: Ipv4Addr,
+    addr: IpAddr,
     port: u16,
     proto: u8,
 ) -> Result<Vec<u32>, RegError> {
-    let a = addr.octets();
-    let p = port.to_be_bytes();
-    let k = crc32c(&[a[0], a[1], a[2], a[3], p[0], p[1], proto]);
+    // Contract v2: address (4 or 16 bytes), port, protocol; words 1..=4 hold the address,
+    // big-endian, IPv4 in word 1 with words 2-4 zero; word 0 bit 1 is the IPv6 flag.
+    let a: Vec<u8> = match addr {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    let mut key = a.clone();
+    key.extend_from_slice(&port.to_be_bytes());
+    key.push(proto);
+    let k = crc32c(&key);
+    let mut want_words = [0u32; 4];
+    for (i, c) in a.chunks(4).enumerate() {
+        want_words[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    let v6 = if addr.is_ipv6() { 2 } else { 0 };
     let mut hits = Vec::new();
     for (bank, bucket) in [(0, k % buckets), (1, (k >> 16) % buckets)] {
         for way in 0..4 {
             let slot = bank * 4 * buckets + bucket * 4 + way;
             let base = 0x01_0000 + 32 * slot;
             let w0 = r.read32(base)?;
-            let want0 = 1 | (proto as u32) << 8 | (port as u32) << 16;
-            if w0 & 0xFFFF_FF03 == want0 && r.read32(base + 4)? == u32::from(addr) {
+            let want0 = 1 | v6 | (proto as u32) << 8 | (port as u32) << 16;
+            let words = [r.read32(base + 4)?, r.read32(base + 8)?, r.read32(base + 12)?, r.read32(base + 16)?];
+            if w0 & 0xFFFF_FF03 == want0 && words == want_words {
                 hits.push(r.read32(base + 20)? & 0xFFFF);
             }
         }
@@ -290,7 +303,7 @@ fn two_hundred_fifty_six_vips_fit_the_default_table_and_each_is_found_in_its_buc
         assert_eq!(hits, vec![id as u32], "VIP {} must be found exactly once, with its vip_id", v.key());
     }
     // A key that is not configured is not found.
-    assert!(lookup(r, 128, Ipv4Addr::new(192, 0, 2, 1), 80, 6).unwrap().is_empty());
+    assert!(lookup(r, 128, Ipv4Addr::new(192, 0, 2, 1).into(), 80, 6).unwrap().is_empty());
     let state = dev.read_state().unwrap();
     assert_holds(&state, &cfg);
     assert_fresh_layout(&state);
@@ -305,9 +318,9 @@ fn drained_backends_are_listed_as_unused() {
     dev.apply(&cfg).unwrap();
     let state = dev.read_state().unwrap();
     assert_holds(&state, &cfg);
-    let unused: Vec<(u32, Option<Ipv4Addr>, u32)> =
+    let unused: Vec<(u32, Option<IpAddr>, u32)> =
         state.unused_backends.iter().map(|b| (b.index, b.address, b.ring_entries)).collect();
-    assert_eq!(unused, vec![(4, Some(Ipv4Addr::new(10, 2, 0, 3)), 0)]);
+    assert_eq!(unused, vec![(4, Some(Ipv4Addr::new(10, 2, 0, 3).into()), 0)]);
 }
 
 #[test]
@@ -400,7 +413,7 @@ fn plan_lays_out_backends_and_maglev_tables_in_config_order() {
     assert!(plan.ring[131_074..].iter().all(|&b| b == Some(5)));
     assert_eq!(plan.backends[1].unwrap().mac, Some([2, 0, 0, 0, 1, 2]));
     assert_eq!(plan.hash_seed, 12345);
-    let k = VipKey { addr: Ipv4Addr::new(10, 0, 0, 1), port: 80, protocol: Protocol::Tcp };
+    let k = VipKey { addr: Ipv4Addr::new(10, 0, 0, 1).into(), port: 80, protocol: Protocol::Tcp };
     assert_eq!(plan.slots[1].1.key, k);
 }
 
@@ -622,4 +635,43 @@ fn capabilities_the_driver_cannot_use_are_refused() {
         let e = Device::open(Caps32(regs)).err().unwrap().to_string();
         assert!(e.contains(want), "{want}: {e}");
     }
+}
+
+#[test]
+fn ipv6_and_port_zero_vips_are_written_and_read_back() {
+    let cfg = config(
+        r#"
+[[vip]]
+address = "2001:db8::1"
+port = 443
+protocol = "tcp"
+  [[vip.backend]]
+  address = "fd00::1"
+  mac = "02:00:00:00:06:01"
+  [[vip.backend]]
+  address = "fd00::2"
+[[vip]]
+address = "2001:db8::1"
+port = 0
+protocol = "tcp"
+  [[vip.backend]]
+  address = "fd00::3"
+[[vip]]
+address = "10.0.0.1"
+port = 0
+protocol = "udp"
+  [[vip.backend]]
+  address = "10.1.0.1"
+"#,
+    );
+    let mut dev = Device::open(model()).unwrap();
+    dev.apply(&cfg).unwrap();
+    for (id, v) in cfg.vips.iter().enumerate() {
+        assert_eq!(lookup(dev.regs(), 128, v.address, v.port, v.protocol.number()).unwrap(), vec![id as u32]);
+    }
+    // Backend 0 (fd00::1): word 0 valid | IPv6 | MAC valid, words 4..=7 the address.
+    let r = dev.regs();
+    let words: Vec<u32> = (0..8).map(|w| r.read32(0x10_0000 + 4 * w).unwrap()).collect();
+    assert_eq!(words, [0b111, 0x0200_0000, 0x0601, 0, 0xFD00_0000, 0, 0, 1]);
+    assert_holds(&dev.read_state().unwrap(), &cfg);
 }

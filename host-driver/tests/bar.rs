@@ -128,13 +128,13 @@ fn another_major_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = image(&dir);
     let mut bar = MmapBar::open_image(&path).unwrap();
-    bar.write32(regmap::REG_VERSION, 0x0002_0003).unwrap();
+    bar.write32(regmap::REG_VERSION, 0x0001_0003).unwrap();
     drop(bar);
-    let e = must_refuse_unchanged(&path, "version 2.3");
-    assert!(e.contains("2.3") && e.contains("1.x"), "{e}");
+    let e = must_refuse_unchanged(&path, "version 1.3");
+    assert!(e.contains("1.3") && e.contains("2.x"), "{e}");
     // Another minor version of the same major is fine.
     let mut bar = MmapBar::open_image(&path).unwrap();
-    bar.write32(regmap::REG_VERSION, 0x0001_0007).unwrap();
+    bar.write32(regmap::REG_VERSION, 0x0002_0007).unwrap();
     assert!(Device::open(bar).is_ok());
 }
 

@@ -193,3 +193,35 @@ fn any_change_in_a_decision_changes_the_digest() {
     dev.set_enabled(false).unwrap();
     assert_ne!(digest_of(&mut dev), base, "disabled");
 }
+
+#[test]
+fn ipv6_vips_follow_the_ipv4_ones_after_a_marker() {
+    // Written out from docs/host-driver.md, *Table digest*: CONFIG plus an IPv6 VIP.
+    let cfg = format!(
+        "{CONFIG}[[vip]]\naddress = \"2001:db8::1\"\nport = 0\nprotocol = \"tcp\"\nring_size = 251\n  [[vip.backend]]\n  address = \"fd00::1\"\n  mac = \"02:00:00:00:06:01\"\n"
+    );
+    let mut s: Vec<u8> = b"l4lb tables v1".to_vec();
+    s.push(1);
+    s.extend([0x01, 0x02, 0x03, 0x04]);
+    s.extend([0, 0, 0, 2]); // two IPv4 VIPs, as in the_digest_is_sha256_of_the_documented_string
+    s.extend([10, 0, 0, 1, 0, 80, 6, 0, 0, 0, 251]);
+    let members = [Member { identity: &[10, 1, 0, 1], weight: 1 }, Member { identity: &[10, 1, 0, 2], weight: 1 }];
+    for owner in maglev::build(&members, 251) {
+        s.extend(if owner == 0 { [3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01] } else { [1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0] });
+    }
+    s.extend([10, 0, 0, 9, 0, 53, 17, 0, 0, 0, 251]);
+    for _ in 0..251 {
+        s.extend([1, 10, 9, 0, 1, 0, 0, 0, 0, 0, 0]);
+    }
+    s.extend(b"ipv6");
+    s.extend([0, 0, 0, 1]);
+    s.extend([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 6, 0, 0, 0, 251]);
+    for _ in 0..251 {
+        s.extend([7, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0x06, 0x01]); // valid, MAC, IPv6
+    }
+    let want: String = Sha256::digest(&s).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest_of(&mut programmed(&cfg)), format!("sha256:{want}"));
+    // Another IPv6 backend address is another digest.
+    let other = cfg.replace("fd00::1", "fd00::2");
+    assert_ne!(digest_of(&mut programmed(&other)), format!("sha256:{want}"));
+}

@@ -106,7 +106,7 @@ fn devices_lists_corundum_boards_and_what_they_carry() {
     let sys = FakeSys::new();
     sys.board("0000:81:00.0", 0x1234, 0x1001, Bar::L4lb).bind("0000:81:00.0", "mqnic").mqnic("0000:81:00.0", "mqnic1");
     sys.board("0000:01:00.0", 0x5543, 0x1001, Bar::Words { id: 0x1234_0001, version: 0 }).bind("0000:01:00.0", "vfio-pci");
-    sys.board("0000:02:00.0", 0x1234, 0x1001, Bar::Words { id: regmap::ID_VALUE, version: 0x0002_0001 });
+    sys.board("0000:02:00.0", 0x1234, 0x1001, Bar::Words { id: regmap::ID_VALUE, version: 0x0003_0001 });
     sys.board("0000:03:00.0", 0x1234, 0x1001, Bar::Words { id: u32::MAX, version: u32::MAX });
     sys.board("0000:04:00.0", 0x1234, 0x1001, Bar::None);
     sys.board("0000:00:1f.0", 0x8086, 0x1001, Bar::L4lb); // not Corundum: not listed
@@ -124,7 +124,7 @@ fn devices_lists_corundum_boards_and_what_they_carry() {
     assert_eq!(b("0000:01:00.0").id, "5543:1001");
     assert_eq!(b("0000:01:00.0").application, Application::Other { id: "0x12340001".into() });
     assert_eq!(b("0000:01:00.0").device_forms, ["vfio:0000:01:00.0"]);
-    assert_eq!(b("0000:02:00.0").application, Application::L4lbIncompatible { version: "2.1".into() });
+    assert_eq!(b("0000:02:00.0").application, Application::L4lbIncompatible { version: "3.1".into() });
     assert_eq!(b("0000:03:00.0").application, Application::NoResponse);
     assert_eq!(b("0000:04:00.0").application, Application::NoBar);
     assert_eq!(b("0000:04:00.0").bar2_bytes, None);

@@ -2,7 +2,7 @@
 //! model's), for the sample pcap, `l4lb-sim gen` and the randomized tests.
 
 use l4lb_core::config::Config;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A small deterministic PRNG (SplitMix64): reproducible traffic from a printed seed.
 #[derive(Debug, Clone)]
@@ -58,14 +58,27 @@ pub fn ones_sum(mut acc: u32, data: &[u8]) -> u32 {
 pub struct L4Spec {
     pub dst_mac: [u8; 6],
     pub src_mac: [u8; 6],
+    /// An outer tag (TPID 0x8100 or 0x88A8, TCI) before `vlan`.
+    pub outer_tag: Option<(u16, u16)>,
+    /// A tag (TPID `vlan_tpid`) with this TCI.
     pub vlan: Option<u16>,
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
+    pub vlan_tpid: u16,
+    /// Both of one family.
+    pub src: IpAddr,
+    pub dst: IpAddr,
     pub protocol: u8,
     pub src_port: u16,
     pub dst_port: u16,
     pub ttl: u8,
     pub payload: Vec<u8>,
+    /// IPv4: option bytes (a multiple of 4, at most 40).
+    pub ip_options: usize,
+    /// IPv6: extension headers before the L4 header (or the Fragment header): (type, length in
+    /// 8-byte units beyond the first).
+    pub ext_headers: Vec<(u8, u8)>,
+    /// A fragment: (offset in 8-byte units, more fragments). Offset 0 carries the L4 header;
+    /// a later fragment carries only payload.
+    pub fragment: Option<(u16, bool)>,
     /// UDP only: send checksum 0 ("none").
     pub udp_no_checksum: bool,
     /// Add this to the correct L4 checksum (0: valid).
@@ -76,53 +89,114 @@ pub struct L4Spec {
     pub padding: usize,
 }
 
-/// Builds an Ethernet (+ optional 802.1Q) IPv4 TCP/UDP frame with correct checksums (unless told
-/// otherwise).
+fn ip_octets(a: &IpAddr) -> Vec<u8> {
+    match a {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    }
+}
+
+/// Builds an Ethernet (+ up to two tags) IPv4 or IPv6 TCP/UDP frame with correct checksums
+/// (unless told otherwise). The L4 checksum covers what this frame carries.
 pub fn build_l4(s: &L4Spec) -> Vec<u8> {
-    let mut f = Vec::with_capacity(64 + s.payload.len());
+    let mut f = Vec::with_capacity(128 + s.payload.len());
     f.extend_from_slice(&s.dst_mac);
     f.extend_from_slice(&s.src_mac);
-    if let Some(tci) = s.vlan {
-        f.extend_from_slice(&[0x81, 0x00]);
+    if let Some((tpid, tci)) = s.outer_tag {
+        f.extend_from_slice(&tpid.to_be_bytes());
         f.extend_from_slice(&tci.to_be_bytes());
     }
-    f.extend_from_slice(&[0x08, 0x00]);
+    if let Some(tci) = s.vlan {
+        f.extend_from_slice(&s.vlan_tpid.to_be_bytes());
+        f.extend_from_slice(&tci.to_be_bytes());
+    }
+    let v6 = s.dst.is_ipv6();
+    f.extend_from_slice(if v6 { &[0x86, 0xdd] } else { &[0x08, 0x00] });
+    let later = matches!(s.fragment, Some((off, _)) if off != 0);
+    let l4_hdr = if later {
+        0
+    } else {
+        match s.protocol {
+            6 => 20,
+            17 => 8,
+            _ => 0,
+        }
+    };
+    let l4_len = l4_hdr + s.payload.len();
     let ip = f.len();
-    let l4_len = match s.protocol {
-        6 => 20,
-        17 => 8,
-        _ => 0,
-    } + s.payload.len();
-    let total = 20 + l4_len;
-    f.extend_from_slice(&[0x45, 0x00]);
-    f.extend_from_slice(&(total as u16).to_be_bytes());
-    f.extend_from_slice(&[0x12, 0x34, 0x40, 0x00, s.ttl, s.protocol, 0, 0]);
-    f.extend_from_slice(&s.src.octets());
-    f.extend_from_slice(&s.dst.octets());
+    if v6 {
+        let ext_len: usize = s.ext_headers.iter().map(|(_, n)| 8 * (*n as usize + 1)).sum::<usize>()
+            + if s.fragment.is_some() { 8 } else { 0 };
+        let first_nh = s.ext_headers.first().map(|e| e.0).unwrap_or(if s.fragment.is_some() { 44 } else { s.protocol });
+        f.extend_from_slice(&[0x60, 0x00, 0x00, 0x00]);
+        f.extend_from_slice(&((ext_len + l4_len) as u16).to_be_bytes());
+        f.extend_from_slice(&[first_nh, s.ttl]);
+        f.extend_from_slice(&ip_octets(&s.src));
+        f.extend_from_slice(&ip_octets(&s.dst));
+        for (i, (_, n)) in s.ext_headers.iter().enumerate() {
+            let nh = s.ext_headers.get(i + 1).map(|e| e.0).unwrap_or(if s.fragment.is_some() { 44 } else { s.protocol });
+            let len = 8 * (*n as usize + 1);
+            let mut h = vec![0u8; len];
+            h[0] = nh;
+            h[1] = *n;
+            // PadN option filling the rest (a Routing header gets type 0 with 0 segments left).
+            h[2] = 1;
+            h[3] = (len - 4) as u8;
+            f.extend_from_slice(&h);
+        }
+        if let Some((off, more)) = s.fragment {
+            f.extend_from_slice(&[s.protocol, 0]);
+            f.extend_from_slice(&(off << 3 | more as u16).to_be_bytes());
+            f.extend_from_slice(&0x1234_5678u32.to_be_bytes());
+        }
+    } else {
+        let total = 20 + s.ip_options + l4_len;
+        f.extend_from_slice(&[0x45 + (s.ip_options / 4) as u8, 0x00]);
+        f.extend_from_slice(&(total as u16).to_be_bytes());
+        let frag = match s.fragment {
+            Some((off, more)) => (off & 0x1fff) | if more { 0x2000 } else { 0 },
+            None => 0x4000,
+        };
+        f.extend_from_slice(&[0x12, 0x34]);
+        f.extend_from_slice(&frag.to_be_bytes());
+        f.extend_from_slice(&[s.ttl, s.protocol, 0, 0]);
+        f.extend_from_slice(&ip_octets(&s.src));
+        f.extend_from_slice(&ip_octets(&s.dst));
+        f.extend(std::iter::repeat(1u8).take(s.ip_options)); // NOPs
+    }
     let l4 = f.len();
-    match s.protocol {
-        6 => {
-            f.extend_from_slice(&s.src_port.to_be_bytes());
-            f.extend_from_slice(&s.dst_port.to_be_bytes());
-            f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+    if !later {
+        match s.protocol {
+            6 => {
+                f.extend_from_slice(&s.src_port.to_be_bytes());
+                f.extend_from_slice(&s.dst_port.to_be_bytes());
+                f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+            }
+            17 => {
+                f.extend_from_slice(&s.src_port.to_be_bytes());
+                f.extend_from_slice(&s.dst_port.to_be_bytes());
+                f.extend_from_slice(&(l4_len as u16).to_be_bytes());
+                f.extend_from_slice(&[0, 0]);
+            }
+            _ => {}
         }
-        17 => {
-            f.extend_from_slice(&s.src_port.to_be_bytes());
-            f.extend_from_slice(&s.dst_port.to_be_bytes());
-            f.extend_from_slice(&(l4_len as u16).to_be_bytes());
-            f.extend_from_slice(&[0, 0]);
-        }
-        _ => {}
     }
     f.extend_from_slice(&s.payload);
-    let ipsum = !(ones_sum(0, &f[ip..ip + 20]) as u16);
-    f[ip + 10..ip + 12].copy_from_slice(&ipsum.wrapping_add(s.ip_checksum_error).to_be_bytes());
-    if s.protocol == 6 || s.protocol == 17 {
-        let mut pseudo = [0u8; 12];
-        pseudo[..4].copy_from_slice(&s.src.octets());
-        pseudo[4..8].copy_from_slice(&s.dst.octets());
-        pseudo[9] = s.protocol;
-        pseudo[10..12].copy_from_slice(&(l4_len as u16).to_be_bytes());
+    if !v6 {
+        let hl = 20 + s.ip_options;
+        let ipsum = !(ones_sum(0, &f[ip..ip + hl]) as u16);
+        f[ip + 10..ip + 12].copy_from_slice(&ipsum.wrapping_add(s.ip_checksum_error).to_be_bytes());
+    }
+    if !later && (s.protocol == 6 || s.protocol == 17) {
+        let mut pseudo = ip_octets(&s.src);
+        pseudo.extend_from_slice(&ip_octets(&s.dst));
+        if v6 {
+            pseudo.extend_from_slice(&(l4_len as u32).to_be_bytes());
+            pseudo.extend_from_slice(&[0, 0, 0, s.protocol]);
+        } else {
+            pseudo.extend_from_slice(&[0, s.protocol]);
+            pseudo.extend_from_slice(&(l4_len as u16).to_be_bytes());
+        }
         let mut sum = !(ones_sum(ones_sum(0, &pseudo), &f[l4..]) as u16);
         if s.protocol == 17 && sum == 0 {
             sum = 0xffff;
@@ -156,21 +230,46 @@ impl Default for Mix {
     }
 }
 
-fn client(rng: &mut Rng, flow: u32) -> (Ipv4Addr, u16) {
-    let _ = rng;
+fn client(v6: bool, flow: u32) -> (IpAddr, u16) {
     let h = flow.wrapping_mul(0x9E37_79B9);
-    (Ipv4Addr::new(192, 168, (h >> 24) as u8, (h >> 16) as u8 | 1), 1024 + (h & 0xefff) as u16)
+    let port = 1024 + (h & 0xefff) as u16;
+    if v6 {
+        (IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0xc, 0, 0, 0, (h >> 16) as u16, h as u16 | 1)), port)
+    } else {
+        (IpAddr::V4(Ipv4Addr::new(192, 168, (h >> 24) as u8, (h >> 16) as u8 | 1)), port)
+    }
 }
 
-fn base_spec(rng: &mut Rng, mix: &Mix, dst: Ipv4Addr, dst_port: u16, protocol: u8, flow: u32) -> L4Spec {
-    let (src, src_port) = client(rng, flow);
+/// A random address of the family of `like`.
+fn random_addr(rng: &mut Rng, like: bool) -> IpAddr {
+    if like {
+        IpAddr::V6(Ipv6Addr::from(((rng.next_u64() as u128) << 64) | rng.next_u64() as u128))
+    } else {
+        IpAddr::V4(Ipv4Addr::from(rng.next_u32()))
+    }
+}
+
+fn base_spec(rng: &mut Rng, mix: &Mix, dst: IpAddr, dst_port: u16, protocol: u8, flow: u32) -> L4Spec {
+    let (src, src_port) = client(dst.is_ipv6(), flow);
+    let v6 = dst.is_ipv6();
+    // Headers of contract v2: QinQ, IPv4 options, IPv6 extension headers.
+    let outer_tag = if rng.chance(100) { Some(([0x8100u16, 0x88a8][rng.range(0, 1) as usize], rng.range(1, 4094) as u16)) } else { None };
+    let ip_options = if !v6 && rng.chance(100) { 4 * rng.range(1, 10) as usize } else { 0 };
+    let mut ext_headers = Vec::new();
+    if v6 && rng.chance(250) {
+        for _ in 0..rng.range(1, 4) {
+            ext_headers.push(([0u8, 43, 60][rng.range(0, 2) as usize], rng.range(0, 3) as u8));
+        }
+    }
     let len = if rng.chance(300) { 0 } else { rng.range(0, mix.max_payload as u64) as usize };
     let mut payload = vec![0u8; len];
     rng.fill(&mut payload);
     L4Spec {
         dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
         src_mac: [0x02, 0, 0, 0, 0xbb, (flow & 0xff) as u8],
-        vlan: if rng.chance(200) { Some(rng.range(1, 4094) as u16) } else { None },
+        outer_tag,
+        vlan: if outer_tag.is_some() || rng.chance(200) { Some(rng.range(1, 4094) as u16) } else { None },
+        vlan_tpid: if rng.chance(100) { 0x88a8 } else { 0x8100 },
         src,
         dst,
         protocol,
@@ -178,6 +277,9 @@ fn base_spec(rng: &mut Rng, mix: &Mix, dst: Ipv4Addr, dst_port: u16, protocol: u
         dst_port,
         ttl: 64,
         payload,
+        ip_options,
+        ext_headers,
+        fragment: None,
         udp_no_checksum: protocol == 17 && rng.chance(100),
         l4_checksum_error: if rng.chance(50) { rng.range(1, 0xffff) as u16 } else { 0 },
         ip_checksum_error: if rng.chance(30) { rng.range(1, 0xffff) as u16 } else { 0 },
@@ -204,11 +306,21 @@ fn ordinary_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
         base_spec(rng, mix, vip.address, vip.port, vip.protocol.number(), flow)
     } else {
         let proto = if rng.chance(500) { 6 } else { 17 };
-        let dst = Ipv4Addr::from(rng.next_u32());
+        let v6 = rng.chance(300);
+        let dst = random_addr(rng, v6);
         let flow = rng.next_u32();
         let port = rng.range(1, 65535) as u16;
         base_spec(rng, mix, dst, port, proto, flow)
     };
+    // A VIP with port 0 takes every port: vary the destination port.
+    if spec.dst_port == 0 {
+        spec.dst_port = rng.range(0, 65535) as u16;
+    }
+    // Fragments: to port-0 VIPs they are balanced, elsewhere they pass.
+    if rng.chance(60) {
+        let off = if rng.chance(500) { 0 } else { rng.range(1, 0x1fff) as u16 };
+        spec.fragment = Some((off, off == 0 || rng.chance(500)));
+    }
     if jumbo {
         let len = rng.range(8000, 9100) as usize;
         spec.payload.resize(len, 0x5a);
@@ -223,14 +335,23 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
             let v = &config.vips[rng.range(0, config.vips.len() as u64 - 1) as usize];
             (v.address, v.port, v.protocol.number())
         }
-        Some(_) | None => (Ipv4Addr::new(10, 9, 9, 9), 80, 6),
+        Some(_) | None => (IpAddr::V4(Ipv4Addr::new(10, 9, 9, 9)), 80, 6),
     };
     let flow = rng.range(0, 15) as u32;
-    let mut spec = base_spec(rng, mix, dst, port, proto, flow);
+    let mut spec = base_spec(rng, mix, dst, port.max(1), proto, flow);
     spec.padding = 0;
+    if rng.chance(200) {
+        let off = if rng.chance(500) { 0 } else { rng.range(1, 0x1fff) as u16 };
+        spec.fragment = Some((off, off == 0 || rng.chance(500)));
+    }
+    if dst.is_ipv6() && rng.chance(300) {
+        // Deep chains: up to 160 bytes of extension headers, around the 128-byte window.
+        spec.ext_headers = (0..rng.range(1, 6)).map(|_| ([0u8, 43, 60][rng.range(0, 2) as usize], rng.range(0, 4) as u8)).collect();
+    }
     let mut f = build_l4(&spec);
-    let l2 = if spec.vlan.is_some() { 18 } else { 14 };
-    match rng.range(0, 13) {
+    let l2 = 14 + 4 * (spec.vlan.is_some() as usize + spec.outer_tag.is_some() as usize);
+    let v6 = dst.is_ipv6();
+    match rng.range(0, 16) {
         // Truncated anywhere (inside any header or the payload).
         0 => {
             let cut = rng.range(1, f.len() as u64 - 1) as usize;
@@ -244,10 +365,19 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
             rng.fill(&mut b);
             f = b;
         }
-        // IHL below 5, or above 5 (options; the header length then lies).
-        3 => f[l2] = 0x40 | rng.range(0, 15) as u8,
-        // IP version not 4 under ethertype 0x0800.
-        4 => f[l2] = (rng.range(0, 15) as u8) << 4 | 5,
+        // IHL or the IPv6 version/traffic class byte changed (the header length then lies).
+        3 => f[l2] = (f[l2] & 0xf0) | rng.range(0, 15) as u8,
+        // IP version not matching the ethertype.
+        4 => f[l2] = (rng.range(0, 15) as u8) << 4 | (f[l2] & 0x0f),
+        // IPv6: payload length beyond the frame or short of the headers.
+        5 if v6 => {
+            let pl = if rng.chance(500) { (f.len() - l2 - 40 + rng.range(1, 100) as usize) as u16 } else { rng.range(0, 60) as u16 };
+            f[l2 + 4..l2 + 6].copy_from_slice(&pl.to_be_bytes());
+        }
+        // IPv6: an extension header length that runs past the packet.
+        13 if v6 && !spec.ext_headers.is_empty() => f[l2 + 41] = rng.range(0, 255) as u8,
+        // IPv6: next header not TCP/UDP (ICMPv6, No Next Header, ESP) or a random one.
+        14 if v6 => f[l2 + 6] = [58u8, 59, 50, rng.range(0, 255) as u8][rng.range(0, 3) as usize],
         // Fragment: MF set, or a non-zero offset.
         5 => {
             if rng.chance(500) {
@@ -265,15 +395,19 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
             let tl = if rng.chance(500) { (f.len() - l2 + rng.range(1, 100) as usize) as u16 } else { rng.range(0, 27) as u16 };
             f[l2 + 2..l2 + 4].copy_from_slice(&tl.to_be_bytes());
         }
-        // Other ethertypes: ARP, IPv6, QinQ, LLDP.
+        // Other ethertypes: ARP, the other IP version, QinQ, LLDP.
         8 => {
-            let et: [u8; 2] = [[0x08, 0x06], [0x86, 0xdd], [0x88, 0xa8], [0x88, 0xcc]][rng.range(0, 3) as usize];
+            let et: [u8; 2] = [[0x08, 0x06], [0x86, 0xdd], [0x08, 0x00], [0x88, 0xa8], [0x88, 0xcc]][rng.range(0, 4) as usize];
             f[l2 - 2..l2].copy_from_slice(&et);
         }
-        // Two 802.1Q tags.
+        // One more tag (three in all are not parsed) or two of either TPID.
         9 => {
             let mut g = f[..12].to_vec();
-            g.extend_from_slice(&[0x81, 0x00, 0x00, 0x05, 0x81, 0x00, 0x00, 0x06]);
+            let t = [[0x81u8, 0x00], [0x88, 0xa8]];
+            g.extend_from_slice(&t[rng.range(0, 1) as usize]);
+            g.extend_from_slice(&[0x00, 0x05]);
+            g.extend_from_slice(&t[rng.range(0, 1) as usize]);
+            g.extend_from_slice(&[0x00, 0x06]);
             g.extend_from_slice(&f[l2 - 2..]);
             f = g;
         }
@@ -306,8 +440,11 @@ mod tests {
         let mut rng = Rng::new(1);
         for proto in [6u8, 17] {
             for vlan in [None, Some(7)] {
-                let mut spec = base_spec(&mut rng, &Mix::default(), Ipv4Addr::new(10, 0, 0, 1), 7777, proto, 3);
+                let mut spec = base_spec(&mut rng, &Mix::default(), Ipv4Addr::new(10, 0, 0, 1).into(), 7777, proto, 3);
                 spec.vlan = vlan;
+                spec.vlan_tpid = 0x8100;
+                spec.outer_tag = None;
+                spec.ip_options = 0;
                 spec.l4_checksum_error = 0;
                 spec.ip_checksum_error = 0;
                 spec.udp_no_checksum = false;

@@ -1,5 +1,6 @@
 //! Every Ethernet frame of the public tcpdump corpus through the RTL (every width) and the model,
-//! with a config whose VIPs are the corpus's own busiest IPv4 TCP/UDP destinations.
+//! with a config whose VIPs are the corpus's own busiest IPv4 and IPv6 TCP/UDP destinations
+//! (IPv6 also as port-0 VIPs).
 
 mod common;
 
@@ -59,6 +60,7 @@ fn corpus_config(frames: &[InFrame]) -> Config {
     let mut keys: Vec<_> = count.into_iter().collect();
     keys.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut toml = String::from("hash_seed = 12345\n");
+    let _ = &mut toml;
     for (i, ((ip, port, proto), _)) in keys.iter().take(40).enumerate() {
         toml += &format!(
             "[[vip]]\naddress = \"{}.{}.{}.{}\"\nport = {port}\nprotocol = \"{}\"\nring_size = 4093\n",
@@ -75,6 +77,45 @@ fn corpus_config(frames: &[InFrame]) -> Config {
             }
         }
     }
+    // IPv6: the busiest (destination, port, protocol) of IPv6 TCP/UDP frames without extension
+    // headers as VIPs, and for the next busiest destinations a port-0 VIP (every port).
+    let mut count6: HashMap<([u8; 16], u16, u8), usize> = HashMap::new();
+    for f in frames {
+        let d = &f.data;
+        let l2 = match (d.get(12), d.get(13)) {
+            (Some(0x86), Some(0xdd)) => 14,
+            _ => continue,
+        };
+        if d.len() < l2 + 44 || d[l2] >> 4 != 6 || !matches!(d[l2 + 6], 6 | 17) {
+            continue;
+        }
+        let mut a = [0u8; 16];
+        a.copy_from_slice(&d[l2 + 24..l2 + 40]);
+        let port = u16::from_be_bytes([d[l2 + 42], d[l2 + 43]]);
+        if port != 0 {
+            *count6.entry((a, port, d[l2 + 6])).or_default() += 1;
+        }
+    }
+    let mut keys6: Vec<_> = count6.into_iter().collect();
+    keys6.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut seen_any_port = std::collections::HashSet::new();
+    for (i, ((a, port, proto), _)) in keys6.iter().take(30).enumerate() {
+        let addr = std::net::Ipv6Addr::from(*a);
+        let port = if i < 15 {
+            *port
+        } else if seen_any_port.insert((addr, *proto)) {
+            0
+        } else {
+            continue;
+        };
+        toml += &format!("[[vip]]\naddress = \"{addr}\"\nport = {port}\nprotocol = \"{}\"\nring_size = 4093\n", if *proto == 6 { "tcp" } else { "udp" });
+        for b in 0..(i % 3) + 1 {
+            toml += &format!("  [[vip.backend]]\n  address = \"fd00::{i:x}:{}\"\n", b + 1);
+            if b % 2 == 1 {
+                toml += &format!("  mac = \"02:00:00:00:{i:02x}:{:02x}\"\n", b + 0x40);
+            }
+        }
+    }
     Config::from_toml_str(&toml).expect("corpus config")
 }
 
@@ -86,19 +127,22 @@ fn corpus_through_rtl_and_model() {
     Device::open(model.regs()).unwrap().apply(&cfg).unwrap();
     let (model_out, _) = model.run(&frames, None).unwrap();
     let mut balanced = 0;
+    let mut balanced_v6 = 0;
     for (i, (f, m)) in frames.iter().zip(&model_out).enumerate() {
         match oracle(&f.data, false, &cfg, true) {
             Some(vip) => {
                 assert!(m.balanced, "corpus frame {i}: the contract says balanced to VIP {vip}, the model passed it");
                 check_balanced(&f.data, &m.data, &cfg, vip).unwrap_or_else(|e| panic!("corpus frame {i}: {e}"));
                 balanced += 1;
+                balanced_v6 += common::headers(&f.data).is_some_and(|h| h.v6) as usize;
             }
             None => {
                 assert!(!m.balanced && m.data == f.data, "corpus frame {i}: should pass unchanged");
             }
         }
     }
-    eprintln!("corpus: {balanced} of {} frames balanced", frames.len());
+    eprintln!("corpus: {balanced} of {} frames balanced ({balanced_v6} IPv6)", frames.len());
+    assert!(balanced_v6 >= 20, "the corpus config balances too little IPv6 traffic ({balanced_v6})");
     assert!(balanced >= 200, "the corpus config balances too little traffic ({balanced}) to be a test");
 
     for width in l4lb_rtlsim::WIDTHS {

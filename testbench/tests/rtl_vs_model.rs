@@ -107,3 +107,29 @@ fn disabled_passes_everything() {
     let stats = Device::open(rtl.regs()).unwrap().stats().unwrap();
     assert_eq!(stats.reasons.get("DISABLED").copied(), Some(frames.len() as u64));
 }
+
+/// `make soak N=...`: N frames per width (default 1,500, the short run `make test` makes) of
+/// every feature through RTL and model with random idle input cycles and output backpressure at
+/// every width, plus frames of 64 consecutive lengths so that every legal `tkeep` of a last beat
+/// occurs at every width.
+#[test]
+fn soak() {
+    let n: usize = std::env::var("L4LB_SOAK_FRAMES").ok().and_then(|s| s.parse().ok()).unwrap_or(1500);
+    let seed = seed("soak");
+    for width in l4lb_rtlsim::WIDTHS {
+        let mut rng = Rng::new(seed ^ (width as u64) << 8);
+        let cfg = feature_config(rng.next_u32());
+        let mut frames = traffic(&cfg, &mut rng, n);
+        // Pad ordinary frames to every length residue mod 64 (padding after the packet is allowed).
+        let mut padded = traffic(&cfg, &mut rng, 64);
+        for (r, f) in padded.iter_mut().enumerate() {
+            let want = (f.data.len() / 64 + 1) * 64 + r;
+            f.data.resize(want, 0);
+        }
+        frames.extend(padded);
+        let idle = rng.range(0, 500) as u32;
+        let back = rng.range(0, 500) as u32;
+        eprintln!("soak: width {width}, {} frames, idle {idle}/1000, backpressure {back}/1000", frames.len());
+        compare(width, &cfg, &frames, Some((idle, back, seed ^ width as u64)));
+    }
+}

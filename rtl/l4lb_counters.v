@@ -246,14 +246,14 @@ host_ram_inst (
 // one half of the 64-bit counter read
 function [31:0] read_half;
     input         high;
-    input         global;
+    input         is_global;
     input [63:0]  global_count;
     input         written;
     input         bytes;
     input [127:0] vip_entry;
     reg [63:0] value;
     begin
-        if (global) begin
+        if (is_global) begin
             value = global_count;
         end else if (!written) begin
             value = 64'd0;

@@ -92,14 +92,17 @@ for c in "${configs[@]}"; do
     echo "== configuration $c (timeout ${timeout_s}s)"
     start=$(date +%s)
     rc=0
+    build_dir=$tb/sim_build/test_mqnic_core_pcie_us-$c
+    rm -f "$build_dir"/*results.xml
     timeout "$timeout_s" pytest -q -p no:cacheprovider "test_mqnic_core_pcie_us.py::test_mqnic_core_pcie_us[$c]" \
         > "$work/$c.log" 2>&1 || rc=$?
     secs=$(( $(date +%s) - start ))
-    results=$tb/sim_build/test_mqnic_core_pcie_us-$c/results.xml
+    # cocotb-test names it <random>_results.xml
+    results=$(ls -t "$build_dir"/*results.xml 2>/dev/null | head -n 1 || true)
     verdict=PASS
     if [ $rc = 124 ]; then
         verdict="FAIL (timeout after ${timeout_s}s)"
-    elif [ ! -f "$results" ]; then
+    elif [ -z "$results" ] || [ ! -f "$results" ]; then
         verdict="FAIL (no results.xml; pytest exit $rc)"
     elif grep -q '<failure\|<error' "$results"; then
         verdict="FAIL (results.xml reports a failure)"

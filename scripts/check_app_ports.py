@@ -5,7 +5,8 @@
 
 CORUNDUM_IFACE_DIR holds mqnic_app_block.params.tsv (name, default) and mqnic_app_block.ports.tsv
 (direction, width, name) for Corundum's template block at commit 1ca0151b; default:
-$L4LB_CORUNDUM_IFACE, else ../shared/corundum beside the repository. The widths in the table are
+$L4LB_CORUNDUM_IFACE, else ../shared/corundum beside the repository. When none is given and
+that folder is missing, the check is skipped with a message, except in CI (CI set), where it fails. The widths in the table are
 evaluated at the template's default parameters (in declaration order) and compared with the
 widths Verilator elaborates for our module at its defaults: same names, same order, same
 directions, same widths. Also checks that our parameter list has the same names in the same order.
@@ -61,6 +62,10 @@ def main():
     ports_tsv = os.path.join(d, "mqnic_app_block.ports.tsv")
     for f in (params_tsv, ports_tsv):
         if not os.path.isfile(f):
+            if os.environ.get("CI") is None and len(sys.argv) < 2 and not os.environ.get("L4LB_CORUNDUM_IFACE"):
+                print(f"check_app_ports: SKIPPED: {f} not found; set L4LB_CORUNDUM_IFACE to the folder "
+                      "with Corundum's mqnic_app_block.*.tsv (CI must have it)")
+                return 0
             print(f"error: {f} not found (set L4LB_CORUNDUM_IFACE or pass the folder)", file=sys.stderr)
             return 2
     params = [l.rstrip("\n").split("\t") for l in open(params_tsv) if l.strip()]

@@ -23,8 +23,10 @@
  * constraints/l4lb_axil_cdc.tcl bounds those paths with set_max_delay -datapath_only.
  *
  * A transaction costs about 3 m_clk + 3 s_clk cycles plus the slave's own latency: plenty for
- * table programming. Both sides must be reset together (Corundum resets every domain from the
- * same source).
+ * table programming. The toggles and their synchronisers are not reset (they start at 0), so
+ * either side may be reset alone: a reset slave side forgets its transaction and the
+ * acknowledge that follows matches the request again; a reset master side issues the pending
+ * transaction again (the same write once more, or the same read).
  */
 module l4lb_axil_cdc #(
     // Width of the AXI-Lite address
@@ -236,14 +238,11 @@ always @(posedge s_clk) begin
 
     if (s_rst) begin
         s_state_reg <= S_IDLE;
-        s_req_reg <= 1'b0;
         s_awready_reg <= 1'b0;
         s_wready_reg <= 1'b0;
         s_arready_reg <= 1'b0;
         s_bvalid_reg <= 1'b0;
         s_rvalid_reg <= 1'b0;
-        s_ack_sync_1_reg <= {PORTS{1'b0}};
-        s_ack_sync_2_reg <= {PORTS{1'b0}};
     end
 end
 
@@ -341,10 +340,7 @@ for (n = 0; n < PORTS; n = n + 1) begin : port
         resp_resp_reg <= resp_resp_next;
 
         if (m_rst[n]) begin
-            req_sync_1_reg <= 1'b0;
-            req_sync_2_reg <= 1'b0;
             state_reg <= M_IDLE;
-            ack_reg <= 1'b0;
             awvalid_reg <= 1'b0;
             wvalid_reg <= 1'b0;
             arvalid_reg <= 1'b0;

@@ -11,7 +11,7 @@
 #
 # CONFIG is a pytest id of the testbench's parametrisation (if_count-ports_per_if-
 # pcie_width-eth_width-eth_sync_width-ptp_ts_enable, e.g. 1-1-512-512-512-1); default: all 8.
-# Each configuration runs under `timeout` (REGRESSION_TIMEOUT seconds, default 1800).
+# Each configuration runs under `timeout` (REGRESSION_TIMEOUT seconds, default 3600).
 # Exit status 0 only when every selected configuration passed (results.xml without failures).
 set -euo pipefail
 
@@ -33,7 +33,7 @@ done
 
 work=$here/build/corundum-regression
 venv=$here/build/corundum-venv
-timeout_s=${REGRESSION_TIMEOUT:-1800}
+timeout_s=${REGRESSION_TIMEOUT:-3600}
 
 # 1. scratch copy (without .git), our block in place of the template's
 echo "== copying $src to $work/corundum"

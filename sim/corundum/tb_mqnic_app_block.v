@@ -349,6 +349,14 @@ for (gp = 0; gp < PORT_COUNT; gp = gp + 1) begin : mon
 end
 endgenerate
 
+// handshake signals are never unknown once out of reset
+always @(posedge clk) begin
+    if (!rst && ^{tx_tvalid, tx_tlast, host_rx_tvalid, host_rx_tlast, htx_tready, rx_tready,
+                 awready, wready, bvalid, arready, rvalid} === 1'bx) begin
+        fail("a handshake signal is X");
+    end
+end
+
 // highest hairpin FIFO fill on port 1 (beats): shows whether the priority rule was exercised
 integer hp_fill_max = 0;
 always @(posedge tx_clk[1]) begin

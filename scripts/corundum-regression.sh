@@ -89,12 +89,12 @@ status=0
 summary=()
 cd "$tb"
 for c in "${configs[@]}"; do
-    echo "== configuration $c (timeout ${timeout_s}s)"
+    echo "== configuration $c (timeout ${timeout_s}s; progress: tail -f $work/$c.log)"
     start=$(date +%s)
     rc=0
     build_dir=$tb/sim_build/test_mqnic_core_pcie_us-$c
     rm -f "$build_dir"/*results.xml
-    timeout "$timeout_s" pytest -q -p no:cacheprovider "test_mqnic_core_pcie_us.py::test_mqnic_core_pcie_us[$c]" \
+    timeout "$timeout_s" pytest -q -p no:cacheprovider -s -o log_cli=true --log-cli-level=INFO "test_mqnic_core_pcie_us.py::test_mqnic_core_pcie_us[$c]" \
         > "$work/$c.log" 2>&1 || rc=$?
     secs=$(( $(date +%s) - start ))
     # cocotb-test names it <random>_results.xml

@@ -10,7 +10,7 @@ WIDTHS := 64 128 256 512
 # Where cargo puts the binaries (CARGO_TARGET_DIR when set).
 BIN_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test soak fuzz deps build regmap lint synth synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help
+.PHONY: all demo test soak fuzz deps build regmap lint synth synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help corundum-lint corundum-sim corundum-regression
 
 # make soak N=...: frames per width of the long randomized RTL-against-model run
 N ?= 100000
@@ -30,6 +30,9 @@ help:
 	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
 	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
 	@echo "make fuzz     cargo-fuzz over the model's parse-and-rewrite for FUZZ_SECONDS (default 60)"
+	@echo "make corundum-lint        Verilator -Wall over mqnic_app_block, ports compared with Corundum's"
+	@echo "make corundum-sim         Icarus test of mqnic_app_block (hairpin, host paths, tables)"
+	@echo "make corundum-regression CORUNDUM=/path/to/corundum [CORUNDUM_CONFIGS='1-1-512-512-512-1 ...']"
 
 # Verilator and Icarus Verilog from the distribution (Debian/Ubuntu), when missing.
 deps:
@@ -51,6 +54,7 @@ demo: build
 
 test: deps
 	$(CARGO) test --release --workspace
+	$(MAKE) --no-print-directory corundum-lint corundum-sim
 
 soak: deps
 	L4LB_SOAK_FRAMES=$(N) $(CARGO) test --release -p l4lb-testbench --test rtl_vs_model soak -- --nocapture
@@ -128,6 +132,33 @@ plot:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(VENV); }
 	@$(VENV)/bin/python -c 'import matplotlib' 2>/dev/null || $(VENV)/bin/pip install -q matplotlib
 	$(VENV)/bin/python docs/plot_performance.py $(PERF_DIR)/sweep.json docs/performance.png
+# Corundum application block (docs/corundum.md). Corundum's interface tables: ../shared/corundum
+# beside the repository, or L4LB_CORUNDUM_IFACE.
+APP_CONFIGS := \
+  "" \
+  "-GAXIL_APP_CTRL_ADDR_WIDTH=24" \
+  "-GAXIL_APP_CTRL_ADDR_WIDTH=24 -GIF_COUNT=2 -GAXIS_DATA_WIDTH=64 -GPTP_TS_ENABLE=0" \
+  "-GAXIL_APP_CTRL_ADDR_WIDTH=25 -GIF_COUNT=2 -GPORTS_PER_IF=2 -GAXIS_DATA_WIDTH=128"
+
+corundum-lint: deps
+	@for c in $(APP_CONFIGS); do \
+	  echo "verilator --lint-only -Wall mqnic_app_block $${c:-(Corundum's default parameters)}"; \
+	  verilator --lint-only -Wall -Irtl --top-module mqnic_app_block $$c $(RTL) || exit 1; \
+	done
+	python3 scripts/check_app_ports.py
+
+corundum-sim:
+	@command -v iverilog >/dev/null 2>&1 || { \
+	  echo "installing iverilog (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq iverilog >/dev/null; }
+	@mkdir -p build
+	iverilog -g2012 -o build/tb_mqnic_app_block.vvp -Irtl -Isim/corundum -s tb_mqnic_app_block \
+	  sim/corundum/tb_mqnic_app_block.v $(RTL)
+	@vvp -n build/tb_mqnic_app_block.vvp | tee build/tb_mqnic_app_block.log
+	@! grep -q '^FAIL' build/tb_mqnic_app_block.log && grep -q '^PASS' build/tb_mqnic_app_block.log
+
+corundum-regression:
+	@scripts/corundum-regression.sh "$(CORUNDUM)" $(CORUNDUM_CONFIGS)
 
 clean:
 	$(CARGO) clean

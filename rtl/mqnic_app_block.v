@@ -1,0 +1,993 @@
+// l4lb: Corundum application block (drop-in for fpga/app/template/rtl/mqnic_app_block.v)
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * Corundum application block carrying the l4lb load balancer. Same module name, parameters and
+ * ports (names, directions, widths) as Corundum's template at commit 1ca0151b; see
+ * docs/corundum.md.
+ *
+ * On each port the load balancer sits on the direct RX path, on that port's MAC clock. Balanced
+ * frames are hairpinned out of the same port's direct TX path, sharing it at frame boundaries
+ * with the host's TX traffic; every other frame goes up to the host unchanged. The host reaches
+ * the l4lb registers and tables through s_axil_app_ctrl (Corundum's app BAR, BAR 2) on clk; an
+ * AXI-Lite clock-domain crossing carries each access into each port's MAC clock domain.
+ * Interfaces the load balancer does not use behave as in the template.
+ */
+module mqnic_app_block #(
+    // verilator lint_off UNUSEDPARAM
+    // Structural configuration
+    parameter IF_COUNT = 1,
+    parameter PORTS_PER_IF = 1,
+    parameter SCHED_PER_IF = PORTS_PER_IF,
+    parameter PORT_COUNT = IF_COUNT*PORTS_PER_IF,
+
+    // Clock configuration
+    parameter CLK_PERIOD_NS_NUM = 4,
+    parameter CLK_PERIOD_NS_DENOM = 1,
+
+    // PTP configuration
+    parameter PTP_CLK_PERIOD_NS_NUM = 4,
+    parameter PTP_CLK_PERIOD_NS_DENOM = 1,
+    parameter PTP_TS_WIDTH = 96,
+    parameter PTP_PORT_CDC_PIPELINE = 0,
+    parameter PTP_PEROUT_ENABLE = 0,
+    parameter PTP_PEROUT_COUNT = 1,
+
+    // Interface configuration
+    parameter PTP_TS_ENABLE = 1,
+    parameter TX_TAG_WIDTH = 16,
+    parameter MAX_TX_SIZE = 9214,
+    parameter MAX_RX_SIZE = 9214,
+
+    // RAM configuration
+    parameter DDR_CH = 1,
+    parameter DDR_ENABLE = 0,
+    parameter DDR_GROUP_SIZE = 1,
+    parameter AXI_DDR_DATA_WIDTH = 256,
+    parameter AXI_DDR_ADDR_WIDTH = 32,
+    parameter AXI_DDR_STRB_WIDTH = (AXI_DDR_DATA_WIDTH/8),
+    parameter AXI_DDR_ID_WIDTH = 8,
+    parameter AXI_DDR_AWUSER_ENABLE = 0,
+    parameter AXI_DDR_AWUSER_WIDTH = 1,
+    parameter AXI_DDR_WUSER_ENABLE = 0,
+    parameter AXI_DDR_WUSER_WIDTH = 1,
+    parameter AXI_DDR_BUSER_ENABLE = 0,
+    parameter AXI_DDR_BUSER_WIDTH = 1,
+    parameter AXI_DDR_ARUSER_ENABLE = 0,
+    parameter AXI_DDR_ARUSER_WIDTH = 1,
+    parameter AXI_DDR_RUSER_ENABLE = 0,
+    parameter AXI_DDR_RUSER_WIDTH = 1,
+    parameter AXI_DDR_MAX_BURST_LEN = 256,
+    parameter AXI_DDR_NARROW_BURST = 0,
+    parameter AXI_DDR_FIXED_BURST = 0,
+    parameter AXI_DDR_WRAP_BURST = 0,
+    parameter HBM_CH = 1,
+    parameter HBM_ENABLE = 0,
+    parameter HBM_GROUP_SIZE = 1,
+    parameter AXI_HBM_DATA_WIDTH = 256,
+    parameter AXI_HBM_ADDR_WIDTH = 32,
+    parameter AXI_HBM_STRB_WIDTH = (AXI_HBM_DATA_WIDTH/8),
+    parameter AXI_HBM_ID_WIDTH = 8,
+    parameter AXI_HBM_AWUSER_ENABLE = 0,
+    parameter AXI_HBM_AWUSER_WIDTH = 1,
+    parameter AXI_HBM_WUSER_ENABLE = 0,
+    parameter AXI_HBM_WUSER_WIDTH = 1,
+    parameter AXI_HBM_BUSER_ENABLE = 0,
+    parameter AXI_HBM_BUSER_WIDTH = 1,
+    parameter AXI_HBM_ARUSER_ENABLE = 0,
+    parameter AXI_HBM_ARUSER_WIDTH = 1,
+    parameter AXI_HBM_RUSER_ENABLE = 0,
+    parameter AXI_HBM_RUSER_WIDTH = 1,
+    parameter AXI_HBM_MAX_BURST_LEN = 256,
+    parameter AXI_HBM_NARROW_BURST = 0,
+    parameter AXI_HBM_FIXED_BURST = 0,
+    parameter AXI_HBM_WRAP_BURST = 0,
+
+    // Application configuration: APP_ID is 32'h4C344C42 ("L4LB"); 32'h12340001 (the
+    // template's, which Corundum's testbench passes) is accepted too
+    parameter APP_ID = 32'h4C344C42,
+    parameter APP_CTRL_ENABLE = 1,
+    parameter APP_DMA_ENABLE = 1,
+    parameter APP_AXIS_DIRECT_ENABLE = 1,
+    parameter APP_AXIS_SYNC_ENABLE = 1,
+    parameter APP_AXIS_IF_ENABLE = 1,
+    parameter APP_STAT_ENABLE = 1,
+    parameter APP_GPIO_IN_WIDTH = 32,
+    parameter APP_GPIO_OUT_WIDTH = 32,
+
+    // DMA interface configuration
+    parameter DMA_ADDR_WIDTH = 64,
+    parameter DMA_IMM_ENABLE = 0,
+    parameter DMA_IMM_WIDTH = 32,
+    parameter DMA_LEN_WIDTH = 16,
+    parameter DMA_TAG_WIDTH = 16,
+    parameter RAM_SEL_WIDTH = 4,
+    parameter RAM_ADDR_WIDTH = 16,
+    parameter RAM_SEG_COUNT = 2,
+    parameter RAM_SEG_DATA_WIDTH = 256*2/RAM_SEG_COUNT,
+    parameter RAM_SEG_BE_WIDTH = RAM_SEG_DATA_WIDTH/8,
+    parameter RAM_SEG_ADDR_WIDTH = RAM_ADDR_WIDTH-$clog2(RAM_SEG_COUNT*RAM_SEG_BE_WIDTH),
+    parameter RAM_PIPELINE = 2,
+
+    // AXI lite interface (application control from host); the l4lb map needs 24 address bits
+    parameter AXIL_APP_CTRL_DATA_WIDTH = 32,
+    parameter AXIL_APP_CTRL_ADDR_WIDTH = 16,
+    parameter AXIL_APP_CTRL_STRB_WIDTH = (AXIL_APP_CTRL_DATA_WIDTH/8),
+
+    // AXI lite interface (control to NIC)
+    parameter AXIL_CTRL_DATA_WIDTH = 32,
+    parameter AXIL_CTRL_ADDR_WIDTH = 16,
+    parameter AXIL_CTRL_STRB_WIDTH = (AXIL_CTRL_DATA_WIDTH/8),
+
+    // Ethernet interface configuration
+    parameter AXIS_DATA_WIDTH = 512,
+    parameter AXIS_KEEP_WIDTH = AXIS_DATA_WIDTH/8,
+    parameter AXIS_TX_USER_WIDTH = TX_TAG_WIDTH + 1,
+    parameter AXIS_RX_USER_WIDTH = (PTP_TS_ENABLE ? PTP_TS_WIDTH : 0) + 1,
+    parameter AXIS_RX_USE_READY = 0,
+    parameter AXIS_SYNC_DATA_WIDTH = AXIS_DATA_WIDTH,
+    parameter AXIS_SYNC_KEEP_WIDTH = AXIS_SYNC_DATA_WIDTH/8,
+    parameter AXIS_SYNC_TX_USER_WIDTH = AXIS_TX_USER_WIDTH,
+    parameter AXIS_SYNC_RX_USER_WIDTH = AXIS_RX_USER_WIDTH,
+    parameter AXIS_IF_DATA_WIDTH = AXIS_SYNC_DATA_WIDTH*2**$clog2(PORTS_PER_IF),
+    parameter AXIS_IF_KEEP_WIDTH = AXIS_IF_DATA_WIDTH/8,
+    parameter AXIS_IF_TX_ID_WIDTH = 12,
+    parameter AXIS_IF_RX_ID_WIDTH = PORTS_PER_IF > 1 ? $clog2(PORTS_PER_IF) : 1,
+    parameter AXIS_IF_TX_DEST_WIDTH = $clog2(PORTS_PER_IF)+4,
+    parameter AXIS_IF_RX_DEST_WIDTH = 8,
+    parameter AXIS_IF_TX_USER_WIDTH = AXIS_SYNC_TX_USER_WIDTH,
+    parameter AXIS_IF_RX_USER_WIDTH = AXIS_SYNC_RX_USER_WIDTH,
+
+    // Statistics counter subsystem
+    parameter STAT_ENABLE = 1,
+    parameter STAT_INC_WIDTH = 24,
+    parameter STAT_ID_WIDTH = 12
+    // verilator lint_on UNUSEDPARAM
+) (
+    // verilator lint_off UNUSEDSIGNAL
+    /*
+     * Clock and reset (core clock)
+     */
+    input  wire                                          clk,
+    input  wire                                          rst,
+
+    /*
+     * AXI-Lite slave (application control from host): the l4lb registers and tables
+     */
+    input  wire [AXIL_APP_CTRL_ADDR_WIDTH-1:0]           s_axil_app_ctrl_awaddr,
+    input  wire [2:0]                                    s_axil_app_ctrl_awprot,
+    input  wire                                          s_axil_app_ctrl_awvalid,
+    output wire                                          s_axil_app_ctrl_awready,
+    input  wire [AXIL_APP_CTRL_DATA_WIDTH-1:0]           s_axil_app_ctrl_wdata,
+    input  wire [AXIL_APP_CTRL_STRB_WIDTH-1:0]           s_axil_app_ctrl_wstrb,
+    input  wire                                          s_axil_app_ctrl_wvalid,
+    output wire                                          s_axil_app_ctrl_wready,
+    output wire [1:0]                                    s_axil_app_ctrl_bresp,
+    output wire                                          s_axil_app_ctrl_bvalid,
+    input  wire                                          s_axil_app_ctrl_bready,
+    input  wire [AXIL_APP_CTRL_ADDR_WIDTH-1:0]           s_axil_app_ctrl_araddr,
+    input  wire [2:0]                                    s_axil_app_ctrl_arprot,
+    input  wire                                          s_axil_app_ctrl_arvalid,
+    output wire                                          s_axil_app_ctrl_arready,
+    output wire [AXIL_APP_CTRL_DATA_WIDTH-1:0]           s_axil_app_ctrl_rdata,
+    output wire [1:0]                                    s_axil_app_ctrl_rresp,
+    output wire                                          s_axil_app_ctrl_rvalid,
+    input  wire                                          s_axil_app_ctrl_rready,
+
+    /*
+     * AXI-Lite master (control to NIC): unused
+     */
+    output wire [AXIL_CTRL_ADDR_WIDTH-1:0]               m_axil_ctrl_awaddr,
+    output wire [2:0]                                    m_axil_ctrl_awprot,
+    output wire                                          m_axil_ctrl_awvalid,
+    input  wire                                          m_axil_ctrl_awready,
+    output wire [AXIL_CTRL_DATA_WIDTH-1:0]               m_axil_ctrl_wdata,
+    output wire [AXIL_CTRL_STRB_WIDTH-1:0]               m_axil_ctrl_wstrb,
+    output wire                                          m_axil_ctrl_wvalid,
+    input  wire                                          m_axil_ctrl_wready,
+    input  wire [1:0]                                    m_axil_ctrl_bresp,
+    input  wire                                          m_axil_ctrl_bvalid,
+    output wire                                          m_axil_ctrl_bready,
+    output wire [AXIL_CTRL_ADDR_WIDTH-1:0]               m_axil_ctrl_araddr,
+    output wire [2:0]                                    m_axil_ctrl_arprot,
+    output wire                                          m_axil_ctrl_arvalid,
+    input  wire                                          m_axil_ctrl_arready,
+    input  wire [AXIL_CTRL_DATA_WIDTH-1:0]               m_axil_ctrl_rdata,
+    input  wire [1:0]                                    m_axil_ctrl_rresp,
+    input  wire                                          m_axil_ctrl_rvalid,
+    output wire                                          m_axil_ctrl_rready,
+
+    /*
+     * DMA (control and data): unused, as in the template
+     */
+    output wire [DMA_ADDR_WIDTH-1:0]                     m_axis_ctrl_dma_read_desc_dma_addr,
+    output wire [RAM_SEL_WIDTH-1:0]                      m_axis_ctrl_dma_read_desc_ram_sel,
+    output wire [RAM_ADDR_WIDTH-1:0]                     m_axis_ctrl_dma_read_desc_ram_addr,
+    output wire [DMA_LEN_WIDTH-1:0]                      m_axis_ctrl_dma_read_desc_len,
+    output wire [DMA_TAG_WIDTH-1:0]                      m_axis_ctrl_dma_read_desc_tag,
+    output wire                                          m_axis_ctrl_dma_read_desc_valid,
+    input  wire                                          m_axis_ctrl_dma_read_desc_ready,
+    input  wire [DMA_TAG_WIDTH-1:0]                      s_axis_ctrl_dma_read_desc_status_tag,
+    input  wire [3:0]                                    s_axis_ctrl_dma_read_desc_status_error,
+    input  wire                                          s_axis_ctrl_dma_read_desc_status_valid,
+    output wire [DMA_ADDR_WIDTH-1:0]                     m_axis_ctrl_dma_write_desc_dma_addr,
+    output wire [RAM_SEL_WIDTH-1:0]                      m_axis_ctrl_dma_write_desc_ram_sel,
+    output wire [RAM_ADDR_WIDTH-1:0]                     m_axis_ctrl_dma_write_desc_ram_addr,
+    output wire [DMA_IMM_WIDTH-1:0]                      m_axis_ctrl_dma_write_desc_imm,
+    output wire                                          m_axis_ctrl_dma_write_desc_imm_en,
+    output wire [DMA_LEN_WIDTH-1:0]                      m_axis_ctrl_dma_write_desc_len,
+    output wire [DMA_TAG_WIDTH-1:0]                      m_axis_ctrl_dma_write_desc_tag,
+    output wire                                          m_axis_ctrl_dma_write_desc_valid,
+    input  wire                                          m_axis_ctrl_dma_write_desc_ready,
+    input  wire [DMA_TAG_WIDTH-1:0]                      s_axis_ctrl_dma_write_desc_status_tag,
+    input  wire [3:0]                                    s_axis_ctrl_dma_write_desc_status_error,
+    input  wire                                          s_axis_ctrl_dma_write_desc_status_valid,
+    output wire [DMA_ADDR_WIDTH-1:0]                     m_axis_data_dma_read_desc_dma_addr,
+    output wire [RAM_SEL_WIDTH-1:0]                      m_axis_data_dma_read_desc_ram_sel,
+    output wire [RAM_ADDR_WIDTH-1:0]                     m_axis_data_dma_read_desc_ram_addr,
+    output wire [DMA_LEN_WIDTH-1:0]                      m_axis_data_dma_read_desc_len,
+    output wire [DMA_TAG_WIDTH-1:0]                      m_axis_data_dma_read_desc_tag,
+    output wire                                          m_axis_data_dma_read_desc_valid,
+    input  wire                                          m_axis_data_dma_read_desc_ready,
+    input  wire [DMA_TAG_WIDTH-1:0]                      s_axis_data_dma_read_desc_status_tag,
+    input  wire [3:0]                                    s_axis_data_dma_read_desc_status_error,
+    input  wire                                          s_axis_data_dma_read_desc_status_valid,
+    output wire [DMA_ADDR_WIDTH-1:0]                     m_axis_data_dma_write_desc_dma_addr,
+    output wire [RAM_SEL_WIDTH-1:0]                      m_axis_data_dma_write_desc_ram_sel,
+    output wire [RAM_ADDR_WIDTH-1:0]                     m_axis_data_dma_write_desc_ram_addr,
+    output wire [DMA_IMM_WIDTH-1:0]                      m_axis_data_dma_write_desc_imm,
+    output wire                                          m_axis_data_dma_write_desc_imm_en,
+    output wire [DMA_LEN_WIDTH-1:0]                      m_axis_data_dma_write_desc_len,
+    output wire [DMA_TAG_WIDTH-1:0]                      m_axis_data_dma_write_desc_tag,
+    output wire                                          m_axis_data_dma_write_desc_valid,
+    input  wire                                          m_axis_data_dma_write_desc_ready,
+    input  wire [DMA_TAG_WIDTH-1:0]                      s_axis_data_dma_write_desc_status_tag,
+    input  wire [3:0]                                    s_axis_data_dma_write_desc_status_error,
+    input  wire                                          s_axis_data_dma_write_desc_status_valid,
+    input  wire [RAM_SEG_COUNT*RAM_SEL_WIDTH-1:0]        ctrl_dma_ram_wr_cmd_sel,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_BE_WIDTH-1:0]     ctrl_dma_ram_wr_cmd_be,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_ADDR_WIDTH-1:0]   ctrl_dma_ram_wr_cmd_addr,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_DATA_WIDTH-1:0]   ctrl_dma_ram_wr_cmd_data,
+    input  wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_wr_cmd_valid,
+    output wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_wr_cmd_ready,
+    output wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_wr_done,
+    input  wire [RAM_SEG_COUNT*RAM_SEL_WIDTH-1:0]        ctrl_dma_ram_rd_cmd_sel,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_ADDR_WIDTH-1:0]   ctrl_dma_ram_rd_cmd_addr,
+    input  wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_rd_cmd_valid,
+    output wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_rd_cmd_ready,
+    output wire [RAM_SEG_COUNT*RAM_SEG_DATA_WIDTH-1:0]   ctrl_dma_ram_rd_resp_data,
+    output wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_rd_resp_valid,
+    input  wire [RAM_SEG_COUNT-1:0]                      ctrl_dma_ram_rd_resp_ready,
+    input  wire [RAM_SEG_COUNT*RAM_SEL_WIDTH-1:0]        data_dma_ram_wr_cmd_sel,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_BE_WIDTH-1:0]     data_dma_ram_wr_cmd_be,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_ADDR_WIDTH-1:0]   data_dma_ram_wr_cmd_addr,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_DATA_WIDTH-1:0]   data_dma_ram_wr_cmd_data,
+    input  wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_wr_cmd_valid,
+    output wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_wr_cmd_ready,
+    output wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_wr_done,
+    input  wire [RAM_SEG_COUNT*RAM_SEL_WIDTH-1:0]        data_dma_ram_rd_cmd_sel,
+    input  wire [RAM_SEG_COUNT*RAM_SEG_ADDR_WIDTH-1:0]   data_dma_ram_rd_cmd_addr,
+    input  wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_rd_cmd_valid,
+    output wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_rd_cmd_ready,
+    output wire [RAM_SEG_COUNT*RAM_SEG_DATA_WIDTH-1:0]   data_dma_ram_rd_resp_data,
+    output wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_rd_resp_valid,
+    input  wire [RAM_SEG_COUNT-1:0]                      data_dma_ram_rd_resp_ready,
+
+    /*
+     * PTP clock: unused
+     */
+    input  wire                                          ptp_clk,
+    input  wire                                          ptp_rst,
+    input  wire                                          ptp_sample_clk,
+    input  wire                                          ptp_td_sd,
+    input  wire                                          ptp_pps,
+    input  wire                                          ptp_pps_str,
+    input  wire                                          ptp_sync_locked,
+    input  wire [PTP_TS_WIDTH-1:0]                       ptp_sync_ts_rel,
+    input  wire                                          ptp_sync_ts_rel_step,
+    input  wire [PTP_TS_WIDTH-1:0]                       ptp_sync_ts_tod,
+    input  wire                                          ptp_sync_ts_tod_step,
+    input  wire                                          ptp_sync_pps,
+    input  wire                                          ptp_sync_pps_str,
+    input  wire [PTP_PEROUT_COUNT-1:0]                   ptp_perout_locked,
+    input  wire [PTP_PEROUT_COUNT-1:0]                   ptp_perout_error,
+    input  wire [PTP_PEROUT_COUNT-1:0]                   ptp_perout_pulse,
+
+    /*
+     * Ethernet, direct MAC interface: the load balancer and hairpin on each port
+     */
+    input  wire [PORT_COUNT-1:0]                         direct_tx_clk,
+    input  wire [PORT_COUNT-1:0]                         direct_tx_rst,
+    input  wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]         s_axis_direct_tx_tdata,
+    input  wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]         s_axis_direct_tx_tkeep,
+    input  wire [PORT_COUNT-1:0]                         s_axis_direct_tx_tvalid,
+    output wire [PORT_COUNT-1:0]                         s_axis_direct_tx_tready,
+    input  wire [PORT_COUNT-1:0]                         s_axis_direct_tx_tlast,
+    input  wire [PORT_COUNT*AXIS_TX_USER_WIDTH-1:0]      s_axis_direct_tx_tuser,
+    output wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]         m_axis_direct_tx_tdata,
+    output wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]         m_axis_direct_tx_tkeep,
+    output wire [PORT_COUNT-1:0]                         m_axis_direct_tx_tvalid,
+    input  wire [PORT_COUNT-1:0]                         m_axis_direct_tx_tready,
+    output wire [PORT_COUNT-1:0]                         m_axis_direct_tx_tlast,
+    output wire [PORT_COUNT*AXIS_TX_USER_WIDTH-1:0]      m_axis_direct_tx_tuser,
+    input  wire [PORT_COUNT*PTP_TS_WIDTH-1:0]            s_axis_direct_tx_cpl_ts,
+    input  wire [PORT_COUNT*TX_TAG_WIDTH-1:0]            s_axis_direct_tx_cpl_tag,
+    input  wire [PORT_COUNT-1:0]                         s_axis_direct_tx_cpl_valid,
+    output wire [PORT_COUNT-1:0]                         s_axis_direct_tx_cpl_ready,
+    output wire [PORT_COUNT*PTP_TS_WIDTH-1:0]            m_axis_direct_tx_cpl_ts,
+    output wire [PORT_COUNT*TX_TAG_WIDTH-1:0]            m_axis_direct_tx_cpl_tag,
+    output wire [PORT_COUNT-1:0]                         m_axis_direct_tx_cpl_valid,
+    input  wire [PORT_COUNT-1:0]                         m_axis_direct_tx_cpl_ready,
+    input  wire [PORT_COUNT-1:0]                         direct_rx_clk,
+    input  wire [PORT_COUNT-1:0]                         direct_rx_rst,
+    input  wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]         s_axis_direct_rx_tdata,
+    input  wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]         s_axis_direct_rx_tkeep,
+    input  wire [PORT_COUNT-1:0]                         s_axis_direct_rx_tvalid,
+    output wire [PORT_COUNT-1:0]                         s_axis_direct_rx_tready,
+    input  wire [PORT_COUNT-1:0]                         s_axis_direct_rx_tlast,
+    input  wire [PORT_COUNT*AXIS_RX_USER_WIDTH-1:0]      s_axis_direct_rx_tuser,
+    output wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]         m_axis_direct_rx_tdata,
+    output wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]         m_axis_direct_rx_tkeep,
+    output wire [PORT_COUNT-1:0]                         m_axis_direct_rx_tvalid,
+    input  wire [PORT_COUNT-1:0]                         m_axis_direct_rx_tready,
+    output wire [PORT_COUNT-1:0]                         m_axis_direct_rx_tlast,
+    output wire [PORT_COUNT*AXIS_RX_USER_WIDTH-1:0]      m_axis_direct_rx_tuser,
+
+    /*
+     * Ethernet, synchronous MAC interface: passed through
+     */
+    input  wire [PORT_COUNT*AXIS_SYNC_DATA_WIDTH-1:0]    s_axis_sync_tx_tdata,
+    input  wire [PORT_COUNT*AXIS_SYNC_KEEP_WIDTH-1:0]    s_axis_sync_tx_tkeep,
+    input  wire [PORT_COUNT-1:0]                         s_axis_sync_tx_tvalid,
+    output wire [PORT_COUNT-1:0]                         s_axis_sync_tx_tready,
+    input  wire [PORT_COUNT-1:0]                         s_axis_sync_tx_tlast,
+    input  wire [PORT_COUNT*AXIS_SYNC_TX_USER_WIDTH-1:0] s_axis_sync_tx_tuser,
+    output wire [PORT_COUNT*AXIS_SYNC_DATA_WIDTH-1:0]    m_axis_sync_tx_tdata,
+    output wire [PORT_COUNT*AXIS_SYNC_KEEP_WIDTH-1:0]    m_axis_sync_tx_tkeep,
+    output wire [PORT_COUNT-1:0]                         m_axis_sync_tx_tvalid,
+    input  wire [PORT_COUNT-1:0]                         m_axis_sync_tx_tready,
+    output wire [PORT_COUNT-1:0]                         m_axis_sync_tx_tlast,
+    output wire [PORT_COUNT*AXIS_SYNC_TX_USER_WIDTH-1:0] m_axis_sync_tx_tuser,
+    input  wire [PORT_COUNT*PTP_TS_WIDTH-1:0]            s_axis_sync_tx_cpl_ts,
+    input  wire [PORT_COUNT*TX_TAG_WIDTH-1:0]            s_axis_sync_tx_cpl_tag,
+    input  wire [PORT_COUNT-1:0]                         s_axis_sync_tx_cpl_valid,
+    output wire [PORT_COUNT-1:0]                         s_axis_sync_tx_cpl_ready,
+    output wire [PORT_COUNT*PTP_TS_WIDTH-1:0]            m_axis_sync_tx_cpl_ts,
+    output wire [PORT_COUNT*TX_TAG_WIDTH-1:0]            m_axis_sync_tx_cpl_tag,
+    output wire [PORT_COUNT-1:0]                         m_axis_sync_tx_cpl_valid,
+    input  wire [PORT_COUNT-1:0]                         m_axis_sync_tx_cpl_ready,
+    input  wire [PORT_COUNT*AXIS_SYNC_DATA_WIDTH-1:0]    s_axis_sync_rx_tdata,
+    input  wire [PORT_COUNT*AXIS_SYNC_KEEP_WIDTH-1:0]    s_axis_sync_rx_tkeep,
+    input  wire [PORT_COUNT-1:0]                         s_axis_sync_rx_tvalid,
+    output wire [PORT_COUNT-1:0]                         s_axis_sync_rx_tready,
+    input  wire [PORT_COUNT-1:0]                         s_axis_sync_rx_tlast,
+    input  wire [PORT_COUNT*AXIS_SYNC_RX_USER_WIDTH-1:0] s_axis_sync_rx_tuser,
+    output wire [PORT_COUNT*AXIS_SYNC_DATA_WIDTH-1:0]    m_axis_sync_rx_tdata,
+    output wire [PORT_COUNT*AXIS_SYNC_KEEP_WIDTH-1:0]    m_axis_sync_rx_tkeep,
+    output wire [PORT_COUNT-1:0]                         m_axis_sync_rx_tvalid,
+    input  wire [PORT_COUNT-1:0]                         m_axis_sync_rx_tready,
+    output wire [PORT_COUNT-1:0]                         m_axis_sync_rx_tlast,
+    output wire [PORT_COUNT*AXIS_SYNC_RX_USER_WIDTH-1:0] m_axis_sync_rx_tuser,
+
+    /*
+     * Ethernet, interface level: passed through
+     */
+    input  wire [IF_COUNT*AXIS_IF_DATA_WIDTH-1:0]        s_axis_if_tx_tdata,
+    input  wire [IF_COUNT*AXIS_IF_KEEP_WIDTH-1:0]        s_axis_if_tx_tkeep,
+    input  wire [IF_COUNT-1:0]                           s_axis_if_tx_tvalid,
+    output wire [IF_COUNT-1:0]                           s_axis_if_tx_tready,
+    input  wire [IF_COUNT-1:0]                           s_axis_if_tx_tlast,
+    input  wire [IF_COUNT*AXIS_IF_TX_ID_WIDTH-1:0]       s_axis_if_tx_tid,
+    input  wire [IF_COUNT*AXIS_IF_TX_DEST_WIDTH-1:0]     s_axis_if_tx_tdest,
+    input  wire [IF_COUNT*AXIS_IF_TX_USER_WIDTH-1:0]     s_axis_if_tx_tuser,
+    output wire [IF_COUNT*AXIS_IF_DATA_WIDTH-1:0]        m_axis_if_tx_tdata,
+    output wire [IF_COUNT*AXIS_IF_KEEP_WIDTH-1:0]        m_axis_if_tx_tkeep,
+    output wire [IF_COUNT-1:0]                           m_axis_if_tx_tvalid,
+    input  wire [IF_COUNT-1:0]                           m_axis_if_tx_tready,
+    output wire [IF_COUNT-1:0]                           m_axis_if_tx_tlast,
+    output wire [IF_COUNT*AXIS_IF_TX_ID_WIDTH-1:0]       m_axis_if_tx_tid,
+    output wire [IF_COUNT*AXIS_IF_TX_DEST_WIDTH-1:0]     m_axis_if_tx_tdest,
+    output wire [IF_COUNT*AXIS_IF_TX_USER_WIDTH-1:0]     m_axis_if_tx_tuser,
+    input  wire [IF_COUNT*PTP_TS_WIDTH-1:0]              s_axis_if_tx_cpl_ts,
+    input  wire [IF_COUNT*TX_TAG_WIDTH-1:0]              s_axis_if_tx_cpl_tag,
+    input  wire [IF_COUNT-1:0]                           s_axis_if_tx_cpl_valid,
+    output wire [IF_COUNT-1:0]                           s_axis_if_tx_cpl_ready,
+    output wire [IF_COUNT*PTP_TS_WIDTH-1:0]              m_axis_if_tx_cpl_ts,
+    output wire [IF_COUNT*TX_TAG_WIDTH-1:0]              m_axis_if_tx_cpl_tag,
+    output wire [IF_COUNT-1:0]                           m_axis_if_tx_cpl_valid,
+    input  wire [IF_COUNT-1:0]                           m_axis_if_tx_cpl_ready,
+    input  wire [IF_COUNT*AXIS_IF_DATA_WIDTH-1:0]        s_axis_if_rx_tdata,
+    input  wire [IF_COUNT*AXIS_IF_KEEP_WIDTH-1:0]        s_axis_if_rx_tkeep,
+    input  wire [IF_COUNT-1:0]                           s_axis_if_rx_tvalid,
+    output wire [IF_COUNT-1:0]                           s_axis_if_rx_tready,
+    input  wire [IF_COUNT-1:0]                           s_axis_if_rx_tlast,
+    input  wire [IF_COUNT*AXIS_IF_RX_ID_WIDTH-1:0]       s_axis_if_rx_tid,
+    input  wire [IF_COUNT*AXIS_IF_RX_DEST_WIDTH-1:0]     s_axis_if_rx_tdest,
+    input  wire [IF_COUNT*AXIS_IF_RX_USER_WIDTH-1:0]     s_axis_if_rx_tuser,
+    output wire [IF_COUNT*AXIS_IF_DATA_WIDTH-1:0]        m_axis_if_rx_tdata,
+    output wire [IF_COUNT*AXIS_IF_KEEP_WIDTH-1:0]        m_axis_if_rx_tkeep,
+    output wire [IF_COUNT-1:0]                           m_axis_if_rx_tvalid,
+    input  wire [IF_COUNT-1:0]                           m_axis_if_rx_tready,
+    output wire [IF_COUNT-1:0]                           m_axis_if_rx_tlast,
+    output wire [IF_COUNT*AXIS_IF_RX_ID_WIDTH-1:0]       m_axis_if_rx_tid,
+    output wire [IF_COUNT*AXIS_IF_RX_DEST_WIDTH-1:0]     m_axis_if_rx_tdest,
+    output wire [IF_COUNT*AXIS_IF_RX_USER_WIDTH-1:0]     m_axis_if_rx_tuser,
+
+    /*
+     * DDR: unused
+     */
+    input  wire [DDR_CH-1:0]                             ddr_clk,
+    input  wire [DDR_CH-1:0]                             ddr_rst,
+    output wire [DDR_CH*AXI_DDR_ID_WIDTH-1:0]            m_axi_ddr_awid,
+    output wire [DDR_CH*AXI_DDR_ADDR_WIDTH-1:0]          m_axi_ddr_awaddr,
+    output wire [DDR_CH*8-1:0]                           m_axi_ddr_awlen,
+    output wire [DDR_CH*3-1:0]                           m_axi_ddr_awsize,
+    output wire [DDR_CH*2-1:0]                           m_axi_ddr_awburst,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_awlock,
+    output wire [DDR_CH*4-1:0]                           m_axi_ddr_awcache,
+    output wire [DDR_CH*3-1:0]                           m_axi_ddr_awprot,
+    output wire [DDR_CH*4-1:0]                           m_axi_ddr_awqos,
+    output wire [DDR_CH*AXI_DDR_AWUSER_WIDTH-1:0]        m_axi_ddr_awuser,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_awvalid,
+    input  wire [DDR_CH-1:0]                             m_axi_ddr_awready,
+    output wire [DDR_CH*AXI_DDR_DATA_WIDTH-1:0]          m_axi_ddr_wdata,
+    output wire [DDR_CH*AXI_DDR_STRB_WIDTH-1:0]          m_axi_ddr_wstrb,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_wlast,
+    output wire [DDR_CH*AXI_DDR_WUSER_WIDTH-1:0]         m_axi_ddr_wuser,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_wvalid,
+    input  wire [DDR_CH-1:0]                             m_axi_ddr_wready,
+    input  wire [DDR_CH*AXI_DDR_ID_WIDTH-1:0]            m_axi_ddr_bid,
+    input  wire [DDR_CH*2-1:0]                           m_axi_ddr_bresp,
+    input  wire [DDR_CH*AXI_DDR_BUSER_WIDTH-1:0]         m_axi_ddr_buser,
+    input  wire [DDR_CH-1:0]                             m_axi_ddr_bvalid,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_bready,
+    output wire [DDR_CH*AXI_DDR_ID_WIDTH-1:0]            m_axi_ddr_arid,
+    output wire [DDR_CH*AXI_DDR_ADDR_WIDTH-1:0]          m_axi_ddr_araddr,
+    output wire [DDR_CH*8-1:0]                           m_axi_ddr_arlen,
+    output wire [DDR_CH*3-1:0]                           m_axi_ddr_arsize,
+    output wire [DDR_CH*2-1:0]                           m_axi_ddr_arburst,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_arlock,
+    output wire [DDR_CH*4-1:0]                           m_axi_ddr_arcache,
+    output wire [DDR_CH*3-1:0]                           m_axi_ddr_arprot,
+    output wire [DDR_CH*4-1:0]                           m_axi_ddr_arqos,
+    output wire [DDR_CH*AXI_DDR_ARUSER_WIDTH-1:0]        m_axi_ddr_aruser,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_arvalid,
+    input  wire [DDR_CH-1:0]                             m_axi_ddr_arready,
+    input  wire [DDR_CH*AXI_DDR_ID_WIDTH-1:0]            m_axi_ddr_rid,
+    input  wire [DDR_CH*AXI_DDR_DATA_WIDTH-1:0]          m_axi_ddr_rdata,
+    input  wire [DDR_CH*2-1:0]                           m_axi_ddr_rresp,
+    input  wire [DDR_CH-1:0]                             m_axi_ddr_rlast,
+    input  wire [DDR_CH*AXI_DDR_RUSER_WIDTH-1:0]         m_axi_ddr_ruser,
+    input  wire [DDR_CH-1:0]                             m_axi_ddr_rvalid,
+    output wire [DDR_CH-1:0]                             m_axi_ddr_rready,
+    input  wire [DDR_CH-1:0]                             ddr_status,
+
+    /*
+     * HBM: unused
+     */
+    input  wire [HBM_CH-1:0]                             hbm_clk,
+    input  wire [HBM_CH-1:0]                             hbm_rst,
+    output wire [HBM_CH*AXI_HBM_ID_WIDTH-1:0]            m_axi_hbm_awid,
+    output wire [HBM_CH*AXI_HBM_ADDR_WIDTH-1:0]          m_axi_hbm_awaddr,
+    output wire [HBM_CH*8-1:0]                           m_axi_hbm_awlen,
+    output wire [HBM_CH*3-1:0]                           m_axi_hbm_awsize,
+    output wire [HBM_CH*2-1:0]                           m_axi_hbm_awburst,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_awlock,
+    output wire [HBM_CH*4-1:0]                           m_axi_hbm_awcache,
+    output wire [HBM_CH*3-1:0]                           m_axi_hbm_awprot,
+    output wire [HBM_CH*4-1:0]                           m_axi_hbm_awqos,
+    output wire [HBM_CH*AXI_HBM_AWUSER_WIDTH-1:0]        m_axi_hbm_awuser,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_awvalid,
+    input  wire [HBM_CH-1:0]                             m_axi_hbm_awready,
+    output wire [HBM_CH*AXI_HBM_DATA_WIDTH-1:0]          m_axi_hbm_wdata,
+    output wire [HBM_CH*AXI_HBM_STRB_WIDTH-1:0]          m_axi_hbm_wstrb,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_wlast,
+    output wire [HBM_CH*AXI_HBM_WUSER_WIDTH-1:0]         m_axi_hbm_wuser,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_wvalid,
+    input  wire [HBM_CH-1:0]                             m_axi_hbm_wready,
+    input  wire [HBM_CH*AXI_HBM_ID_WIDTH-1:0]            m_axi_hbm_bid,
+    input  wire [HBM_CH*2-1:0]                           m_axi_hbm_bresp,
+    input  wire [HBM_CH*AXI_HBM_BUSER_WIDTH-1:0]         m_axi_hbm_buser,
+    input  wire [HBM_CH-1:0]                             m_axi_hbm_bvalid,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_bready,
+    output wire [HBM_CH*AXI_HBM_ID_WIDTH-1:0]            m_axi_hbm_arid,
+    output wire [HBM_CH*AXI_HBM_ADDR_WIDTH-1:0]          m_axi_hbm_araddr,
+    output wire [HBM_CH*8-1:0]                           m_axi_hbm_arlen,
+    output wire [HBM_CH*3-1:0]                           m_axi_hbm_arsize,
+    output wire [HBM_CH*2-1:0]                           m_axi_hbm_arburst,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_arlock,
+    output wire [HBM_CH*4-1:0]                           m_axi_hbm_arcache,
+    output wire [HBM_CH*3-1:0]                           m_axi_hbm_arprot,
+    output wire [HBM_CH*4-1:0]                           m_axi_hbm_arqos,
+    output wire [HBM_CH*AXI_HBM_ARUSER_WIDTH-1:0]        m_axi_hbm_aruser,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_arvalid,
+    input  wire [HBM_CH-1:0]                             m_axi_hbm_arready,
+    input  wire [HBM_CH*AXI_HBM_ID_WIDTH-1:0]            m_axi_hbm_rid,
+    input  wire [HBM_CH*AXI_HBM_DATA_WIDTH-1:0]          m_axi_hbm_rdata,
+    input  wire [HBM_CH*2-1:0]                           m_axi_hbm_rresp,
+    input  wire [HBM_CH-1:0]                             m_axi_hbm_rlast,
+    input  wire [HBM_CH*AXI_HBM_RUSER_WIDTH-1:0]         m_axi_hbm_ruser,
+    input  wire [HBM_CH-1:0]                             m_axi_hbm_rvalid,
+    output wire [HBM_CH-1:0]                             m_axi_hbm_rready,
+    input  wire [HBM_CH-1:0]                             hbm_status,
+
+    /*
+     * Statistics: unused
+     */
+    output wire [STAT_INC_WIDTH-1:0]                     m_axis_stat_tdata,
+    output wire [STAT_ID_WIDTH-1:0]                      m_axis_stat_tid,
+    output wire                                          m_axis_stat_tvalid,
+    input  wire                                          m_axis_stat_tready,
+
+    /*
+     * GPIO
+     */
+    input  wire [APP_GPIO_IN_WIDTH-1:0]                  gpio_in,
+    output wire [APP_GPIO_OUT_WIDTH-1:0]                 gpio_out,
+
+    /*
+     * JTAG
+     */
+    input  wire                                          jtag_tdi,
+    output wire                                          jtag_tdo,
+    input  wire                                          jtag_tms,
+    input  wire                                          jtag_tck
+    // verilator lint_on UNUSEDSIGNAL
+);
+
+localparam L4LB_APP_ID = 32'h4C344C42;
+localparam TEMPLATE_APP_ID = 32'h12340001;
+// the l4lb register map ends below 0x80_0000: address bits from 23 up select a port for reads
+localparam MAP_BITS = 23;
+localparam L4LB_ADDR_WIDTH = 24;
+localparam PORT_SEL_WIDTH = AXIL_APP_CTRL_ADDR_WIDTH > MAP_BITS ? AXIL_APP_CTRL_ADDR_WIDTH - MAP_BITS : 1;
+localparam APP_ADDR_EXT = AXIL_APP_CTRL_ADDR_WIDTH + MAP_BITS + PORT_SEL_WIDTH;
+// hairpin FIFO: 32 KiB per port; hairpinned frames go first above a quarter of it
+localparam HAIRPIN_DEPTH = 32768 / AXIS_KEEP_WIDTH;
+localparam HAIRPIN_FILL_WIDTH = $clog2(HAIRPIN_DEPTH) + 1;
+localparam HAIRPIN_URGENT = HAIRPIN_DEPTH / 4;
+
+// check configuration
+initial begin
+    if (APP_ID != L4LB_APP_ID && APP_ID != TEMPLATE_APP_ID) begin
+`ifdef SYNTHESIS
+        $display("Error: Invalid APP_ID (expected 32'h4C344C42 or 32'h12340001, got 32'h%x) (instance %m)", APP_ID);
+`else
+        $error("Error: Invalid APP_ID (expected 32'h4C344C42 or 32'h12340001, got 32'h%x) (instance %m)", APP_ID);
+`endif
+        $finish;
+    end
+    if (AXIL_APP_CTRL_DATA_WIDTH != 32 || AXIL_APP_CTRL_STRB_WIDTH != 4) begin
+`ifdef SYNTHESIS
+        $display("Error: AXIL_APP_CTRL_DATA_WIDTH must be 32 (instance %m)");
+`else
+        $error("Error: AXIL_APP_CTRL_DATA_WIDTH must be 32 (instance %m)");
+`endif
+        $finish;
+    end
+    if (AXIS_DATA_WIDTH != 64 && AXIS_DATA_WIDTH != 128 && AXIS_DATA_WIDTH != 256 && AXIS_DATA_WIDTH != 512) begin
+`ifdef SYNTHESIS
+        $display("Error: AXIS_DATA_WIDTH must be 64, 128, 256 or 512 (instance %m)");
+`else
+        $error("Error: AXIS_DATA_WIDTH must be 64, 128, 256 or 512 (instance %m)");
+`endif
+        $finish;
+    end
+end
+
+/*
+ * AXI-Lite slave (control from host): into each port's MAC clock domain.
+ * Writes go to every port (each port holds the same tables); reads go to the port in address
+ * bits [AXIL_APP_CTRL_ADDR_WIDTH-1:23] (port 0 when the BAR has 23 bits or fewer). The l4lb
+ * instances see bits [22:0].
+ */
+// verilator lint_off UNUSEDSIGNAL
+wire [APP_ADDR_EXT-1:0] app_awaddr_ext = {{MAP_BITS+PORT_SEL_WIDTH{1'b0}}, s_axil_app_ctrl_awaddr};
+wire [APP_ADDR_EXT-1:0] app_araddr_ext = {{MAP_BITS+PORT_SEL_WIDTH{1'b0}}, s_axil_app_ctrl_araddr};
+// verilator lint_on UNUSEDSIGNAL
+
+wire [PORT_COUNT*L4LB_ADDR_WIDTH-1:0] port_axil_awaddr;
+wire [PORT_COUNT*3-1:0]               port_axil_awprot;
+wire [PORT_COUNT-1:0]                 port_axil_awvalid;
+wire [PORT_COUNT-1:0]                 port_axil_awready;
+wire [PORT_COUNT*32-1:0]              port_axil_wdata;
+wire [PORT_COUNT*4-1:0]               port_axil_wstrb;
+wire [PORT_COUNT-1:0]                 port_axil_wvalid;
+wire [PORT_COUNT-1:0]                 port_axil_wready;
+wire [PORT_COUNT*2-1:0]               port_axil_bresp;
+wire [PORT_COUNT-1:0]                 port_axil_bvalid;
+wire [PORT_COUNT-1:0]                 port_axil_bready;
+wire [PORT_COUNT*L4LB_ADDR_WIDTH-1:0] port_axil_araddr;
+wire [PORT_COUNT*3-1:0]               port_axil_arprot;
+wire [PORT_COUNT-1:0]                 port_axil_arvalid;
+wire [PORT_COUNT-1:0]                 port_axil_arready;
+wire [PORT_COUNT*32-1:0]              port_axil_rdata;
+wire [PORT_COUNT*2-1:0]               port_axil_rresp;
+wire [PORT_COUNT-1:0]                 port_axil_rvalid;
+wire [PORT_COUNT-1:0]                 port_axil_rready;
+
+l4lb_axil_cdc #(
+    .ADDR_WIDTH(L4LB_ADDR_WIDTH),
+    .PORTS(PORT_COUNT),
+    .PORT_SEL_WIDTH(PORT_SEL_WIDTH)
+)
+axil_cdc_inst (
+    .s_clk(clk),
+    .s_rst(rst),
+    .s_axil_awaddr({1'b0, app_awaddr_ext[MAP_BITS-1:0]}),
+    .s_axil_awprot(s_axil_app_ctrl_awprot),
+    .s_axil_awvalid(s_axil_app_ctrl_awvalid),
+    .s_axil_awready(s_axil_app_ctrl_awready),
+    .s_axil_wdata(s_axil_app_ctrl_wdata),
+    .s_axil_wstrb(s_axil_app_ctrl_wstrb),
+    .s_axil_wvalid(s_axil_app_ctrl_wvalid),
+    .s_axil_wready(s_axil_app_ctrl_wready),
+    .s_axil_bresp(s_axil_app_ctrl_bresp),
+    .s_axil_bvalid(s_axil_app_ctrl_bvalid),
+    .s_axil_bready(s_axil_app_ctrl_bready),
+    .s_axil_araddr({1'b0, app_araddr_ext[MAP_BITS-1:0]}),
+    .s_axil_arprot(s_axil_app_ctrl_arprot),
+    .s_axil_arport(app_araddr_ext[MAP_BITS +: PORT_SEL_WIDTH]),
+    .s_axil_arvalid(s_axil_app_ctrl_arvalid),
+    .s_axil_arready(s_axil_app_ctrl_arready),
+    .s_axil_rdata(s_axil_app_ctrl_rdata),
+    .s_axil_rresp(s_axil_app_ctrl_rresp),
+    .s_axil_rvalid(s_axil_app_ctrl_rvalid),
+    .s_axil_rready(s_axil_app_ctrl_rready),
+
+    .m_clk(direct_rx_clk),
+    .m_rst(direct_rx_rst),
+    .m_axil_awaddr(port_axil_awaddr),
+    .m_axil_awprot(port_axil_awprot),
+    .m_axil_awvalid(port_axil_awvalid),
+    .m_axil_awready(port_axil_awready),
+    .m_axil_wdata(port_axil_wdata),
+    .m_axil_wstrb(port_axil_wstrb),
+    .m_axil_wvalid(port_axil_wvalid),
+    .m_axil_wready(port_axil_wready),
+    .m_axil_bresp(port_axil_bresp),
+    .m_axil_bvalid(port_axil_bvalid),
+    .m_axil_bready(port_axil_bready),
+    .m_axil_araddr(port_axil_araddr),
+    .m_axil_arprot(port_axil_arprot),
+    .m_axil_arvalid(port_axil_arvalid),
+    .m_axil_arready(port_axil_arready),
+    .m_axil_rdata(port_axil_rdata),
+    .m_axil_rresp(port_axil_rresp),
+    .m_axil_rvalid(port_axil_rvalid),
+    .m_axil_rready(port_axil_rready)
+);
+
+/*
+ * Ethernet, direct MAC interface: per port
+ *
+ *   s_axis_direct_rx -> l4lb (direct_rx_clk) -+-> tdest 0: m_axis_direct_rx (to the host, as before)
+ *                                             +-> tdest 1: hairpin FIFO (direct_rx_clk -> direct_tx_clk)
+ *   s_axis_direct_tx (host) ---------------------> TX arbiter (direct_tx_clk) -> m_axis_direct_tx
+ *   hairpin FIFO ---------------------------------^
+ */
+genvar n;
+generate
+for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
+
+    wire [AXIS_DATA_WIDTH-1:0]    lb_tdata;
+    wire [AXIS_KEEP_WIDTH-1:0]    lb_tkeep;
+    wire                          lb_tvalid;
+    wire                          lb_tready;
+    wire                          lb_tlast;
+    wire [AXIS_RX_USER_WIDTH-1:0] lb_tuser;
+    wire                          lb_tdest;
+
+    wire [AXIS_DATA_WIDTH-1:0]    hp_tdata;
+    wire [AXIS_KEEP_WIDTH-1:0]    hp_tkeep;
+    wire                          hp_tvalid;
+    wire                          hp_tready;
+    wire                          hp_tlast;
+    wire                          hp_tuser;
+    wire [HAIRPIN_FILL_WIDTH-1:0] hp_fill;
+    wire                          hp_wr_tready;
+    // frames the hairpin FIFO dropped (none while TX keeps up with RX); for a debug probe
+    // verilator lint_off UNUSEDSIGNAL
+    (* keep = "true" *) wire [31:0] hp_drop_count;
+    // verilator lint_on UNUSEDSIGNAL
+
+    l4lb #(
+        .DATA_WIDTH(AXIS_DATA_WIDTH),
+        .KEEP_WIDTH(AXIS_KEEP_WIDTH),
+        .USER_WIDTH(AXIS_RX_USER_WIDTH),
+        .AXIL_ADDR_WIDTH(L4LB_ADDR_WIDTH)
+    )
+    l4lb_inst (
+        .clk(direct_rx_clk[n]),
+        .rst(direct_rx_rst[n]),
+
+        .s_axis_tdata(s_axis_direct_rx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
+        .s_axis_tkeep(s_axis_direct_rx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),
+        .s_axis_tvalid(s_axis_direct_rx_tvalid[n]),
+        .s_axis_tready(s_axis_direct_rx_tready[n]),
+        .s_axis_tlast(s_axis_direct_rx_tlast[n]),
+        .s_axis_tuser(s_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH]),
+
+        .m_axis_tdata(lb_tdata),
+        .m_axis_tkeep(lb_tkeep),
+        .m_axis_tvalid(lb_tvalid),
+        .m_axis_tready(lb_tready),
+        .m_axis_tlast(lb_tlast),
+        .m_axis_tuser(lb_tuser),
+        .m_axis_tdest(lb_tdest),
+
+        .s_axil_awaddr(port_axil_awaddr[n*L4LB_ADDR_WIDTH +: L4LB_ADDR_WIDTH]),
+        .s_axil_awprot(port_axil_awprot[n*3 +: 3]),
+        .s_axil_awvalid(port_axil_awvalid[n]),
+        .s_axil_awready(port_axil_awready[n]),
+        .s_axil_wdata(port_axil_wdata[n*32 +: 32]),
+        .s_axil_wstrb(port_axil_wstrb[n*4 +: 4]),
+        .s_axil_wvalid(port_axil_wvalid[n]),
+        .s_axil_wready(port_axil_wready[n]),
+        .s_axil_bresp(port_axil_bresp[n*2 +: 2]),
+        .s_axil_bvalid(port_axil_bvalid[n]),
+        .s_axil_bready(port_axil_bready[n]),
+        .s_axil_araddr(port_axil_araddr[n*L4LB_ADDR_WIDTH +: L4LB_ADDR_WIDTH]),
+        .s_axil_arprot(port_axil_arprot[n*3 +: 3]),
+        .s_axil_arvalid(port_axil_arvalid[n]),
+        .s_axil_arready(port_axil_arready[n]),
+        .s_axil_rdata(port_axil_rdata[n*32 +: 32]),
+        .s_axil_rresp(port_axil_rresp[n*2 +: 2]),
+        .s_axil_rvalid(port_axil_rvalid[n]),
+        .s_axil_rready(port_axil_rready[n])
+    );
+
+    // steer on tdest (constant over a frame): passed frames up to the host, balanced ones out
+    assign m_axis_direct_rx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH] = lb_tdata;
+    assign m_axis_direct_rx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH] = lb_tkeep;
+    assign m_axis_direct_rx_tvalid[n] = lb_tvalid && !lb_tdest;
+    assign m_axis_direct_rx_tlast[n] = lb_tlast;
+    assign m_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH] = lb_tuser;
+    assign lb_tready = lb_tdest ? hp_wr_tready : m_axis_direct_rx_tready[n];
+
+    l4lb_hairpin_fifo #(
+        .DATA_WIDTH(AXIS_DATA_WIDTH),
+        .KEEP_WIDTH(AXIS_KEEP_WIDTH),
+        .USER_WIDTH(1),
+        .DEPTH(HAIRPIN_DEPTH)
+    )
+    hairpin_fifo_inst (
+        .s_clk(direct_rx_clk[n]),
+        .s_rst(direct_rx_rst[n]),
+        .s_axis_tdata(lb_tdata),
+        .s_axis_tkeep(lb_tkeep),
+        .s_axis_tvalid(lb_tvalid && lb_tdest),
+        .s_axis_tready(hp_wr_tready),
+        .s_axis_tlast(lb_tlast),
+        .s_axis_tuser(lb_tuser[0]),
+        .s_drop_count(hp_drop_count),
+
+        .m_clk(direct_tx_clk[n]),
+        .m_rst(direct_tx_rst[n]),
+        .m_axis_tdata(hp_tdata),
+        .m_axis_tkeep(hp_tkeep),
+        .m_axis_tvalid(hp_tvalid),
+        .m_axis_tready(hp_tready),
+        .m_axis_tlast(hp_tlast),
+        .m_axis_tuser(hp_tuser),
+        .m_fill(hp_fill)
+    );
+
+    l4lb_tx_arbiter #(
+        .DATA_WIDTH(AXIS_DATA_WIDTH),
+        .KEEP_WIDTH(AXIS_KEEP_WIDTH),
+        .USER_WIDTH(AXIS_TX_USER_WIDTH),
+        .FILL_WIDTH(HAIRPIN_FILL_WIDTH),
+        .URGENT_FILL(HAIRPIN_URGENT)
+    )
+    tx_arbiter_inst (
+        .clk(direct_tx_clk[n]),
+        .rst(direct_tx_rst[n]),
+
+        .s_axis_host_tdata(s_axis_direct_tx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
+        .s_axis_host_tkeep(s_axis_direct_tx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),
+        .s_axis_host_tvalid(s_axis_direct_tx_tvalid[n]),
+        .s_axis_host_tready(s_axis_direct_tx_tready[n]),
+        .s_axis_host_tlast(s_axis_direct_tx_tlast[n]),
+        .s_axis_host_tuser(s_axis_direct_tx_tuser[n*AXIS_TX_USER_WIDTH +: AXIS_TX_USER_WIDTH]),
+
+        .s_axis_hp_tdata(hp_tdata),
+        .s_axis_hp_tkeep(hp_tkeep),
+        .s_axis_hp_tvalid(hp_tvalid),
+        .s_axis_hp_tready(hp_tready),
+        .s_axis_hp_tlast(hp_tlast),
+        .s_axis_hp_tuser(hp_tuser),
+        .hp_fill(hp_fill),
+
+        .m_axis_tdata(m_axis_direct_tx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
+        .m_axis_tkeep(m_axis_direct_tx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),
+        .m_axis_tvalid(m_axis_direct_tx_tvalid[n]),
+        .m_axis_tready(m_axis_direct_tx_tready[n]),
+        .m_axis_tlast(m_axis_direct_tx_tlast[n]),
+        .m_axis_tuser(m_axis_direct_tx_tuser[n*AXIS_TX_USER_WIDTH +: AXIS_TX_USER_WIDTH])
+    );
+
+end
+endgenerate
+
+// TX completions (timestamps) pass as in the template; see l4lb_tx_arbiter on hairpin tags
+assign m_axis_direct_tx_cpl_ts = s_axis_direct_tx_cpl_ts;
+assign m_axis_direct_tx_cpl_tag = s_axis_direct_tx_cpl_tag;
+assign m_axis_direct_tx_cpl_valid = s_axis_direct_tx_cpl_valid;
+assign s_axis_direct_tx_cpl_ready = m_axis_direct_tx_cpl_ready;
+
+/*
+ * Everything below behaves as in Corundum's template block
+ */
+
+// AXI-Lite master (control to NIC): idle, responses accepted
+assign m_axil_ctrl_awaddr = {AXIL_CTRL_ADDR_WIDTH{1'b0}};
+assign m_axil_ctrl_awprot = 3'd0;
+assign m_axil_ctrl_awvalid = 1'b0;
+assign m_axil_ctrl_wdata = {AXIL_CTRL_DATA_WIDTH{1'b0}};
+assign m_axil_ctrl_wstrb = {AXIL_CTRL_STRB_WIDTH{1'b0}};
+assign m_axil_ctrl_wvalid = 1'b0;
+assign m_axil_ctrl_bready = 1'b1;
+assign m_axil_ctrl_araddr = {AXIL_CTRL_ADDR_WIDTH{1'b0}};
+assign m_axil_ctrl_arprot = 3'd0;
+assign m_axil_ctrl_arvalid = 1'b0;
+assign m_axil_ctrl_rready = 1'b1;
+
+// DMA descriptors: none issued
+assign m_axis_ctrl_dma_read_desc_dma_addr = {DMA_ADDR_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_read_desc_ram_sel = {RAM_SEL_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_read_desc_ram_addr = {RAM_ADDR_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_read_desc_len = {DMA_LEN_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_read_desc_tag = {DMA_TAG_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_read_desc_valid = 1'b0;
+assign m_axis_ctrl_dma_write_desc_dma_addr = {DMA_ADDR_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_write_desc_ram_sel = {RAM_SEL_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_write_desc_ram_addr = {RAM_ADDR_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_write_desc_imm = {DMA_IMM_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_write_desc_imm_en = 1'b0;
+assign m_axis_ctrl_dma_write_desc_len = {DMA_LEN_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_write_desc_tag = {DMA_TAG_WIDTH{1'b0}};
+assign m_axis_ctrl_dma_write_desc_valid = 1'b0;
+assign m_axis_data_dma_read_desc_dma_addr = {DMA_ADDR_WIDTH{1'b0}};
+assign m_axis_data_dma_read_desc_ram_sel = {RAM_SEL_WIDTH{1'b0}};
+assign m_axis_data_dma_read_desc_ram_addr = {RAM_ADDR_WIDTH{1'b0}};
+assign m_axis_data_dma_read_desc_len = {DMA_LEN_WIDTH{1'b0}};
+assign m_axis_data_dma_read_desc_tag = {DMA_TAG_WIDTH{1'b0}};
+assign m_axis_data_dma_read_desc_valid = 1'b0;
+assign m_axis_data_dma_write_desc_dma_addr = {DMA_ADDR_WIDTH{1'b0}};
+assign m_axis_data_dma_write_desc_ram_sel = {RAM_SEL_WIDTH{1'b0}};
+assign m_axis_data_dma_write_desc_ram_addr = {RAM_ADDR_WIDTH{1'b0}};
+assign m_axis_data_dma_write_desc_imm = {DMA_IMM_WIDTH{1'b0}};
+assign m_axis_data_dma_write_desc_imm_en = 1'b0;
+assign m_axis_data_dma_write_desc_len = {DMA_LEN_WIDTH{1'b0}};
+assign m_axis_data_dma_write_desc_tag = {DMA_TAG_WIDTH{1'b0}};
+assign m_axis_data_dma_write_desc_valid = 1'b0;
+
+// DMA RAM: writes complete at once, reads return zeros at once
+assign ctrl_dma_ram_wr_cmd_ready = {RAM_SEG_COUNT{1'b1}};
+assign ctrl_dma_ram_wr_done = ctrl_dma_ram_wr_cmd_valid;
+assign ctrl_dma_ram_rd_cmd_ready = ctrl_dma_ram_rd_resp_ready;
+assign ctrl_dma_ram_rd_resp_data = {RAM_SEG_COUNT*RAM_SEG_DATA_WIDTH{1'b0}};
+assign ctrl_dma_ram_rd_resp_valid = ctrl_dma_ram_rd_cmd_valid;
+assign data_dma_ram_wr_cmd_ready = {RAM_SEG_COUNT{1'b1}};
+assign data_dma_ram_wr_done = data_dma_ram_wr_cmd_valid;
+assign data_dma_ram_rd_cmd_ready = data_dma_ram_rd_resp_ready;
+assign data_dma_ram_rd_resp_data = {RAM_SEG_COUNT*RAM_SEG_DATA_WIDTH{1'b0}};
+assign data_dma_ram_rd_resp_valid = data_dma_ram_rd_cmd_valid;
+
+// Ethernet, synchronous MAC interface: passed through
+assign m_axis_sync_tx_tdata = s_axis_sync_tx_tdata;
+assign m_axis_sync_tx_tkeep = s_axis_sync_tx_tkeep;
+assign m_axis_sync_tx_tvalid = s_axis_sync_tx_tvalid;
+assign s_axis_sync_tx_tready = m_axis_sync_tx_tready;
+assign m_axis_sync_tx_tlast = s_axis_sync_tx_tlast;
+assign m_axis_sync_tx_tuser = s_axis_sync_tx_tuser;
+assign m_axis_sync_tx_cpl_ts = s_axis_sync_tx_cpl_ts;
+assign m_axis_sync_tx_cpl_tag = s_axis_sync_tx_cpl_tag;
+assign m_axis_sync_tx_cpl_valid = s_axis_sync_tx_cpl_valid;
+assign s_axis_sync_tx_cpl_ready = m_axis_sync_tx_cpl_ready;
+assign m_axis_sync_rx_tdata = s_axis_sync_rx_tdata;
+assign m_axis_sync_rx_tkeep = s_axis_sync_rx_tkeep;
+assign m_axis_sync_rx_tvalid = s_axis_sync_rx_tvalid;
+assign s_axis_sync_rx_tready = m_axis_sync_rx_tready;
+assign m_axis_sync_rx_tlast = s_axis_sync_rx_tlast;
+assign m_axis_sync_rx_tuser = s_axis_sync_rx_tuser;
+
+// Ethernet, interface level: passed through
+assign m_axis_if_tx_tdata = s_axis_if_tx_tdata;
+assign m_axis_if_tx_tkeep = s_axis_if_tx_tkeep;
+assign m_axis_if_tx_tvalid = s_axis_if_tx_tvalid;
+assign s_axis_if_tx_tready = m_axis_if_tx_tready;
+assign m_axis_if_tx_tlast = s_axis_if_tx_tlast;
+assign m_axis_if_tx_tid = s_axis_if_tx_tid;
+assign m_axis_if_tx_tdest = s_axis_if_tx_tdest;
+assign m_axis_if_tx_tuser = s_axis_if_tx_tuser;
+assign m_axis_if_tx_cpl_ts = s_axis_if_tx_cpl_ts;
+assign m_axis_if_tx_cpl_tag = s_axis_if_tx_cpl_tag;
+assign m_axis_if_tx_cpl_valid = s_axis_if_tx_cpl_valid;
+assign s_axis_if_tx_cpl_ready = m_axis_if_tx_cpl_ready;
+assign m_axis_if_rx_tdata = s_axis_if_rx_tdata;
+assign m_axis_if_rx_tkeep = s_axis_if_rx_tkeep;
+assign m_axis_if_rx_tvalid = s_axis_if_rx_tvalid;
+assign s_axis_if_rx_tready = m_axis_if_rx_tready;
+assign m_axis_if_rx_tlast = s_axis_if_rx_tlast;
+assign m_axis_if_rx_tid = s_axis_if_rx_tid;
+assign m_axis_if_rx_tdest = s_axis_if_rx_tdest;
+assign m_axis_if_rx_tuser = s_axis_if_rx_tuser;
+
+// DDR and HBM: every master output low
+assign m_axi_ddr_awid = 0;
+assign m_axi_ddr_awaddr = 0;
+assign m_axi_ddr_awlen = 0;
+assign m_axi_ddr_awsize = 0;
+assign m_axi_ddr_awburst = 0;
+assign m_axi_ddr_awlock = 0;
+assign m_axi_ddr_awcache = 0;
+assign m_axi_ddr_awprot = 0;
+assign m_axi_ddr_awqos = 0;
+assign m_axi_ddr_awuser = 0;
+assign m_axi_ddr_awvalid = 0;
+assign m_axi_ddr_wdata = 0;
+assign m_axi_ddr_wstrb = 0;
+assign m_axi_ddr_wlast = 0;
+assign m_axi_ddr_wuser = 0;
+assign m_axi_ddr_wvalid = 0;
+assign m_axi_ddr_bready = 0;
+assign m_axi_ddr_arid = 0;
+assign m_axi_ddr_araddr = 0;
+assign m_axi_ddr_arlen = 0;
+assign m_axi_ddr_arsize = 0;
+assign m_axi_ddr_arburst = 0;
+assign m_axi_ddr_arlock = 0;
+assign m_axi_ddr_arcache = 0;
+assign m_axi_ddr_arprot = 0;
+assign m_axi_ddr_arqos = 0;
+assign m_axi_ddr_aruser = 0;
+assign m_axi_ddr_arvalid = 0;
+assign m_axi_ddr_rready = 0;
+assign m_axi_hbm_awid = 0;
+assign m_axi_hbm_awaddr = 0;
+assign m_axi_hbm_awlen = 0;
+assign m_axi_hbm_awsize = 0;
+assign m_axi_hbm_awburst = 0;
+assign m_axi_hbm_awlock = 0;
+assign m_axi_hbm_awcache = 0;
+assign m_axi_hbm_awprot = 0;
+assign m_axi_hbm_awqos = 0;
+assign m_axi_hbm_awuser = 0;
+assign m_axi_hbm_awvalid = 0;
+assign m_axi_hbm_wdata = 0;
+assign m_axi_hbm_wstrb = 0;
+assign m_axi_hbm_wlast = 0;
+assign m_axi_hbm_wuser = 0;
+assign m_axi_hbm_wvalid = 0;
+assign m_axi_hbm_bready = 0;
+assign m_axi_hbm_arid = 0;
+assign m_axi_hbm_araddr = 0;
+assign m_axi_hbm_arlen = 0;
+assign m_axi_hbm_arsize = 0;
+assign m_axi_hbm_arburst = 0;
+assign m_axi_hbm_arlock = 0;
+assign m_axi_hbm_arcache = 0;
+assign m_axi_hbm_arprot = 0;
+assign m_axi_hbm_arqos = 0;
+assign m_axi_hbm_aruser = 0;
+assign m_axi_hbm_arvalid = 0;
+assign m_axi_hbm_rready = 0;
+
+// Statistics: none
+assign m_axis_stat_tdata = {STAT_INC_WIDTH{1'b0}};
+assign m_axis_stat_tid = {STAT_ID_WIDTH{1'b0}};
+assign m_axis_stat_tvalid = 1'b0;
+
+// GPIO: outputs low
+assign gpio_out = {APP_GPIO_OUT_WIDTH{1'b0}};
+
+// JTAG: TDI looped to TDO
+assign jtag_tdo = jtag_tdi;
+
+endmodule
+
+`resetall

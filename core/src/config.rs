@@ -52,6 +52,9 @@ pub struct Vip {
     pub protocol: Protocol,
     /// Entries of the VIP's Maglev table (a prime, default [`maglev::DEFAULT_RING_SIZE`]).
     pub ring_size: u32,
+    /// The config left `ring_size` out: the driver may pick a smaller prime so that every such
+    /// VIP fits the device's ring (docs/architecture.md, *Maglev*).
+    pub ring_size_default: bool,
     /// Backends in file order (the order the ring is filled in).
     pub backends: Vec<Backend>,
 }
@@ -401,6 +404,7 @@ fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
         port,
         protocol,
         ring_size,
+        ring_size_default: t.get("ring_size").is_none(),
         backends,
     })
 }

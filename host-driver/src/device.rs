@@ -273,7 +273,8 @@ impl Plan {
                 .map_err(|e| DriverError::Invalid(format!("VIP {}: {e}", v.key())))?;
         }
         let live = |v: &l4lb_core::config::Vip| v.backends.iter().any(|b| b.weight > 0);
-        let ring: u64 = cfg.vips.iter().filter(|v| live(v)).map(|v| v.ring_size as u64).sum();
+        let sizes = ring_sizes(cfg, caps.ring_entries);
+        let ring: u64 = cfg.vips.iter().zip(&sizes).filter(|(v, _)| live(v)).map(|(_, m)| *m as u64).sum();
         if ring > caps.ring_entries as u64 {
             return Err(DriverError::Limit {
                 what: "ring entries (the sum of the ring_size of every VIP with a backend of non-zero weight)",
@@ -355,7 +356,7 @@ impl Plan {
                     .zip(&vip.backends)
                     .map(|(a, b)| maglev::Member { identity: a, weight: b.weight })
                     .collect();
-                maglev::build(&members, vip.ring_size).into_iter().map(|p| index_of[i][p as usize]).collect()
+                maglev::build(&members, sizes[i]).into_iter().map(|p| index_of[i][p as usize]).collect()
             })
             .collect();
         let bases = place_slices(&order, &keys, &tables, current, caps.ring_entries)
@@ -826,6 +827,29 @@ fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -
         set(r, info_word(id, bank, regmap::VIP_INFO_W_RING_SIZE), info.ring_size)?;
     }
     Ok(())
+}
+
+/// The Maglev table size of each VIP: its `ring_size`, except that VIPs which left `ring_size` out
+/// share what the explicit ones leave of the ring: the default (65,537) when they all fit, else
+/// the largest prime (at least 251) that lets them fit. A config that fits nowhere keeps the
+/// defaults, and the ring limit check names the shortfall.
+fn ring_sizes(cfg: &Config, ring_entries: u32) -> Vec<u32> {
+    let live = |v: &l4lb_core::config::Vip| v.backends.iter().any(|b| b.weight > 0);
+    let explicit: u64 =
+        cfg.vips.iter().filter(|v| live(v) && !v.ring_size_default).map(|v| v.ring_size as u64).sum();
+    let defaults = cfg.vips.iter().filter(|v| live(v) && v.ring_size_default).count() as u64;
+    let mut fit = maglev::DEFAULT_RING_SIZE;
+    if defaults > 0 && explicit + defaults * fit as u64 > ring_entries as u64 {
+        let room = (ring_entries as u64).saturating_sub(explicit) / defaults;
+        let mut m = room.min(fit as u64) as u32;
+        while m >= maglev::MIN_RING_SIZE && !maglev::is_prime(m) {
+            m -= 1;
+        }
+        if m >= maglev::MIN_RING_SIZE {
+            fit = m;
+        }
+    }
+    cfg.vips.iter().map(|v| if v.ring_size_default { fit } else { v.ring_size }).collect()
 }
 
 /// Offset of VIP info word `word` (0: ring_base, 1: ring_size) of bank `bank` for `vip_id`.

@@ -675,3 +675,39 @@ protocol = "udp"
     assert_eq!(words, [0b111, 0x0200_0000, 0x0601, 0, 0xFD00_0000, 0, 0, 1]);
     assert_holds(&dev.read_state().unwrap(), &cfg);
 }
+
+/// A prime, by trial division (written here, not the driver's).
+fn prime(n: u32) -> bool {
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+}
+
+#[test]
+fn vips_without_ring_size_share_the_ring_when_the_default_does_not_fit() {
+    // 256 VIPs at the default 65,537 entries would need 16.8 M ring entries; the device has 2^20.
+    let toml = many_vips(256).replace("ring_size = 251\n", "");
+    let mut dev = Device::open(model()).unwrap();
+    let ring = dev.caps().ring_entries;
+    let report = dev.apply(&config(&toml)).unwrap();
+    let m = report.vips[0].ring_size;
+    assert!(report.vips.iter().all(|v| v.ring_size == m), "one size for every defaulted VIP");
+    assert!(prime(m) && (251..=65_537).contains(&m), "{m}");
+    assert!(256 * m as u64 <= ring as u64, "{m} x 256 must fit {ring}");
+    // The largest such prime: the next prime up would not fit.
+    let next = (m + 1..).find(|&n| prime(n)).unwrap();
+    assert!(256 * next as u64 > ring as u64, "{next} would have fitted too");
+
+    // An explicit ring_size is kept; the defaulted VIPs share what is left.
+    let toml = format!(
+        "[[vip]]\naddress = \"192.0.2.1\"\nport = 80\nprotocol = \"tcp\"\nring_size = 131071\n[[vip.backend]]\naddress = \"10.9.0.1\"\n{}",
+        many_vips(20).replace("ring_size = 251\n", "")
+    );
+    let report = Device::open(model()).unwrap().apply(&config(&toml)).unwrap();
+    assert_eq!(report.vips[0].ring_size, 131_071);
+    let rest: u64 = report.vips[1..].iter().map(|v| v.ring_size as u64).sum();
+    assert!(131_071 + rest <= ring as u64 && report.vips[1].ring_size < 65_537);
+
+    // Few VIPs keep the documented default.
+    let toml = many_vips(3).replace("ring_size = 251\n", "");
+    let report = Device::open(model()).unwrap().apply(&config(&toml)).unwrap();
+    assert!(report.vips.iter().all(|v| v.ring_size == 65_537));
+}

@@ -54,7 +54,7 @@ demo: build
 
 test: deps
 	$(CARGO) test --release --workspace
-	$(MAKE) --no-print-directory corundum-lint corundum-sim
+	$(MAKE) --no-print-directory lint corundum-lint corundum-sim
 
 soak: deps
 	L4LB_SOAK_FRAMES=$(N) $(CARGO) test --release -p l4lb-testbench --test rtl_vs_model soak -- --nocapture

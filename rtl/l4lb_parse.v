@@ -88,15 +88,12 @@ localparam [7:0] EXT_DEST_OPTS = 8'd60;
 
 // walk state: {walking, reason[3:0], nh[7:0], off[15:0], fragment, later}
 localparam WS_WIDTH = 1 + 4 + 8 + 16 + 1 + 1;
+localparam WS_OFF_LSB = 2;      // off[7:0] in the walk state
 
-// byte i of the header
-function [7:0] hdr_byte;
-    input [HB-1:0] hdr;
-    input [7:0]    i;
-    begin
-        hdr_byte = hdr[8*i +: 8];
-    end
-endfunction
+// Byte i of a header vector h, picked in place. (A function taking the 1,536-bit header as an
+// argument would be copied at every call in Verilator's C++: that made the parse the slowest
+// part of the simulation.)
+`define L4LB_HDR_BYTE(h, i) h[8*(i) +: 8]
 
 function is_ext;
     input [7:0] nh;
@@ -108,7 +105,7 @@ endfunction
 // one extension header step
 function [WS_WIDTH-1:0] walk_step;
     input [WS_WIDTH-1:0] st;
-    input [HB-1:0]       hdr;
+    input [31:0]         at4;      // the four header bytes at the state's offset, first in [7:0]
     input [7:0]          len;
     input [16:0]         pkt_end;
     reg        walking;
@@ -117,15 +114,13 @@ function [WS_WIDTH-1:0] walk_step;
     reg [15:0] off;
     reg        frag;
     reg        later;
-    reg [7:0]  at;
     reg [15:0] need;
     // Fragment header bytes 2-3: offset [15:3], reserved [2:1], M [0]
     /* verilator lint_off UNUSEDSIGNAL */ reg [15:0] fo; /* verilator lint_on UNUSEDSIGNAL */ // reserved bits [2:1] are not used
     begin
         {walking, reason, nh, off, frag, later} = st;
-        at = off[7:0];
         need = off + (nh == EXT_FRAGMENT ? 16'd8 : 16'd2);
-        fo = {hdr_byte(hdr, at + 8'd2), hdr_byte(hdr, at + 8'd3)};
+        fo = {at4[23:16], at4[31:24]};
         if (walking) begin
             if (is_ext(nh) || nh == EXT_FRAGMENT) begin
                 if (off >= WINDOW_16) begin
@@ -137,12 +132,12 @@ function [WS_WIDTH-1:0] walk_step;
                 end else if (nh == EXT_FRAGMENT) begin
                     later = fo[15:3] != 13'd0;
                     frag = fo[15:3] != 13'd0 || fo[0];
-                    nh = hdr_byte(hdr, at);
+                    nh = at4[7:0];
                     off = off + 16'd8;
                     walking = 1'b0;
                 end else begin
-                    nh = hdr_byte(hdr, at);
-                    off = off + {5'd0, hdr_byte(hdr, at + 8'd1), 3'd0} + 16'd8;
+                    nh = at4[7:0];
+                    off = off + {5'd0, at4[15:8], 3'd0} + 16'd8;
                 end
             end else begin
                 walking = 1'b0;
@@ -155,9 +150,9 @@ endfunction
 /*
  * s0: L2, the fixed IP header
  */
-wire [15:0] et_12 = {hdr_byte(hdr_data, 8'd12), hdr_byte(hdr_data, 8'd13)};
-wire [15:0] et_16 = {hdr_byte(hdr_data, 8'd16), hdr_byte(hdr_data, 8'd17)};
-wire [15:0] et_20 = {hdr_byte(hdr_data, 8'd20), hdr_byte(hdr_data, 8'd21)};
+wire [15:0] et_12 = {`L4LB_HDR_BYTE(hdr_data, 8'd12), `L4LB_HDR_BYTE(hdr_data, 8'd13)};
+wire [15:0] et_16 = {`L4LB_HDR_BYTE(hdr_data, 8'd16), `L4LB_HDR_BYTE(hdr_data, 8'd17)};
+wire [15:0] et_20 = {`L4LB_HDR_BYTE(hdr_data, 8'd20), `L4LB_HDR_BYTE(hdr_data, 8'd21)};
 wire tag_1 = et_12 == 16'h8100 || et_12 == 16'h88A8;
 wire tag_2 = tag_1 && (et_16 == 16'h8100 || et_16 == 16'h88A8);
 wire [7:0] l2 = tag_2 ? 8'd22 : tag_1 ? 8'd18 : 8'd14;
@@ -166,12 +161,12 @@ wire l2_cut = hdr_len < 8'd14 || (tag_1 && hdr_len < 8'd18) || (tag_2 && hdr_len
 wire is_v4 = et == 16'h0800;
 wire is_v6 = et == 16'h86DD;
 
-wire [7:0]  ip0 = hdr_byte(hdr_data, l2);
-wire [15:0] ip_len = {hdr_byte(hdr_data, l2 + 8'd2), hdr_byte(hdr_data, l2 + 8'd3)};   // v4 TL
-wire [15:0] ip_frag = {hdr_byte(hdr_data, l2 + 8'd6), hdr_byte(hdr_data, l2 + 8'd7)};
-wire [7:0]  ip_proto = hdr_byte(hdr_data, l2 + 8'd9);
-wire [15:0] v6_plen = {hdr_byte(hdr_data, l2 + 8'd4), hdr_byte(hdr_data, l2 + 8'd5)};
-wire [7:0]  v6_nh = hdr_byte(hdr_data, l2 + 8'd6);
+wire [7:0]  ip0 = `L4LB_HDR_BYTE(hdr_data, l2);
+wire [15:0] ip_len = {`L4LB_HDR_BYTE(hdr_data, l2 + 8'd2), `L4LB_HDR_BYTE(hdr_data, l2 + 8'd3)};   // v4 TL
+wire [15:0] ip_frag = {`L4LB_HDR_BYTE(hdr_data, l2 + 8'd6), `L4LB_HDR_BYTE(hdr_data, l2 + 8'd7)};
+wire [7:0]  ip_proto = `L4LB_HDR_BYTE(hdr_data, l2 + 8'd9);
+wire [15:0] v6_plen = {`L4LB_HDR_BYTE(hdr_data, l2 + 8'd4), `L4LB_HDR_BYTE(hdr_data, l2 + 8'd5)};
+wire [7:0]  v6_nh = `L4LB_HDR_BYTE(hdr_data, l2 + 8'd6);
 
 wire [15:0] v4_hlen = {10'd0, ip0[3:0], 2'd0};
 wire        v4_later = ip_frag[12:0] != 13'd0;
@@ -270,12 +265,13 @@ generate
         reg                tl_bad_reg = 1'b0;
         reg [WS_WIDTH-1:0] ws_reg = {WS_WIDTH{1'b0}};
 
+        wire [HB-1:0] hdr = wk_hdr[g];
         reg [WS_WIDTH-1:0] ws;
         integer k;
         always @* begin
             ws = wk_ws[g];
             for (k = 0; k < STEPS_PER_STAGE; k = k + 1) begin
-                ws = walk_step(ws, wk_hdr[g], wk_len[g], wk_need_len[g]);
+                ws = walk_step(ws, hdr[8*ws[WS_OFF_LSB +: 8] +: 32], wk_len[g], wk_need_len[g]);
             end
         end
 
@@ -349,21 +345,23 @@ always @* begin
     end
 end
 
-// the address of `n` bytes at byte `at`, first byte in the top bits
-function [127:0] addr_at;
-    input [HB-1:0] hdr;
-    input [7:0]    at;
-    input          v6;
-    integer i;
-    begin
-        addr_at = 128'd0;
-        for (i = 0; i < 16; i = i + 1) begin
-            if (v6 || i < 4) begin
-                addr_at[127 - 8*i -: 8] = hdr_byte(hdr, at + i[7:0]);
-            end
+// the addresses, first byte in the top bits (an IPv4 address in [127:96], the rest 0)
+wire [7:0]   src_at = f_l2 + (f_ipv6 ? 8'd8 : 8'd12);
+wire [7:0]   dst_at = f_l2 + (f_ipv6 ? 8'd24 : 8'd16);
+wire [127:0] f_src;
+wire [127:0] f_dst;
+genvar ga;
+generate
+    for (ga = 0; ga < 16; ga = ga + 1) begin : addr
+        if (ga < 4) begin : v4
+            assign f_src[127 - 8*ga -: 8] = `L4LB_HDR_BYTE(f_hdr, src_at + ga);
+            assign f_dst[127 - 8*ga -: 8] = `L4LB_HDR_BYTE(f_hdr, dst_at + ga);
+        end else begin : v6
+            assign f_src[127 - 8*ga -: 8] = f_ipv6 ? `L4LB_HDR_BYTE(f_hdr, src_at + ga) : 8'd0;
+            assign f_dst[127 - 8*ga -: 8] = f_ipv6 ? `L4LB_HDR_BYTE(f_hdr, dst_at + ga) : 8'd0;
         end
     end
-endfunction
+endgenerate
 
 // the L4 header is read at offsets below WINDOW (a later offset has a reason already)
 wire [7:0] l4 = {1'b0, f_off[6:0]};
@@ -414,15 +412,15 @@ always @(posedge clk) begin
         fragment_reg <= f_frag;
         later_reg <= f_later;
         udp_reg <= f_udp;
-        src_reg <= addr_at(f_hdr, f_l2 + (f_ipv6 ? 8'd8 : 8'd12), f_ipv6);
-        dst_reg <= addr_at(f_hdr, f_l2 + (f_ipv6 ? 8'd24 : 8'd16), f_ipv6);
-        sport_reg <= f_later ? 16'd0 : {hdr_byte(f_hdr, l4), hdr_byte(f_hdr, l4 + 8'd1)};
-        dport_reg <= f_later ? 16'd0 : {hdr_byte(f_hdr, l4 + 8'd2), hdr_byte(f_hdr, l4 + 8'd3)};
+        src_reg <= f_src;
+        dst_reg <= f_dst;
+        sport_reg <= f_later ? 16'd0 : {`L4LB_HDR_BYTE(f_hdr, l4), `L4LB_HDR_BYTE(f_hdr, l4 + 8'd1)};
+        dport_reg <= f_later ? 16'd0 : {`L4LB_HDR_BYTE(f_hdr, l4 + 8'd2), `L4LB_HDR_BYTE(f_hdr, l4 + 8'd3)};
         proto_reg <= f_nh;
         l2_reg <= f_l2;
         l4_csum_pos_reg <= l4_csum_pos;
-        ip_csum_reg <= {hdr_byte(f_hdr, f_l2 + 8'd10), hdr_byte(f_hdr, f_l2 + 8'd11)};
-        l4_csum_reg <= {hdr_byte(f_hdr, l4_csum_pos), hdr_byte(f_hdr, l4_csum_pos + 8'd1)};
+        ip_csum_reg <= {`L4LB_HDR_BYTE(f_hdr, f_l2 + 8'd10), `L4LB_HDR_BYTE(f_hdr, f_l2 + 8'd11)};
+        l4_csum_reg <= {`L4LB_HDR_BYTE(f_hdr, l4_csum_pos), `L4LB_HDR_BYTE(f_hdr, l4_csum_pos + 8'd1)};
         need_len_reg <= f_need_len;
     end
 
@@ -435,5 +433,7 @@ end
 wire _unused_ok = &{1'b0, wk_len[WALK_STAGES], f_off[15:7], ip_frag[15:14], 1'b0};
 
 endmodule
+
+`undef L4LB_HDR_BYTE
 
 `resetall

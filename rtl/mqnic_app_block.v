@@ -588,6 +588,15 @@ localparam APP_ADDR_EXT = AXIL_APP_CTRL_ADDR_WIDTH + MAP_BITS + PORT_SEL_WIDTH;
 localparam HAIRPIN_DEPTH = 32768 / AXIS_KEEP_WIDTH;
 localparam HAIRPIN_FILL_WIDTH = $clog2(HAIRPIN_DEPTH) + 1;
 localparam HAIRPIN_URGENT = HAIRPIN_DEPTH / 4;
+// l4lb's MAX_LEN (its default) and the re-pacing after it: every beat leaves REPACE_DELAY cycles
+// after it entered the core, which repeats the MAC's timing (see l4lb_repace). The delay is the
+// core's latency (ceil(MAX_LEN / BYTES) plus 17 cycles of pipeline) with REPACE_SLACK cycles to
+// spare for the cycles the core holds when the MAC idles inside a frame.
+localparam L4LB_MAX_LEN = 9216;
+localparam REPACE_SLACK = 96;
+localparam REPACE_DELAY = (L4LB_MAX_LEN + AXIS_KEEP_WIDTH - 1) / AXIS_KEEP_WIDTH + 17 + REPACE_SLACK;
+localparam REPACE_DEPTH = 128;
+localparam REPACE_TS_WIDTH = $clog2(REPACE_DELAY + 1) + 3;
 
 // check configuration
 initial begin
@@ -717,7 +726,17 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
     wire                          lb_tready;
     wire                          lb_tlast;
     wire [AXIS_RX_USER_WIDTH-1:0] lb_tuser;
+    wire [REPACE_TS_WIDTH-1:0]    lb_tstamp;
     wire                          lb_tdest;
+
+    wire [AXIS_DATA_WIDTH-1:0]    pc_tdata;
+    wire [AXIS_KEEP_WIDTH-1:0]    pc_tkeep;
+    wire                          pc_tvalid;
+    wire                          pc_tready;
+    wire                          pc_tlast;
+    wire [AXIS_RX_USER_WIDTH-1:0] pc_tuser;
+    wire                          pc_tdest;
+    wire [REPACE_TS_WIDTH-1:0]    rp_now;
 
     wire [AXIS_DATA_WIDTH-1:0]    hp_tdata;
     wire [AXIS_KEEP_WIDTH-1:0]    hp_tkeep;
@@ -729,12 +748,15 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
     wire                          hp_wr_tready;
     // frames the hairpin FIFO dropped (none while TX keeps up with RX); for a debug probe
     /* verilator lint_off UNUSEDSIGNAL */ (* keep = "true" *) wire [31:0] hp_drop_count; /* verilator lint_on UNUSEDSIGNAL */
+    // beats the re-pacing released late (none while the core keeps within REPACE_SLACK)
+    /* verilator lint_off UNUSEDSIGNAL */ (* keep = "true" *) wire [31:0] rp_late_count; /* verilator lint_on UNUSEDSIGNAL */
 
     l4lb #(
         .DATA_WIDTH(AXIS_DATA_WIDTH),
         .KEEP_WIDTH(AXIS_KEEP_WIDTH),
-        .USER_WIDTH(AXIS_RX_USER_WIDTH),
-        .AXIL_ADDR_WIDTH(L4LB_ADDR_WIDTH)
+        .USER_WIDTH(REPACE_TS_WIDTH + AXIS_RX_USER_WIDTH),
+        .AXIL_ADDR_WIDTH(L4LB_ADDR_WIDTH),
+        .MAX_LEN(L4LB_MAX_LEN)
     )
     l4lb_inst (
         .clk(direct_rx_clk[n]),
@@ -745,14 +767,14 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .s_axis_tvalid(s_axis_direct_rx_tvalid[n]),
         .s_axis_tready(s_axis_direct_rx_tready[n]),
         .s_axis_tlast(s_axis_direct_rx_tlast[n]),
-        .s_axis_tuser(s_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH]),
+        .s_axis_tuser({rp_now, s_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH]}),
 
         .m_axis_tdata(lb_tdata),
         .m_axis_tkeep(lb_tkeep),
         .m_axis_tvalid(lb_tvalid),
         .m_axis_tready(lb_tready),
         .m_axis_tlast(lb_tlast),
-        .m_axis_tuser(lb_tuser),
+        .m_axis_tuser({lb_tstamp, lb_tuser}),
         .m_axis_tdest(lb_tdest),
 
         .s_axil_awaddr(port_axil_awaddr[n*L4LB_ADDR_WIDTH +: L4LB_ADDR_WIDTH]),
@@ -776,13 +798,43 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .s_axil_rready(port_axil_rready[n])
     );
 
+    l4lb_repace #(
+        .DATA_WIDTH(AXIS_DATA_WIDTH),
+        .KEEP_WIDTH(AXIS_KEEP_WIDTH),
+        .USER_WIDTH(AXIS_RX_USER_WIDTH),
+        .DELAY(REPACE_DELAY),
+        .DEPTH(REPACE_DEPTH),
+        .TS_WIDTH(REPACE_TS_WIDTH)
+    )
+    repace_inst (
+        .clk(direct_rx_clk[n]),
+        .rst(direct_rx_rst[n]),
+        .now(rp_now),
+        .s_axis_tdata(lb_tdata),
+        .s_axis_tkeep(lb_tkeep),
+        .s_axis_tvalid(lb_tvalid),
+        .s_axis_tready(lb_tready),
+        .s_axis_tlast(lb_tlast),
+        .s_axis_tuser(lb_tuser),
+        .s_axis_tdest(lb_tdest),
+        .s_axis_tstamp(lb_tstamp),
+        .m_axis_tdata(pc_tdata),
+        .m_axis_tkeep(pc_tkeep),
+        .m_axis_tvalid(pc_tvalid),
+        .m_axis_tready(pc_tready),
+        .m_axis_tlast(pc_tlast),
+        .m_axis_tuser(pc_tuser),
+        .m_axis_tdest(pc_tdest),
+        .late_count(rp_late_count)
+    );
+
     // steer on tdest (constant over a frame): passed frames up to the host, balanced ones out
-    assign m_axis_direct_rx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH] = lb_tdata;
-    assign m_axis_direct_rx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH] = lb_tkeep;
-    assign m_axis_direct_rx_tvalid[n] = lb_tvalid && !lb_tdest;
-    assign m_axis_direct_rx_tlast[n] = lb_tlast;
-    assign m_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH] = lb_tuser;
-    assign lb_tready = lb_tdest ? hp_wr_tready : m_axis_direct_rx_tready[n];
+    assign m_axis_direct_rx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH] = pc_tdata;
+    assign m_axis_direct_rx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH] = pc_tkeep;
+    assign m_axis_direct_rx_tvalid[n] = pc_tvalid && !pc_tdest;
+    assign m_axis_direct_rx_tlast[n] = pc_tlast;
+    assign m_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH] = pc_tuser;
+    assign pc_tready = pc_tdest ? hp_wr_tready : m_axis_direct_rx_tready[n];
 
     l4lb_hairpin_fifo #(
         .DATA_WIDTH(AXIS_DATA_WIDTH),
@@ -793,12 +845,12 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
     hairpin_fifo_inst (
         .s_clk(direct_rx_clk[n]),
         .s_rst(direct_rx_rst[n]),
-        .s_axis_tdata(lb_tdata),
-        .s_axis_tkeep(lb_tkeep),
-        .s_axis_tvalid(lb_tvalid && lb_tdest),
+        .s_axis_tdata(pc_tdata),
+        .s_axis_tkeep(pc_tkeep),
+        .s_axis_tvalid(pc_tvalid && pc_tdest),
         .s_axis_tready(hp_wr_tready),
-        .s_axis_tlast(lb_tlast),
-        .s_axis_tuser(lb_tuser[0]),
+        .s_axis_tlast(pc_tlast),
+        .s_axis_tuser(pc_tuser[0]),
         .s_drop_count(hp_drop_count),
 
         .m_clk(direct_tx_clk[n]),

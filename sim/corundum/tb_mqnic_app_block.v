@@ -13,6 +13,8 @@
  *     full) leave port 0 TX with tuser 0 (tag 0, good), the host frames leave intact with their
  *     tuser, never interleaved; the other frame reaches the host unchanged with its per-beat
  *     tuser (PTP timestamp); port 1 hairpins its VIP frame; counters per port say so.
+ *   - port 0: 40 more frames with idle cycles inside and between frames: every beat leaves the
+ *     re-pacing a fixed number of cycles after it arrived (the MAC's timing is kept)
  *   - port 1 under load: 150 VIP frames back to back on RX while the host sends 16 frames on TX:
  *     every frame leaves, whole, and the hairpin FIFO drops nothing.
  * Prints "PASS" or "FAIL: ..." lines; exits with $finish either way (the Makefile greps).
@@ -218,6 +220,31 @@ task automatic send_rx;
     end
 endtask
 
+// as send_rx, with idle cycles inside the frame (after beat b when bit b of gaps is set)
+task automatic send_rx_gaps;
+    input integer p;
+    input [MAXB-1:0] f;
+    input integer len;
+    input [95:0] ts;
+    input [31:0] gaps;
+    integer b;
+    begin
+        for (b = 0; b * K < len; b = b + 1) begin
+            @(posedge rx_clk[p]);
+            rx_tdata[p*W +: W] <= f[b*W +: W];
+            rx_tkeep[p*K +: K] <= (len - b*K >= K) ? {K{1'b1}} : ({K{1'b1}} >> (K - (len - b*K)));
+            rx_tvalid[p] <= 1'b1;
+            rx_tlast[p] <= (b + 1) * K >= len;
+            rx_tuser[p*RXU +: RXU] <= {ts, 1'b0};
+            if (gaps[b % 32] && (b + 1) * K < len) begin
+                @(posedge rx_clk[p]);
+                rx_tvalid[p] <= 1'b0;
+                rx_tlast[p] <= 1'b0;
+            end
+        end
+    end
+endtask
+
 task automatic rx_idle;
     input integer p;
     begin
@@ -364,6 +391,27 @@ always @(posedge tx_clk[1]) begin
     if (dut.port[1].hp_fill > hp_fill_max) hp_fill_max = dut.port[1].hp_fill;
 end
 
+// Pacing on port 0: every beat leaves the re-pacing (to the host or into the hairpin FIFO) the
+// same number of cycles after it arrived from the MAC, whatever the gaps inside and between
+// frames; so the MAC's timing reaches Corundum's RX path unchanged.
+integer cyc0 = 0;
+integer in_time0 [0:4095];
+integer in_n0 = 0, out_n0 = 0, pace_delta0 = -1, pace_bad0 = 0;
+always @(posedge rx_clk[0]) begin : pacing
+    integer d;
+    cyc0 <= cyc0 + 1;
+    if (rx_tvalid[0] && rx_tready[0]) begin
+        in_time0[in_n0 % 4096] = cyc0;
+        in_n0 = in_n0 + 1;
+    end
+    if (dut.port[0].pc_tvalid && dut.port[0].pc_tready) begin
+        d = cyc0 - in_time0[out_n0 % 4096];
+        if (pace_delta0 < 0) pace_delta0 = d;
+        else if (d != pace_delta0) pace_bad0 = pace_bad0 + 1;
+        out_n0 = out_n0 + 1;
+    end
+end
+
 // the MAC's TX ready on port 0 toggles (pseudo-random), port 1 always ready
 reg [15:0] lfsr = 16'hACE1;
 always @(posedge tx_clk[0]) begin
@@ -424,6 +472,22 @@ initial begin
     join
     #2000;
 
+    // port 0: 40 frames, VIP and other in turn, with idle cycles inside frames (pseudo-random,
+    // about one beat in four) and 0 to 3 idle cycles between frames
+    begin : gappy
+        integer i, j;
+        reg [31:0] r;
+        r = 32'h1234_5678;
+        for (i = 0; i < 40; i = i + 1) begin
+            r = r * 32'd1664525 + 32'd1013904223;
+            if (i % 2 == 0) send_rx_gaps(0, F_VIP_IN, F_VIP_IN_LEN, 96'h0123_4567_89ab_cdef_0000_0041, r & (r >> 7));
+            else send_rx_gaps(0, F_OTHER, F_OTHER_LEN, 96'h0123_4567_89ab_cdef_0000_0042, r & (r >> 7));
+            for (j = 0; j < r[31:30]; j = j + 1) rx_idle(0);
+        end
+        rx_idle(0);
+    end
+    #4000;
+
     // port 1 under load: 60 VIP frames back to back on RX while the host keeps TX busy with
     // 16 1514-byte frames; TX (3.0 ns) is faster than RX (3.2 ns), so nothing may be lost
     fork
@@ -439,9 +503,13 @@ initial begin
     join
     #4000;
 
-    if (tx_vip_frames[0] != 2) begin $display("FAIL: port 0 hairpinned %0d frames, expected 2", tx_vip_frames[0]); errors = errors + 1; end
+    if (tx_vip_frames[0] != 22) begin $display("FAIL: port 0 hairpinned %0d frames, expected 22", tx_vip_frames[0]); errors = errors + 1; end
     if (tx_host_frames[0] != 2) begin $display("FAIL: port 0 sent %0d host frames, expected 2", tx_host_frames[0]); errors = errors + 1; end
-    if (hrx_other_frames[0] != 1) begin $display("FAIL: port 0 passed %0d frames to the host, expected 1", hrx_other_frames[0]); errors = errors + 1; end
+    if (hrx_other_frames[0] != 21) begin $display("FAIL: port 0 passed %0d frames to the host, expected 21", hrx_other_frames[0]); errors = errors + 1; end
+    if (out_n0 != in_n0) begin $display("FAIL: port 0: %0d beats in, %0d out of the re-pacing", in_n0, out_n0); errors = errors + 1; end
+    if (pace_bad0 != 0) begin $display("FAIL: port 0: %0d beats left the re-pacing with another spacing than they arrived with", pace_bad0); errors = errors + 1; end
+    if (pace_delta0 != dut.REPACE_DELAY) begin $display("FAIL: port 0: beats left %0d cycles after they arrived, expected REPACE_DELAY = %0d", pace_delta0, dut.REPACE_DELAY); errors = errors + 1; end
+    if (dut.port[0].rp_late_count != 0 || dut.port[1].rp_late_count != 0) fail("the re-pacing released beats late");
     if (hrx_user_bad[0]) fail("port 0 host frame tuser (PTP timestamp) changed");
     if (tx_vip_frames[1] != 151) begin $display("FAIL: port 1 hairpinned %0d frames, expected 151", tx_vip_frames[1]); errors = errors + 1; end
     if (tx_host_frames[1] != 16) begin $display("FAIL: port 1 sent %0d host frames, expected 16", tx_host_frames[1]); errors = errors + 1; end
@@ -449,10 +517,10 @@ initial begin
     if (dut.port[1].hp_drop_count != 0 || dut.port[0].hp_drop_count != 0) fail("the hairpin FIFO dropped frames");
 
     // counters per port: FRAMES_IN, BALANCED, PASSED, NO_VIP (reason 9)
-    expect_reg(24'h000100, 32'd3);
-    expect_reg(24'h000110, 32'd2);
-    expect_reg(24'h000118, 32'd1);
-    expect_reg(24'h000120 + 8*9, 32'd1);
+    expect_reg(24'h000100, 32'd43);
+    expect_reg(24'h000110, 32'd22);
+    expect_reg(24'h000118, 32'd21);
+    expect_reg(24'h000120 + 8*9, 32'd21);
     expect_reg(24'h800100, 32'd151);
     expect_reg(24'h800110, 32'd151);
 
@@ -461,6 +529,7 @@ initial begin
     #1;
     if (jtag_tdo !== 1'b1) fail("jtag_tdo does not follow jtag_tdi");
 
+    $display("port 0: %0d beats re-paced, each %0d cycles after it arrived", out_n0, pace_delta0);
     $display("port 0: %0d hairpinned, %0d host TX, %0d to the host; port 1: %0d hairpinned, %0d host TX, hairpin FIFO fill up to %0d of %0d beats (priority above %0d); t=%0t",
         tx_vip_frames[0], tx_host_frames[0], hrx_other_frames[0], tx_vip_frames[1], tx_host_frames[1],
         hp_fill_max, 512, 128, $time);

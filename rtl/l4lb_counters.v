@@ -240,22 +240,31 @@ always @(posedge clk) begin
     end
 end
 
-// one bit per VIP: its entry was written since reset (an explicit decoder: a dynamic bit
-// select on the left would build a wide compare)
+// one bit per VIP: its entry was written since reset. Kept in groups of GRP bits: a group
+// decodes its low index bits when the high bits select it (each bit's enable is still a compare
+// of the whole index, and the simulator tests VIP_COUNT / GRP groups a cycle, not every bit).
+localparam GROUPS = VIP_COUNT / GRP;
+localparam W_HI = VIP_WIDTH - W_LO;
 genvar gv;
 generate
-    for (gv = 0; gv < VIP_COUNT; gv = gv + 1) begin : written_bit
-        localparam [VIP_WIDTH-1:0] VIP = gv;
-        reg bit_reg = 1'b0;
+    for (gv = 0; gv < GROUPS; gv = gv + 1) begin : written_grp
+        localparam integer GROUP_INT = gv;
+        reg [GRP-1:0] bits_reg = {GRP{1'b0}};
+        wire          sel;
+        if (W_HI > 0) begin : hi
+            assign sel = c_vip_reg[VIP_WIDTH-1 -: (W_HI > 0 ? W_HI : 1)] == GROUP_INT[(W_HI > 0 ? W_HI : 1)-1:0];
+        end else begin : all
+            assign sel = 1'b1;
+        end
         always @(posedge clk) begin
-            if (c_valid_reg && c_vip_reg == VIP) begin
-                bit_reg <= 1'b1;
+            if (c_valid_reg && sel) begin
+                bits_reg <= bits_reg | ({{GRP-1{1'b0}}, 1'b1} << c_vip_reg[W_LO-1:0]);
             end
             if (rst) begin
-                bit_reg <= 1'b0;
+                bits_reg <= {GRP{1'b0}};
             end
         end
-        assign written[gv] = bit_reg;
+        assign written[gv*GRP +: GRP] = bits_reg;
     end
 endgenerate
 

@@ -385,13 +385,11 @@ wire [15:0] sport_w = {in_sport[7:0], in_sport[15:8]};
 wire [15:0] dport_w = {in_dport[7:0], in_dport[15:8]};
 
 wire [31:0] flow4_crc;
-wire [31:0] flow4_z_crc;
 wire [31:0] flow6_crc;
-wire [31:0] flow6_z_crc;
+wire [31:0] flow_port_crc;
 wire [31:0] key4_crc;
-wire [31:0] key4_z_crc;
 wire [31:0] key6_crc;
-wire [31:0] key6_z_crc;
+wire [31:0] key_port_crc;
 
 // flow keys: source, destination, source port, destination port, protocol
 l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
@@ -400,22 +398,10 @@ l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
     .crc_out(flow4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(13)) flow4_z_crc_inst (
-    .data({in_proto, 32'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
-    .crc_init(~hash_seed),
-    .crc_out(flow4_z_crc)
-);
-
 l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
     .data({in_proto, dport_w, sport_w, wire16(in_dst), wire16(in_src)}),
     .crc_init(~hash_seed),
     .crc_out(flow6_crc)
-);
-
-l4lb_crc32c #(.BYTE_COUNT(37)) flow6_z_crc_inst (
-    .data({in_proto, 32'd0, wire16(in_dst), wire16(in_src)}),
-    .crc_init(~hash_seed),
-    .crc_out(flow6_z_crc)
 );
 
 // VIP keys: destination, port (the frame's, or 0), protocol
@@ -425,28 +411,32 @@ l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
     .crc_out(key4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(7)) key4_z_crc_inst (
-    .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
-    .crc_init(32'hFFFFFFFF),
-    .crc_out(key4_z_crc)
-);
-
 l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
     .data({in_proto, dport_w, wire16(in_dst)}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key6_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(19)) key6_z_crc_inst (
-    .data({in_proto, 16'd0, wire16(in_dst)}),
-    .crc_init(32'hFFFFFFFF),
-    .crc_out(key6_z_crc)
+// The same keys with the ports zeroed (port-0 VIPs): the CRC register is linear in (init,
+// message), so zeroing bytes XORs out what those bytes alone contribute with a zero init. The
+// ports are followed by the protocol byte only, in both key layouts and both IP versions, so
+// one contribution serves IPv4 and IPv6 (a leading zero byte with zero init adds nothing).
+l4lb_crc32c #(.BYTE_COUNT(5)) flow_port_crc_inst (
+    .data({8'd0, dport_w, sport_w}),
+    .crc_init(32'h00000000),
+    .crc_out(flow_port_crc)
+);
+
+l4lb_crc32c #(.BYTE_COUNT(4)) key_port_crc_inst (
+    .data({8'd0, dport_w, 8'd0}),
+    .crc_init(32'h00000000),
+    .crc_out(key_port_crc)
 );
 
 wire [31:0] flow_hash = in_ipv6 ? ~flow6_crc : ~flow4_crc;
-wire [31:0] flow_hash_z = in_ipv6 ? ~flow6_z_crc : ~flow4_z_crc;
+wire [31:0] flow_hash_z = flow_hash ^ flow_port_crc;
 wire [31:0] key_hash_a = in_ipv6 ? ~key6_crc : ~key4_crc;
-wire [31:0] key_hash_b = in_ipv6 ? ~key6_z_crc : ~key4_z_crc;
+wire [31:0] key_hash_b = key_hash_a ^ key_port_crc;
 // bucket per probe (A, B) and bank
 wire [BUCKET_WIDTH-1:0] bucket [0:3];
 assign bucket[0] = key_hash_a[BUCKET_WIDTH-1:0];

@@ -91,6 +91,14 @@ impl Engine {
         }
     }
 
+    /// Clock cycles simulated so far (RTL; `None` for the model).
+    pub fn cycle(&self) -> Option<u64> {
+        match self {
+            Engine::Rtl(h) => Some(h.cycle()),
+            Engine::Model { .. } => None,
+        }
+    }
+
     /// Starts a VCD waveform of the RTL.
     pub fn trace_to(&mut self, path: &std::path::Path) -> Result<()> {
         match self {

@@ -66,6 +66,11 @@ enum Cmd {
         /// Per mille of odd and malformed frames.
         #[arg(long, default_value_t = 150)]
         odd_permille: u64,
+        /// Frame length in bytes (without FCS), or a range MIN-MAX drawn uniformly: 60-80 and
+        /// 124-132 are the hardest sizes for a 512-bit pipeline. A frame whose headers alone are
+        /// longer keeps its shortest length.
+        #[arg(long, value_parser = parse_size_range)]
+        frame_size: Option<(usize, usize)>,
     },
     /// Write vector files for the Icarus testbench (testbench/icarus/) and the Verilator run's
     /// output in the testbench's format (`make icarus-check` compares the two).
@@ -111,9 +116,9 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", summary(&report));
             }
         }
-        Cmd::Gen { config, output, frames, seed, odd_permille } => {
+        Cmd::Gen { config, output, frames, seed, odd_permille, frame_size } => {
             let cfg = Config::load(&config)?;
-            let mix = Mix { odd_permille, ..Mix::default() };
+            let mix = Mix { odd_permille, frame_size, ..Mix::default() };
             let data = generate(&cfg, frames, &mix, &mut Rng::new(seed));
             let packets: Vec<Packet> = data
                 .into_iter()
@@ -144,4 +149,26 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--frame-size`: `LEN` or `MIN-MAX`, 14 to 16,000 bytes.
+fn parse_size_range(s: &str) -> std::result::Result<(usize, usize), String> {
+    let num = |t: &str| -> std::result::Result<usize, String> {
+        let n: usize = t.trim().parse().map_err(|_| format!("'{t}' is not a frame length in bytes"))?;
+        if !(14..=16_000).contains(&n) {
+            return Err(format!("frame length {n} is outside 14..16000 bytes"));
+        }
+        Ok(n)
+    };
+    let (lo, hi) = match s.split_once('-') {
+        Some((a, b)) => (num(a)?, num(b)?),
+        None => {
+            let n = num(s)?;
+            (n, n)
+        }
+    };
+    if lo > hi {
+        return Err(format!("frame size range {lo}-{hi} is empty (MIN above MAX)"));
+    }
+    Ok((lo, hi))
 }

@@ -56,10 +56,25 @@ pub struct ReplayReport {
     pub wall_seconds: f64,
     /// Frames per second of wall-clock time through the engine.
     pub frames_per_second: f64,
+    /// Clock cycles per second of wall-clock time through the engine (RTL only).
+    pub cycles_per_second: Option<f64>,
+    /// Programming the configuration before the traffic (not in `wall_seconds`).
+    pub setup: SetupReport,
     /// Counters read back from the device through its registers after the run.
     pub device: Stats,
     /// What each `--reconfigure` did.
     pub reconfigurations: Vec<ReconfigReport>,
+}
+
+/// What programming the configuration cost: through the simulated AXI-Lite port for the RTL,
+/// so it takes simulated cycles (and most of a short replay's time).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SetupReport {
+    pub seconds: f64,
+    /// Clock cycles (RTL only).
+    pub cycles: Option<u64>,
+    pub register_writes: u64,
+    pub register_reads: u64,
 }
 
 /// Replays `opts.input` and writes `opts.output`.
@@ -75,10 +90,18 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
     if let Some(t) = &opts.trace {
         engine.trace_to(t)?;
     }
-    {
+    let setup_start = Instant::now();
+    let setup_cycle = engine.cycle();
+    let applied = {
         let mut dev = Device::open(engine.regs()).context("the simulated device was refused by the driver")?;
-        dev.apply(&config).with_context(|| format!("cannot apply {}", opts.config.display()))?;
-    }
+        dev.apply(&config).with_context(|| format!("cannot apply {}", opts.config.display()))?
+    };
+    let setup = SetupReport {
+        seconds: setup_start.elapsed().as_secs_f64(),
+        cycles: engine.cycle().zip(setup_cycle).map(|(b, a)| b - a),
+        register_writes: applied.register_writes,
+        register_reads: applied.register_reads,
+    };
     let frames: Vec<InFrame> =
         packets.iter().filter(|p| !p.data.is_empty()).map(|p| InFrame { data: p.data.clone(), bad_frame: false }).collect();
     let progress = (opts.progress && std::io::stderr().is_terminal() && frames.len() >= 10_000).then(|| {
@@ -111,6 +134,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
     }
     write_pcap(&opts.output, &written)?;
     let balanced = out.iter().filter(|o| o.balanced).count() as u64;
+    let cycles_per_second = timing.cycles.filter(|_| wall > 0.0).map(|c| c as f64 / wall);
     Ok(ReplayReport {
         engine: opts.engine,
         width: opts.width,
@@ -124,6 +148,8 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         timing,
         wall_seconds: wall,
         frames_per_second: if wall > 0.0 { frames.len() as f64 / wall } else { 0.0 },
+        cycles_per_second,
+        setup,
         device,
         reconfigurations,
     })
@@ -144,6 +170,13 @@ pub fn summary(r: &ReplayReport) -> String {
         r.frames_per_second
     );
     s += &format!("  balanced {}, passed unchanged {}\n", r.balanced, r.passed);
+    s += &format!(
+        "  setup: {} register writes, {} reads in {:.3} s{}\n",
+        r.setup.register_writes,
+        r.setup.register_reads,
+        r.setup.seconds,
+        r.setup.cycles.map(|c| format!(" ({c} cycles)")).unwrap_or_default()
+    );
     if let (Some(c), Some(lo), Some(hi)) = (r.timing.cycles, r.timing.latency_cycles_min, r.timing.latency_cycles_max) {
         s += &format!(
             "  {} cycles for {} beats in / {} out; latency {} cycles{}\n",

@@ -222,11 +222,14 @@ pub struct Mix {
     pub jumbo_permille: u64,
     /// Distinct client flows per VIP.
     pub flows_per_vip: u32,
+    /// Frame lengths (without FCS), drawn uniformly from this range; `None`: what the headers
+    /// and payloads above make.
+    pub frame_size: Option<(usize, usize)>,
 }
 
 impl Default for Mix {
     fn default() -> Mix {
-        Mix { max_payload: 1472, odd_permille: 200, vip_permille: 600, jumbo_permille: 0, flows_per_vip: 64 }
+        Mix { max_payload: 1472, odd_permille: 200, vip_permille: 600, jumbo_permille: 0, flows_per_vip: 64, frame_size: None }
     }
 }
 
@@ -292,13 +295,32 @@ fn base_spec(rng: &mut Rng, mix: &Mix, dst: IpAddr, dst_port: u16, protocol: u8,
 pub fn generate(config: &Config, count: usize, mix: &Mix, rng: &mut Rng) -> Vec<Vec<u8>> {
     let mut out = Vec::with_capacity(count);
     while out.len() < count {
-        let frame = if rng.chance(mix.odd_permille) { odd_frame(config, mix, rng) } else { ordinary_frame(config, mix, rng) };
+        let frame = match mix.frame_size {
+            None if rng.chance(mix.odd_permille) => odd_frame(config, mix, rng),
+            None => ordinary_frame(config, mix, rng),
+            Some((lo, hi)) => {
+                let target = rng.range(lo as u64, hi as u64) as usize;
+                if rng.chance(mix.odd_permille) {
+                    // cut or pad (Ethernet padding) to the length: it stays a frame the
+                    // contract has a rule for, whatever it becomes
+                    let mut f = odd_frame(config, mix, rng);
+                    f.resize(target, 0);
+                    f
+                } else {
+                    sized_frame(config, mix, rng, target)
+                }
+            }
+        };
         out.push(frame);
     }
     out
 }
 
 fn ordinary_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
+    build_l4(&ordinary_spec(config, mix, rng))
+}
+
+fn ordinary_spec(config: &Config, mix: &Mix, rng: &mut Rng) -> L4Spec {
     let jumbo = rng.chance(mix.jumbo_permille);
     let mut spec = if !config.vips.is_empty() && rng.chance(mix.vip_permille) {
         let vip = &config.vips[rng.range(0, config.vips.len() as u64 - 1) as usize];
@@ -325,6 +347,28 @@ fn ordinary_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
         let len = rng.range(8000, 9100) as usize;
         spec.payload.resize(len, 0x5a);
     }
+    spec
+}
+
+/// An ordinary frame of `target` bytes: the payload fills what the headers leave. When the
+/// headers are longer, the optional ones (tags, IPv4 options, IPv6 extension headers, padding)
+/// and the fragment header go; a frame still longer keeps its shortest length (74 bytes at most:
+/// IPv6 and TCP).
+fn sized_frame(config: &Config, mix: &Mix, rng: &mut Rng, target: usize) -> Vec<u8> {
+    let plain = Mix { jumbo_permille: 0, max_payload: 0, ..mix.clone() };
+    let mut spec = ordinary_spec(config, &plain, rng);
+    spec.payload.clear();
+    spec.padding = 0;
+    if build_l4(&spec).len() > target {
+        spec.fragment = None;
+        spec.outer_tag = None;
+        spec.vlan = None;
+        spec.ip_options = 0;
+        spec.ext_headers.clear();
+    }
+    let bare = build_l4(&spec).len();
+    spec.payload = vec![0u8; target.saturating_sub(bare)];
+    rng.fill(&mut spec.payload);
     build_l4(&spec)
 }
 
@@ -432,6 +476,29 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--frame-size`: every frame, odd ones included, is within the range (the shortest
+    /// ordinary frame, IPv6 + TCP, is 74 bytes), and both VIP and other traffic are there.
+    #[test]
+    fn frame_size_ranges_hold() {
+        let cfg = l4lb_core::config::Config::from_toml_str(
+            "[[vip]]\naddress = \"10.0.0.1\"\nport = 80\nprotocol = \"tcp\"\n[[vip.backend]]\naddress = \"10.1.0.1\"\n\
+             [[vip]]\naddress = \"2001:db8::1\"\nport = 443\nprotocol = \"tcp\"\n[[vip.backend]]\naddress = \"2001:db8:1::1\"\n",
+        )
+        .unwrap();
+        for (lo, hi) in [(60usize, 80usize), (124, 132), (64, 64)] {
+            let mix = Mix { frame_size: Some((lo, hi)), odd_permille: 150, ..Mix::default() };
+            let frames = generate(&cfg, 3000, &mix, &mut Rng::new(5));
+            let lens: Vec<usize> = frames.iter().map(|f| f.len()).collect();
+            assert!(lens.iter().all(|&n| (lo..=hi.max(74)).contains(&n)), "{lo}-{hi}: lengths {:?}", lens.iter().filter(|&&n| n < lo || n > hi).collect::<Vec<_>>());
+            if hi >= 74 {
+                assert!(lens.iter().all(|&n| (lo..=hi).contains(&n)));
+            }
+            assert_eq!(lens.iter().min(), Some(&lo), "{lo}-{hi}: the shortest length is drawn");
+            let to_vip = frames.iter().filter(|f| f.len() > 34 && f[12..14] == [0x08, 0x00] && f[30..34] == [10, 0, 0, 1]).count();
+            assert!(to_vip > 300, "{lo}-{hi}: only {to_vip} IPv4 VIP frames");
+        }
+    }
 
     /// The UDP example of a well-known capture: the builder's checksum agrees with a checksum
     /// verified by hand (sum over the whole datagram including the checksum is 0xffff).

@@ -58,6 +58,10 @@ pub struct ReplayReport {
     pub frames_per_second: f64,
     /// Clock cycles per second of wall-clock time through the engine (RTL only).
     pub cycles_per_second: Option<f64>,
+    /// CPU time of the traffic (Linux: this thread's time on a CPU), and frames per CPU second:
+    /// fairer than wall time on a loaded machine.
+    pub cpu_seconds: Option<f64>,
+    pub frames_per_cpu_second: Option<f64>,
     /// Programming the configuration before the traffic (not in `wall_seconds`).
     pub setup: SetupReport,
     /// Counters read back from the device through its registers after the run.
@@ -110,6 +114,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         p
     });
     let start = Instant::now();
+    let cpu_start = crate::vectors::cpu_seconds();
     let (out, timing, reconfigurations) = if reconfigure.is_empty() {
         let (o, t) = engine.run(&frames, progress.as_ref())?;
         (o, t, Vec::new())
@@ -117,6 +122,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         engine.run_reconfiguring(&frames, &reconfigure).context("--reconfigure")?
     };
     let wall = start.elapsed().as_secs_f64();
+    let cpu = cpu_start.zip(crate::vectors::cpu_seconds()).map(|(a, b)| b - a);
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -149,6 +155,8 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         wall_seconds: wall,
         frames_per_second: if wall > 0.0 { frames.len() as f64 / wall } else { 0.0 },
         cycles_per_second,
+        cpu_seconds: cpu,
+        frames_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| frames.len() as f64 / c),
         setup,
         device,
         reconfigurations,
@@ -159,7 +167,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
 pub fn summary(r: &ReplayReport) -> String {
     let mut s = String::new();
     s += &format!(
-        "replayed {} frames through the {} ({} bits) in {:.3} s ({:.0} frames/s)\n",
+        "replayed {} frames through the {} ({} bits) in {:.3} s ({:.0} frames/s{})\n",
         r.frames_in,
         match r.engine {
             EngineKind::Rtl => "RTL",
@@ -167,7 +175,8 @@ pub fn summary(r: &ReplayReport) -> String {
         },
         r.width,
         r.wall_seconds,
-        r.frames_per_second
+        r.frames_per_second,
+        r.frames_per_cpu_second.map(|f| format!(", {f:.0} per CPU second")).unwrap_or_default()
     );
     s += &format!("  balanced {}, passed unchanged {}\n", r.balanced, r.passed);
     s += &format!(

@@ -588,6 +588,14 @@ localparam APP_ADDR_EXT = AXIL_APP_CTRL_ADDR_WIDTH + MAP_BITS + PORT_SEL_WIDTH;
 localparam HAIRPIN_DEPTH = 32768 / AXIS_KEEP_WIDTH;
 localparam HAIRPIN_FILL_WIDTH = $clog2(HAIRPIN_DEPTH) + 1;
 localparam HAIRPIN_URGENT = HAIRPIN_DEPTH / 4;
+// Where balanced frames leave: on the port they came in on, or, built with the define
+// L4LB_HAIRPIN_PEER, on its peer port (0 <-> 1, 2 <-> 3, ...: a bump in the wire between two
+// networks). A build-time choice: each hairpin FIFO's read side runs on its TX port's clock.
+`ifdef L4LB_HAIRPIN_PEER
+localparam HAIRPIN_PEER = 1;
+`else
+localparam HAIRPIN_PEER = 0;
+`endif
 // l4lb's MAX_LEN (its default) and the re-pacing after it: every beat leaves REPACE_DELAY cycles
 // after it entered the core, which repeats the MAC's timing (see l4lb_repace). The delay is the
 // core's latency (ceil(MAX_LEN / BYTES) plus 17 cycles of pipeline) with REPACE_SLACK cycles to
@@ -708,6 +716,26 @@ axil_cdc_inst (
     .m_axil_rready(port_axil_rready)
 );
 
+initial begin
+    if (HAIRPIN_PEER != 0 && PORT_COUNT % 2 != 0) begin
+`ifdef SYNTHESIS
+        $display("Error: L4LB_HAIRPIN_PEER needs an even number of ports, not %0d (instance %m)", PORT_COUNT);
+`else
+        $error("Error: L4LB_HAIRPIN_PEER needs an even number of ports, not %0d (instance %m)", PORT_COUNT);
+`endif
+        $finish;
+    end
+end
+
+// hairpin FIFO outputs, by the TX port they feed
+wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]    hpt_tdata;
+wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]    hpt_tkeep;
+wire [PORT_COUNT-1:0]                    hpt_tvalid;
+wire [PORT_COUNT-1:0]                    hpt_tready;
+wire [PORT_COUNT-1:0]                    hpt_tlast;
+wire [PORT_COUNT-1:0]                    hpt_tuser;
+wire [PORT_COUNT*HAIRPIN_FILL_WIDTH-1:0] hpt_fill;
+
 /*
  * Ethernet, direct MAC interface: per port
  *
@@ -738,6 +766,10 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
     wire                          pc_tdest;
     wire [REPACE_TS_WIDTH-1:0]    rp_now;
 
+    // the TX port this port's balanced frames leave on
+    localparam integer HP_DEST = (HAIRPIN_PEER != 0 && (n ^ 1) < PORT_COUNT) ? (n ^ 1) : n;
+
+    // the hairpin FIFO that feeds this port's TX (this port's own, or its peer's)
     wire [AXIS_DATA_WIDTH-1:0]    hp_tdata;
     wire [AXIS_KEEP_WIDTH-1:0]    hp_tkeep;
     wire                          hp_tvalid;
@@ -853,16 +885,24 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .s_axis_tuser(pc_tuser[0]),
         .s_drop_count(hp_drop_count),
 
-        .m_clk(direct_tx_clk[n]),
-        .m_rst(direct_tx_rst[n]),
-        .m_axis_tdata(hp_tdata),
-        .m_axis_tkeep(hp_tkeep),
-        .m_axis_tvalid(hp_tvalid),
-        .m_axis_tready(hp_tready),
-        .m_axis_tlast(hp_tlast),
-        .m_axis_tuser(hp_tuser),
-        .m_fill(hp_fill)
+        .m_clk(direct_tx_clk[HP_DEST]),
+        .m_rst(direct_tx_rst[HP_DEST]),
+        .m_axis_tdata(hpt_tdata[HP_DEST*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
+        .m_axis_tkeep(hpt_tkeep[HP_DEST*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),
+        .m_axis_tvalid(hpt_tvalid[HP_DEST]),
+        .m_axis_tready(hpt_tready[HP_DEST]),
+        .m_axis_tlast(hpt_tlast[HP_DEST]),
+        .m_axis_tuser(hpt_tuser[HP_DEST]),
+        .m_fill(hpt_fill[HP_DEST*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH])
     );
+
+    assign hp_tdata = hpt_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH];
+    assign hp_tkeep = hpt_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH];
+    assign hp_tvalid = hpt_tvalid[n];
+    assign hpt_tready[n] = hp_tready;
+    assign hp_tlast = hpt_tlast[n];
+    assign hp_tuser = hpt_tuser[n];
+    assign hp_fill = hpt_fill[n*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH];
 
     l4lb_tx_arbiter #(
         .DATA_WIDTH(AXIS_DATA_WIDTH),

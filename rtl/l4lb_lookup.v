@@ -317,7 +317,7 @@ reg [IPW-1:0]          s4_pass_reg = {IPW{1'b0}};
 
 reg                    s5_valid_reg = 1'b0;
 reg                    s5_bank_reg = 1'b0;
-reg [63:0]             s5_prod_reg = 64'd0;
+reg [4*32-1:0]         s5_pp_reg = 128'd0;       // partial products {hh, hl, lh, ll}
 reg [RING_WIDTH-1:0]   s5_base_reg = {RING_WIDTH{1'b0}};
 reg                    s5_hit_reg = 1'b0;
 reg                    s5_empty_reg = 1'b0;
@@ -326,7 +326,7 @@ reg [IPW-1:0]          s5_pass_reg = {IPW{1'b0}};
 
 reg                    s6_valid_reg = 1'b0;
 reg                    s6_bank_reg = 1'b0;
-reg [RING_WIDTH-1:0]   s6_prod_hi_reg = {RING_WIDTH{1'b0}};
+reg [4*32-1:0]         s6_pp_reg = 128'd0;
 reg [RING_WIDTH-1:0]   s6_base_reg = {RING_WIDTH{1'b0}};
 reg                    s6_hit_reg = 1'b0;
 reg                    s6_empty_reg = 1'b0;
@@ -335,7 +335,10 @@ reg [IPW-1:0]          s6_pass_reg = {IPW{1'b0}};
 
 reg                    s7_valid_reg = 1'b0;
 reg                    s7_bank_reg = 1'b0;
-reg [RING_WIDTH-1:0]   s7_ring_idx_reg = {RING_WIDTH{1'b0}};
+reg [1:0]              s7_carry1_reg = 2'd0;     // carry out of product bits [31:16]
+reg [17:0]             s7_col2_reg = 18'd0;      // product bits [47:32] before that carry
+reg [15:0]             s7_col3_reg = 16'd0;      // product bits [63:48] before the carries
+reg [RING_WIDTH-1:0]   s7_base_reg = {RING_WIDTH{1'b0}};
 reg                    s7_hit_reg = 1'b0;
 reg                    s7_empty_reg = 1'b0;
 reg [15:0]             s7_vip_id_reg = 16'd0;
@@ -343,6 +346,8 @@ reg [IPW-1:0]          s7_pass_reg = {IPW{1'b0}};
 
 reg                    s8_valid_reg = 1'b0;
 reg                    s8_bank_reg = 1'b0;
+reg [17:0]             s8_lo_reg = 18'd0;        // ring_base[15:0] + product bits [47:32]
+reg [15:0]             s8_hi_reg = 16'd0;        // ring_base >> 16 + product bits [63:48]
 reg                    s8_hit_reg = 1'b0;
 reg                    s8_empty_reg = 1'b0;
 reg [15:0]             s8_vip_id_reg = 16'd0;
@@ -350,7 +355,7 @@ reg [IPW-1:0]          s8_pass_reg = {IPW{1'b0}};
 
 reg                    s9_valid_reg = 1'b0;
 reg                    s9_bank_reg = 1'b0;
-reg [BACKEND_WIDTH-1:0] s9_backend_reg = {BACKEND_WIDTH{1'b0}};
+reg [RING_WIDTH-1:0]   s9_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg                    s9_hit_reg = 1'b0;
 reg                    s9_empty_reg = 1'b0;
 reg [15:0]             s9_vip_id_reg = 16'd0;
@@ -362,6 +367,21 @@ reg                    s10_hit_reg = 1'b0;
 reg                    s10_empty_reg = 1'b0;
 reg [15:0]             s10_vip_id_reg = 16'd0;
 reg [IPW-1:0]          s10_pass_reg = {IPW{1'b0}};
+
+reg                    s11_valid_reg = 1'b0;
+reg                    s11_bank_reg = 1'b0;
+reg [BACKEND_WIDTH-1:0] s11_backend_reg = {BACKEND_WIDTH{1'b0}};
+reg                    s11_hit_reg = 1'b0;
+reg                    s11_empty_reg = 1'b0;
+reg [15:0]             s11_vip_id_reg = 16'd0;
+reg [IPW-1:0]          s11_pass_reg = {IPW{1'b0}};
+
+reg                    s12_valid_reg = 1'b0;
+reg                    s12_bank_reg = 1'b0;
+reg                    s12_hit_reg = 1'b0;
+reg                    s12_empty_reg = 1'b0;
+reg [15:0]             s12_vip_id_reg = 16'd0;
+reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 
 /*
  * Hashes
@@ -635,7 +655,7 @@ ring_ram_inst (
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_ring),
     .b_en(adv),
-    .b_addr({s7_bank_reg, s7_ring_idx_reg}),
+    .b_addr({s9_bank_reg, s9_ring_idx_reg}),
     .b_rdata(ring_word)
 );
 
@@ -665,7 +685,7 @@ be_flags_ram_inst (
     .a_wdata(h_wdata_reg[2:0]),
     .a_rdata(host_be_flags),
     .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
+    .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_flags)
 );
 
@@ -682,7 +702,7 @@ be_mac_hi_ram_inst (
     .a_wdata(h_wdata_reg),
     .a_rdata(host_be_mac_hi),
     .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
+    .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_mac_hi)
 );
 
@@ -699,7 +719,7 @@ be_mac_lo_ram_inst (
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_be_mac_lo),
     .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
+    .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_mac_lo)
 );
 
@@ -719,19 +739,42 @@ generate
             .a_wdata(h_wdata_reg),
             .a_rdata(host_be_ip[96 - 32*gb +: 32]),
             .b_en(adv),
-            .b_addr({s9_bank_reg, s9_backend_reg}),
+            .b_addr({s11_bank_reg, s11_backend_reg}),
             .b_rdata(be_ip[96 - 32*gb +: 32])
         );
     end
 endgenerate
 
+// s5: the four 16 x 16 multiplies (32-bit results)
+wire [31:0] mul_ll = s4_mul_a_reg[15:0] * s4_mul_b_reg[15:0];
+wire [31:0] mul_lh = s4_mul_a_reg[15:0] * s4_mul_b_reg[31:16];
+wire [31:0] mul_hl = s4_mul_a_reg[31:16] * s4_mul_b_reg[15:0];
+wire [31:0] mul_hh = s4_mul_a_reg[31:16] * s4_mul_b_reg[31:16];
+
 /*
- * Banks read by frames in flight: s1..s10 (s10's backend words are still being read out)
+ * Product columns and ring index (s7-s9). The 64-bit product h * ring_size is the sum of the
+ * four 32-bit partial products of the 16-bit halves: ll + (lh + hl) << 16 + hh << 32. Only
+ * bits 32 and up matter, and the carry into bit 32.
  */
-wire [9:0] stage_valid = {s10_valid_reg, s9_valid_reg, s8_valid_reg, s7_valid_reg, s6_valid_reg,
-                          s5_valid_reg, s4_valid_reg, s3_valid_reg, s2_valid_reg, s1_valid_reg};
-wire [9:0] stage_bank = {s10_bank_reg, s9_bank_reg, s8_bank_reg, s7_bank_reg, s6_bank_reg,
-                         s5_bank_reg, s4_bank_reg, s3_bank_reg, s2_bank_reg, s1_bank_reg};
+wire [31:0] pp_ll = s6_pp_reg[0 +: 32];
+wire [31:0] pp_lh = s6_pp_reg[32 +: 32];
+wire [31:0] pp_hl = s6_pp_reg[64 +: 32];
+wire [31:0] pp_hh = s6_pp_reg[96 +: 32];
+// bits [31:16] and [47:32] of the product, each with the carry out of its column
+wire [17:0] col1 = {2'd0, pp_ll[31:16]} + {2'd0, pp_lh[15:0]} + {2'd0, pp_hl[15:0]};
+wire [17:0] col2 = {2'd0, pp_lh[31:16]} + {2'd0, pp_hl[31:16]} + {2'd0, pp_hh[15:0]};
+wire [31:0] base32 = {{32-RING_WIDTH{1'b0}}, s7_base_reg};
+wire [31:0] ring_sum = {s8_hi_reg + {14'd0, s8_lo_reg[17:16]}, s8_lo_reg[15:0]};
+
+/*
+ * Banks read by frames in flight: s1..s12 (s12's backend words are still being read out)
+ */
+wire [11:0] stage_valid = {s12_valid_reg, s11_valid_reg, s10_valid_reg, s9_valid_reg, s8_valid_reg,
+                           s7_valid_reg, s6_valid_reg, s5_valid_reg, s4_valid_reg, s3_valid_reg,
+                           s2_valid_reg, s1_valid_reg};
+wire [11:0] stage_bank = {s12_bank_reg, s11_bank_reg, s10_bank_reg, s9_bank_reg, s8_bank_reg,
+                          s7_bank_reg, s6_bank_reg, s5_bank_reg, s4_bank_reg, s3_bank_reg,
+                          s2_bank_reg, s1_bank_reg};
 reg [1:0] bank_busy_reg = 2'd0;
 assign bank_busy = bank_busy_reg;
 
@@ -745,18 +788,18 @@ end
 /*
  * Outputs
  */
-assign out_valid = s10_valid_reg;
+assign out_valid = s12_valid_reg;
 // side band bits of the frame: {ipv6, fragment}
-wire s10_ipv6 = s10_pass_reg[PASS_WIDTH+1];
-wire s10_fragment = s10_pass_reg[PASS_WIDTH];
-assign out_reason = !s10_hit_reg ? (s10_fragment ? R_FRAGMENT : R_NO_VIP) :
-                    (s10_empty_reg || !be_flags[0] || be_flags[1] != s10_ipv6) ? R_NO_BACKEND :
+wire s12_ipv6 = s12_pass_reg[PASS_WIDTH+1];
+wire s12_fragment = s12_pass_reg[PASS_WIDTH];
+assign out_reason = !s12_hit_reg ? (s12_fragment ? R_FRAGMENT : R_NO_VIP) :
+                    (s12_empty_reg || !be_flags[0] || be_flags[1] != s12_ipv6) ? R_NO_BACKEND :
                     4'd0;
-assign out_vip_id = s10_vip_id_reg;
+assign out_vip_id = s12_vip_id_reg;
 assign out_mac_valid = be_flags[2];
 assign out_mac = {be_mac_hi, be_mac_lo};
 assign out_ip = be_ip;
-assign out_pass = s10_pass_reg[PASS_WIDTH-1:0];
+assign out_pass = s12_pass_reg[PASS_WIDTH-1:0];
 
 /*
  * Pipeline
@@ -806,59 +849,82 @@ always @(posedge clk) begin
         s4_vip_id_reg <= s3_vip_id_reg;
         s4_pass_reg <= s3_pass_reg;
 
-        // s5: product
+        // s5: partial products of 16-bit halves, one DSP each (the multiply of a DSP48E2
+        // between its input registers (s4) and its M register)
         s5_valid_reg <= s4_valid_reg;
         s5_bank_reg <= s4_bank_reg;
-        s5_prod_reg <= s4_mul_a_reg * s4_mul_b_reg;
+        s5_pp_reg <= {mul_hh, mul_hl, mul_lh, mul_ll};
         s5_base_reg <= s4_base_reg;
         s5_hit_reg <= s4_hit_reg;
         s5_empty_reg <= s4_empty_reg;
         s5_vip_id_reg <= s4_vip_id_reg;
         s5_pass_reg <= s4_pass_reg;
 
-        // s6: product, second register
+        // s6: partial products, second register (the DSP's P register)
         s6_valid_reg <= s5_valid_reg;
         s6_bank_reg <= s5_bank_reg;
-        s6_prod_hi_reg <= s5_prod_reg[32 +: RING_WIDTH];
+        s6_pp_reg <= s5_pp_reg;
         s6_base_reg <= s5_base_reg;
         s6_hit_reg <= s5_hit_reg;
         s6_empty_reg <= s5_empty_reg;
         s6_vip_id_reg <= s5_vip_id_reg;
         s6_pass_reg <= s5_pass_reg;
 
-        // s7: ring index
+        // s7: product columns (16 bits each, three terms at most)
         s7_valid_reg <= s6_valid_reg;
         s7_bank_reg <= s6_bank_reg;
-        s7_ring_idx_reg <= s6_base_reg + s6_prod_hi_reg;
+        s7_carry1_reg <= col1[17:16];
+        s7_col2_reg <= col2;
+        s7_col3_reg <= pp_hh[31:16];
+        s7_base_reg <= s6_base_reg;
         s7_hit_reg <= s6_hit_reg;
         s7_empty_reg <= s6_empty_reg;
         s7_vip_id_reg <= s6_vip_id_reg;
         s7_pass_reg <= s6_pass_reg;
 
-        // s8: ring RAM read
+        // s8: ring_base + (product >> 32), low 16 bits with their carry, and the high bits
         s8_valid_reg <= s7_valid_reg;
         s8_bank_reg <= s7_bank_reg;
+        s8_lo_reg <= s7_col2_reg + {16'd0, s7_carry1_reg} + {2'd0, base32[15:0]};
+        s8_hi_reg <= s7_col3_reg + base32[31:16];
         s8_hit_reg <= s7_hit_reg;
         s8_empty_reg <= s7_empty_reg;
         s8_vip_id_reg <= s7_vip_id_reg;
         s8_pass_reg <= s7_pass_reg;
 
-        // s9: backend index
+        // s9: ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
         s9_valid_reg <= s8_valid_reg;
         s9_bank_reg <= s8_bank_reg;
-        s9_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+        s9_ring_idx_reg <= ring_sum[RING_WIDTH-1:0];
         s9_hit_reg <= s8_hit_reg;
         s9_empty_reg <= s8_empty_reg;
         s9_vip_id_reg <= s8_vip_id_reg;
         s9_pass_reg <= s8_pass_reg;
 
-        // s10: backend RAM read
+        // s10: ring RAM read
         s10_valid_reg <= s9_valid_reg;
         s10_bank_reg <= s9_bank_reg;
         s10_hit_reg <= s9_hit_reg;
         s10_empty_reg <= s9_empty_reg;
         s10_vip_id_reg <= s9_vip_id_reg;
         s10_pass_reg <= s9_pass_reg;
+
+        // s11: backend index
+        s11_valid_reg <= s10_valid_reg;
+        s11_bank_reg <= s10_bank_reg;
+        s11_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+        s11_hit_reg <= s10_hit_reg;
+        s11_empty_reg <= s10_empty_reg;
+        s11_vip_id_reg <= s10_vip_id_reg;
+        s11_pass_reg <= s10_pass_reg;
+
+        // s12: backend RAM read
+        s12_valid_reg <= s11_valid_reg;
+        s12_bank_reg <= s11_bank_reg;
+        s12_hit_reg <= s11_hit_reg;
+        s12_empty_reg <= s11_empty_reg;
+        s12_vip_id_reg <= s11_vip_id_reg;
+        s12_pass_reg <= s11_pass_reg;
     end
 
     if (rst) begin
@@ -872,6 +938,8 @@ always @(posedge clk) begin
         s8_valid_reg <= 1'b0;
         s9_valid_reg <= 1'b0;
         s10_valid_reg <= 1'b0;
+        s11_valid_reg <= 1'b0;
+        s12_valid_reg <= 1'b0;
     end
 end
 
@@ -974,7 +1042,7 @@ end
 
 // bits above the table sizes (the hash bits not indexing, upper ring base / ring word bits, the
 // product bits outside the ring index), and the host-side reads of the probe B copies
-wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, s5_prod_reg, info_base, ring_word, slot_key,
+wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, pp_ll[15:0], col1[15:0], ring_sum, info_base, ring_word, slot_key,
                     host_key, host_ip, host_id, 1'b0};
 
 endmodule

@@ -132,27 +132,41 @@ localparam [2:0] SEL_INFO = 3'd2;
 localparam [2:0] SEL_BACKEND = 3'd3;
 localparam [2:0] SEL_RING = 3'd4;
 
+// entry index < count, for an index of the bits of an offset below its region's span: a power of
+// two count tests the index bits above it (no carry chain), another count compares
+function index_ok;
+    input [31:0] index;
+    input [31:0] count;
+    begin
+        if ((count & (count - 1)) == 32'd0) begin
+            index_ok = (index & ~(count - 1)) == 32'd0;
+        end else begin
+            index_ok = index < count;
+        end
+    end
+endfunction
+
 // which table an offset falls in (an existing entry of it), SEL_NONE otherwise
 function [2:0] host_table;
     input [31:0] addr;
     begin
         if ((addr & ~(VIP_MATCH_SPAN - 1)) == VIP_MATCH_BASE &&
-                ((addr & (VIP_MATCH_SPAN - 1)) >> MATCH_SHIFT) < SLOT_COUNT_32) begin
+                index_ok((addr & (VIP_MATCH_SPAN - 1)) >> MATCH_SHIFT, SLOT_COUNT_32)) begin
             host_table = SEL_MATCH;
         end else if ((addr & ~(VIP_INFO_SPAN - 1)) == VIP_INFO_BASE &&
-                ((addr & (VIP_INFO_SPAN - 1)) >> INFO_SHIFT) < VIP_COUNT_32) begin
+                index_ok((addr & (VIP_INFO_SPAN - 1)) >> INFO_SHIFT, VIP_COUNT_32)) begin
             host_table = SEL_INFO;
         end else if ((addr & ~(BACKENDS_SPAN - 1)) == BACKENDS_BASE &&
-                ((addr & (BACKENDS_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
+                index_ok((addr & (BACKENDS_SPAN - 1)) >> BACKEND_SHIFT, BACKEND_COUNT_32)) begin
             host_table = SEL_BACKEND;
         end else if ((addr & ~(BACKENDS_1_SPAN - 1)) == BACKENDS_1_BASE &&
-                ((addr & (BACKENDS_1_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
+                index_ok((addr & (BACKENDS_1_SPAN - 1)) >> BACKEND_SHIFT, BACKEND_COUNT_32)) begin
             host_table = SEL_BACKEND;
         end else if ((addr & ~(RING_SPAN - 1)) == RING_BASE &&
-                ((addr & (RING_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
+                index_ok((addr & (RING_SPAN - 1)) >> RING_SHIFT, RING_ENTRIES_32)) begin
             host_table = SEL_RING;
         end else if ((addr & ~(RING_1_SPAN - 1)) == RING_1_BASE &&
-                ((addr & (RING_1_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
+                index_ok((addr & (RING_1_SPAN - 1)) >> RING_SHIFT, RING_ENTRIES_32)) begin
             host_table = SEL_RING;
         end else begin
             host_table = SEL_NONE;
@@ -199,9 +213,14 @@ function [57:0] host_write_enables;
                             match_we[6*i] = 1'b1;
                         end else if (word == VIP_MATCH_W_ID[2:0]) begin
                             match_we[6*i+5] = 1'b1;
-                        end else if (word >= VIP_MATCH_W_ADDR[2:0] &&
-                                     word < VIP_MATCH_W_ADDR[2:0] + 3'd4) begin
-                            match_we[6*i + 1 + {29'd0, word - VIP_MATCH_W_ADDR[2:0]}] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0]) begin
+                            match_we[6*i+1] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0] + 3'd1) begin
+                            match_we[6*i+2] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0] + 3'd2) begin
+                            match_we[6*i+3] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0] + 3'd3) begin
+                            match_we[6*i+4] = 1'b1;
                         end
                     end
                 end

@@ -4,7 +4,7 @@
 `default_nettype none
 
 /*
- * Hash and pipelined lookup, ten register stages that move with adv:
+ * Hash and pipelined lookup, twelve register stages that move with adv:
  *   in  two probes, each with its VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP (4 or 16
  *       bytes), port, protocol) addressing its own copy of the match RAMs: probe A with the
  *       frame's destination port (not for fragments nor port 0), probe B with port 0; flow
@@ -16,19 +16,21 @@
  *       flow hash with ports (probe A) or without (probe B)
  *   s3  VIP info RAM: ring_base, ring_size
  *   s4  multiplier inputs (h, ring_size)
- *   s5  product h * ring_size (64-bit)
- *   s6  product, second register (DSP pipeline)
- *   s7  ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
- *   s8  ring RAM word
- *   s9  backend index b = RING[r] mod BACKEND_COUNT
- *   s10 backend RAM words; reason NO_VIP (FRAGMENT for a fragment) / NO_BACKEND (also a
+ *   s5  the four 16 x 16 partial products of h * ring_size (a DSP each)
+ *   s6  partial products, second register (DSP pipeline)
+ *   s7  product columns: carry out of bits [31:16], bits [47:32] and [63:48] before carries
+ *   s8  ring_base + (product >> 32): low 16 bits with their carry, high bits
+ *   s9  ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
+ *   s10 ring RAM word
+ *   s11 backend index b = RING[r] mod BACKEND_COUNT
+ *   s12 backend RAM words; reason NO_VIP (FRAGMENT for a fragment) / NO_BACKEND (also a
  *       backend of the other family) / 0
  * in_pass is carried alongside, unchanged.
  *
  * Table banks: VIP info, ring and backends exist twice. A frame latches table_bank in s1 (the
- * cycle its VIP match words are read) and carries it to s10: all its info, ring and backend reads
+ * cycle its VIP match words are read) and carries it to s12: all its info, ring and backend reads
  * come from that bank, so a host write of BANK switches whole table sets between two frames.
- * bank_busy[b] is 1 while any stage s1..s10 holds a frame of bank b; the host waits for it to
+ * bank_busy[b] is 1 while any stage s1..s12 holds a frame of bank b; the host waits for it to
  * clear before writing bank b (docs/architecture.md, *Atomic updates*).
  *
  * The tables live here. The host port (byte offsets of the register map) writes a word and

@@ -4,7 +4,7 @@
 `default_nettype none
 
 /*
- * Hash and pipelined lookup, ten register stages that move with adv:
+ * Hash and pipelined lookup, twelve register stages that move with adv:
  *   in  two probes, each with its VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP (4 or 16
  *       bytes), port, protocol) addressing its own copy of the match RAMs: probe A with the
  *       frame's destination port (not for fragments nor port 0), probe B with port 0; flow
@@ -16,19 +16,21 @@
  *       flow hash with ports (probe A) or without (probe B)
  *   s3  VIP info RAM: ring_base, ring_size
  *   s4  multiplier inputs (h, ring_size)
- *   s5  product h * ring_size (64-bit)
- *   s6  product, second register (DSP pipeline)
- *   s7  ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
- *   s8  ring RAM word
- *   s9  backend index b = RING[r] mod BACKEND_COUNT
- *   s10 backend RAM words; reason NO_VIP (FRAGMENT for a fragment) / NO_BACKEND (also a
+ *   s5  the four 16 x 16 partial products of h * ring_size (a DSP each)
+ *   s6  partial products, second register (DSP pipeline)
+ *   s7  product columns: carry out of bits [31:16], bits [47:32] and [63:48] before carries
+ *   s8  ring_base + (product >> 32): low 16 bits with their carry, high bits
+ *   s9  ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
+ *   s10 ring RAM word
+ *   s11 backend index b = RING[r] mod BACKEND_COUNT
+ *   s12 backend RAM words; reason NO_VIP (FRAGMENT for a fragment) / NO_BACKEND (also a
  *       backend of the other family) / 0
  * in_pass is carried alongside, unchanged.
  *
  * Table banks: VIP info, ring and backends exist twice. A frame latches table_bank in s1 (the
- * cycle its VIP match words are read) and carries it to s10: all its info, ring and backend reads
+ * cycle its VIP match words are read) and carries it to s12: all its info, ring and backend reads
  * come from that bank, so a host write of BANK switches whole table sets between two frames.
- * bank_busy[b] is 1 while any stage s1..s10 holds a frame of bank b; the host waits for it to
+ * bank_busy[b] is 1 while any stage s1..s12 holds a frame of bank b; the host waits for it to
  * clear before writing bank b (docs/architecture.md, *Atomic updates*).
  *
  * The tables live here. The host port (byte offsets of the register map) writes a word and
@@ -132,27 +134,41 @@ localparam [2:0] SEL_INFO = 3'd2;
 localparam [2:0] SEL_BACKEND = 3'd3;
 localparam [2:0] SEL_RING = 3'd4;
 
+// entry index < count, for an index of the bits of an offset below its region's span: a power of
+// two count tests the index bits above it (no carry chain), another count compares
+function index_ok;
+    input [31:0] index;
+    input [31:0] count;
+    begin
+        if ((count & (count - 1)) == 32'd0) begin
+            index_ok = (index & ~(count - 1)) == 32'd0;
+        end else begin
+            index_ok = index < count;
+        end
+    end
+endfunction
+
 // which table an offset falls in (an existing entry of it), SEL_NONE otherwise
 function [2:0] host_table;
     input [31:0] addr;
     begin
         if ((addr & ~(VIP_MATCH_SPAN - 1)) == VIP_MATCH_BASE &&
-                ((addr & (VIP_MATCH_SPAN - 1)) >> MATCH_SHIFT) < SLOT_COUNT_32) begin
+                index_ok((addr & (VIP_MATCH_SPAN - 1)) >> MATCH_SHIFT, SLOT_COUNT_32)) begin
             host_table = SEL_MATCH;
         end else if ((addr & ~(VIP_INFO_SPAN - 1)) == VIP_INFO_BASE &&
-                ((addr & (VIP_INFO_SPAN - 1)) >> INFO_SHIFT) < VIP_COUNT_32) begin
+                index_ok((addr & (VIP_INFO_SPAN - 1)) >> INFO_SHIFT, VIP_COUNT_32)) begin
             host_table = SEL_INFO;
         end else if ((addr & ~(BACKENDS_SPAN - 1)) == BACKENDS_BASE &&
-                ((addr & (BACKENDS_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
+                index_ok((addr & (BACKENDS_SPAN - 1)) >> BACKEND_SHIFT, BACKEND_COUNT_32)) begin
             host_table = SEL_BACKEND;
         end else if ((addr & ~(BACKENDS_1_SPAN - 1)) == BACKENDS_1_BASE &&
-                ((addr & (BACKENDS_1_SPAN - 1)) >> BACKEND_SHIFT) < BACKEND_COUNT_32) begin
+                index_ok((addr & (BACKENDS_1_SPAN - 1)) >> BACKEND_SHIFT, BACKEND_COUNT_32)) begin
             host_table = SEL_BACKEND;
         end else if ((addr & ~(RING_SPAN - 1)) == RING_BASE &&
-                ((addr & (RING_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
+                index_ok((addr & (RING_SPAN - 1)) >> RING_SHIFT, RING_ENTRIES_32)) begin
             host_table = SEL_RING;
         end else if ((addr & ~(RING_1_SPAN - 1)) == RING_1_BASE &&
-                ((addr & (RING_1_SPAN - 1)) >> RING_SHIFT) < RING_ENTRIES_32) begin
+                index_ok((addr & (RING_1_SPAN - 1)) >> RING_SHIFT, RING_ENTRIES_32)) begin
             host_table = SEL_RING;
         end else begin
             host_table = SEL_NONE;
@@ -199,9 +215,14 @@ function [57:0] host_write_enables;
                             match_we[6*i] = 1'b1;
                         end else if (word == VIP_MATCH_W_ID[2:0]) begin
                             match_we[6*i+5] = 1'b1;
-                        end else if (word >= VIP_MATCH_W_ADDR[2:0] &&
-                                     word < VIP_MATCH_W_ADDR[2:0] + 3'd4) begin
-                            match_we[6*i + 1 + {29'd0, word - VIP_MATCH_W_ADDR[2:0]}] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0]) begin
+                            match_we[6*i+1] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0] + 3'd1) begin
+                            match_we[6*i+2] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0] + 3'd2) begin
+                            match_we[6*i+3] = 1'b1;
+                        end else if (word == VIP_MATCH_W_ADDR[2:0] + 3'd3) begin
+                            match_we[6*i+4] = 1'b1;
                         end
                     end
                 end
@@ -317,7 +338,7 @@ reg [IPW-1:0]          s4_pass_reg = {IPW{1'b0}};
 
 reg                    s5_valid_reg = 1'b0;
 reg                    s5_bank_reg = 1'b0;
-reg [63:0]             s5_prod_reg = 64'd0;
+reg [4*32-1:0]         s5_pp_reg = 128'd0;       // partial products {hh, hl, lh, ll}
 reg [RING_WIDTH-1:0]   s5_base_reg = {RING_WIDTH{1'b0}};
 reg                    s5_hit_reg = 1'b0;
 reg                    s5_empty_reg = 1'b0;
@@ -326,7 +347,7 @@ reg [IPW-1:0]          s5_pass_reg = {IPW{1'b0}};
 
 reg                    s6_valid_reg = 1'b0;
 reg                    s6_bank_reg = 1'b0;
-reg [RING_WIDTH-1:0]   s6_prod_hi_reg = {RING_WIDTH{1'b0}};
+reg [4*32-1:0]         s6_pp_reg = 128'd0;
 reg [RING_WIDTH-1:0]   s6_base_reg = {RING_WIDTH{1'b0}};
 reg                    s6_hit_reg = 1'b0;
 reg                    s6_empty_reg = 1'b0;
@@ -335,7 +356,10 @@ reg [IPW-1:0]          s6_pass_reg = {IPW{1'b0}};
 
 reg                    s7_valid_reg = 1'b0;
 reg                    s7_bank_reg = 1'b0;
-reg [RING_WIDTH-1:0]   s7_ring_idx_reg = {RING_WIDTH{1'b0}};
+reg [1:0]              s7_carry1_reg = 2'd0;     // carry out of product bits [31:16]
+reg [17:0]             s7_col2_reg = 18'd0;      // product bits [47:32] before that carry
+reg [15:0]             s7_col3_reg = 16'd0;      // product bits [63:48] before the carries
+reg [RING_WIDTH-1:0]   s7_base_reg = {RING_WIDTH{1'b0}};
 reg                    s7_hit_reg = 1'b0;
 reg                    s7_empty_reg = 1'b0;
 reg [15:0]             s7_vip_id_reg = 16'd0;
@@ -343,6 +367,8 @@ reg [IPW-1:0]          s7_pass_reg = {IPW{1'b0}};
 
 reg                    s8_valid_reg = 1'b0;
 reg                    s8_bank_reg = 1'b0;
+reg [17:0]             s8_lo_reg = 18'd0;        // ring_base[15:0] + product bits [47:32]
+reg [15:0]             s8_hi_reg = 16'd0;        // ring_base >> 16 + product bits [63:48]
 reg                    s8_hit_reg = 1'b0;
 reg                    s8_empty_reg = 1'b0;
 reg [15:0]             s8_vip_id_reg = 16'd0;
@@ -350,7 +376,7 @@ reg [IPW-1:0]          s8_pass_reg = {IPW{1'b0}};
 
 reg                    s9_valid_reg = 1'b0;
 reg                    s9_bank_reg = 1'b0;
-reg [BACKEND_WIDTH-1:0] s9_backend_reg = {BACKEND_WIDTH{1'b0}};
+reg [RING_WIDTH-1:0]   s9_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg                    s9_hit_reg = 1'b0;
 reg                    s9_empty_reg = 1'b0;
 reg [15:0]             s9_vip_id_reg = 16'd0;
@@ -362,6 +388,21 @@ reg                    s10_hit_reg = 1'b0;
 reg                    s10_empty_reg = 1'b0;
 reg [15:0]             s10_vip_id_reg = 16'd0;
 reg [IPW-1:0]          s10_pass_reg = {IPW{1'b0}};
+
+reg                    s11_valid_reg = 1'b0;
+reg                    s11_bank_reg = 1'b0;
+reg [BACKEND_WIDTH-1:0] s11_backend_reg = {BACKEND_WIDTH{1'b0}};
+reg                    s11_hit_reg = 1'b0;
+reg                    s11_empty_reg = 1'b0;
+reg [15:0]             s11_vip_id_reg = 16'd0;
+reg [IPW-1:0]          s11_pass_reg = {IPW{1'b0}};
+
+reg                    s12_valid_reg = 1'b0;
+reg                    s12_bank_reg = 1'b0;
+reg                    s12_hit_reg = 1'b0;
+reg                    s12_empty_reg = 1'b0;
+reg [15:0]             s12_vip_id_reg = 16'd0;
+reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 
 /*
  * Hashes
@@ -625,7 +666,7 @@ ring_ram_inst (
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_ring),
     .b_en(adv),
-    .b_addr({s7_bank_reg, s7_ring_idx_reg}),
+    .b_addr({s9_bank_reg, s9_ring_idx_reg}),
     .b_rdata(ring_word)
 );
 
@@ -655,7 +696,7 @@ be_flags_ram_inst (
     .a_wdata(h_wdata_reg[2:0]),
     .a_rdata(host_be_flags),
     .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
+    .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_flags)
 );
 
@@ -672,7 +713,7 @@ be_mac_hi_ram_inst (
     .a_wdata(h_wdata_reg),
     .a_rdata(host_be_mac_hi),
     .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
+    .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_mac_hi)
 );
 
@@ -689,7 +730,7 @@ be_mac_lo_ram_inst (
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_be_mac_lo),
     .b_en(adv),
-    .b_addr({s9_bank_reg, s9_backend_reg}),
+    .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_mac_lo)
 );
 
@@ -709,19 +750,42 @@ generate
             .a_wdata(h_wdata_reg),
             .a_rdata(host_be_ip[96 - 32*gb +: 32]),
             .b_en(adv),
-            .b_addr({s9_bank_reg, s9_backend_reg}),
+            .b_addr({s11_bank_reg, s11_backend_reg}),
             .b_rdata(be_ip[96 - 32*gb +: 32])
         );
     end
 endgenerate
 
+// s5: the four 16 x 16 multiplies (32-bit results)
+wire [31:0] mul_ll = s4_mul_a_reg[15:0] * s4_mul_b_reg[15:0];
+wire [31:0] mul_lh = s4_mul_a_reg[15:0] * s4_mul_b_reg[31:16];
+wire [31:0] mul_hl = s4_mul_a_reg[31:16] * s4_mul_b_reg[15:0];
+wire [31:0] mul_hh = s4_mul_a_reg[31:16] * s4_mul_b_reg[31:16];
+
 /*
- * Banks read by frames in flight: s1..s10 (s10's backend words are still being read out)
+ * Product columns and ring index (s7-s9). The 64-bit product h * ring_size is the sum of the
+ * four 32-bit partial products of the 16-bit halves: ll + (lh + hl) << 16 + hh << 32. Only
+ * bits 32 and up matter, and the carry into bit 32.
  */
-wire [9:0] stage_valid = {s10_valid_reg, s9_valid_reg, s8_valid_reg, s7_valid_reg, s6_valid_reg,
-                          s5_valid_reg, s4_valid_reg, s3_valid_reg, s2_valid_reg, s1_valid_reg};
-wire [9:0] stage_bank = {s10_bank_reg, s9_bank_reg, s8_bank_reg, s7_bank_reg, s6_bank_reg,
-                         s5_bank_reg, s4_bank_reg, s3_bank_reg, s2_bank_reg, s1_bank_reg};
+wire [31:0] pp_ll = s6_pp_reg[0 +: 32];
+wire [31:0] pp_lh = s6_pp_reg[32 +: 32];
+wire [31:0] pp_hl = s6_pp_reg[64 +: 32];
+wire [31:0] pp_hh = s6_pp_reg[96 +: 32];
+// bits [31:16] and [47:32] of the product, each with the carry out of its column
+wire [17:0] col1 = {2'd0, pp_ll[31:16]} + {2'd0, pp_lh[15:0]} + {2'd0, pp_hl[15:0]};
+wire [17:0] col2 = {2'd0, pp_lh[31:16]} + {2'd0, pp_hl[31:16]} + {2'd0, pp_hh[15:0]};
+wire [31:0] base32 = {{32-RING_WIDTH{1'b0}}, s7_base_reg};
+wire [31:0] ring_sum = {s8_hi_reg + {14'd0, s8_lo_reg[17:16]}, s8_lo_reg[15:0]};
+
+/*
+ * Banks read by frames in flight: s1..s12 (s12's backend words are still being read out)
+ */
+wire [11:0] stage_valid = {s12_valid_reg, s11_valid_reg, s10_valid_reg, s9_valid_reg, s8_valid_reg,
+                           s7_valid_reg, s6_valid_reg, s5_valid_reg, s4_valid_reg, s3_valid_reg,
+                           s2_valid_reg, s1_valid_reg};
+wire [11:0] stage_bank = {s12_bank_reg, s11_bank_reg, s10_bank_reg, s9_bank_reg, s8_bank_reg,
+                          s7_bank_reg, s6_bank_reg, s5_bank_reg, s4_bank_reg, s3_bank_reg,
+                          s2_bank_reg, s1_bank_reg};
 reg [1:0] bank_busy_reg = 2'd0;
 assign bank_busy = bank_busy_reg;
 
@@ -735,18 +799,18 @@ end
 /*
  * Outputs
  */
-assign out_valid = s10_valid_reg;
+assign out_valid = s12_valid_reg;
 // side band bits of the frame: {ipv6, fragment}
-wire s10_ipv6 = s10_pass_reg[PASS_WIDTH+1];
-wire s10_fragment = s10_pass_reg[PASS_WIDTH];
-assign out_reason = !s10_hit_reg ? (s10_fragment ? R_FRAGMENT : R_NO_VIP) :
-                    (s10_empty_reg || !be_flags[0] || be_flags[1] != s10_ipv6) ? R_NO_BACKEND :
+wire s12_ipv6 = s12_pass_reg[PASS_WIDTH+1];
+wire s12_fragment = s12_pass_reg[PASS_WIDTH];
+assign out_reason = !s12_hit_reg ? (s12_fragment ? R_FRAGMENT : R_NO_VIP) :
+                    (s12_empty_reg || !be_flags[0] || be_flags[1] != s12_ipv6) ? R_NO_BACKEND :
                     4'd0;
-assign out_vip_id = s10_vip_id_reg;
+assign out_vip_id = s12_vip_id_reg;
 assign out_mac_valid = be_flags[2];
 assign out_mac = {be_mac_hi, be_mac_lo};
 assign out_ip = be_ip;
-assign out_pass = s10_pass_reg[PASS_WIDTH-1:0];
+assign out_pass = s12_pass_reg[PASS_WIDTH-1:0];
 
 /*
  * Pipeline
@@ -796,59 +860,82 @@ always @(posedge clk) begin
         s4_vip_id_reg <= s3_vip_id_reg;
         s4_pass_reg <= s3_pass_reg;
 
-        // s5: product
+        // s5: partial products of 16-bit halves, one DSP each (the multiply of a DSP48E2
+        // between its input registers (s4) and its M register)
         s5_valid_reg <= s4_valid_reg;
         s5_bank_reg <= s4_bank_reg;
-        s5_prod_reg <= s4_mul_a_reg * s4_mul_b_reg;
+        s5_pp_reg <= {mul_hh, mul_hl, mul_lh, mul_ll};
         s5_base_reg <= s4_base_reg;
         s5_hit_reg <= s4_hit_reg;
         s5_empty_reg <= s4_empty_reg;
         s5_vip_id_reg <= s4_vip_id_reg;
         s5_pass_reg <= s4_pass_reg;
 
-        // s6: product, second register
+        // s6: partial products, second register (the DSP's P register)
         s6_valid_reg <= s5_valid_reg;
         s6_bank_reg <= s5_bank_reg;
-        s6_prod_hi_reg <= s5_prod_reg[32 +: RING_WIDTH];
+        s6_pp_reg <= s5_pp_reg;
         s6_base_reg <= s5_base_reg;
         s6_hit_reg <= s5_hit_reg;
         s6_empty_reg <= s5_empty_reg;
         s6_vip_id_reg <= s5_vip_id_reg;
         s6_pass_reg <= s5_pass_reg;
 
-        // s7: ring index
+        // s7: product columns (16 bits each, three terms at most)
         s7_valid_reg <= s6_valid_reg;
         s7_bank_reg <= s6_bank_reg;
-        s7_ring_idx_reg <= s6_base_reg + s6_prod_hi_reg;
+        s7_carry1_reg <= col1[17:16];
+        s7_col2_reg <= col2;
+        s7_col3_reg <= pp_hh[31:16];
+        s7_base_reg <= s6_base_reg;
         s7_hit_reg <= s6_hit_reg;
         s7_empty_reg <= s6_empty_reg;
         s7_vip_id_reg <= s6_vip_id_reg;
         s7_pass_reg <= s6_pass_reg;
 
-        // s8: ring RAM read
+        // s8: ring_base + (product >> 32), low 16 bits with their carry, and the high bits
         s8_valid_reg <= s7_valid_reg;
         s8_bank_reg <= s7_bank_reg;
+        s8_lo_reg <= s7_col2_reg + {16'd0, s7_carry1_reg} + {2'd0, base32[15:0]};
+        s8_hi_reg <= s7_col3_reg + base32[31:16];
         s8_hit_reg <= s7_hit_reg;
         s8_empty_reg <= s7_empty_reg;
         s8_vip_id_reg <= s7_vip_id_reg;
         s8_pass_reg <= s7_pass_reg;
 
-        // s9: backend index
+        // s9: ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
         s9_valid_reg <= s8_valid_reg;
         s9_bank_reg <= s8_bank_reg;
-        s9_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+        s9_ring_idx_reg <= ring_sum[RING_WIDTH-1:0];
         s9_hit_reg <= s8_hit_reg;
         s9_empty_reg <= s8_empty_reg;
         s9_vip_id_reg <= s8_vip_id_reg;
         s9_pass_reg <= s8_pass_reg;
 
-        // s10: backend RAM read
+        // s10: ring RAM read
         s10_valid_reg <= s9_valid_reg;
         s10_bank_reg <= s9_bank_reg;
         s10_hit_reg <= s9_hit_reg;
         s10_empty_reg <= s9_empty_reg;
         s10_vip_id_reg <= s9_vip_id_reg;
         s10_pass_reg <= s9_pass_reg;
+
+        // s11: backend index
+        s11_valid_reg <= s10_valid_reg;
+        s11_bank_reg <= s10_bank_reg;
+        s11_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+        s11_hit_reg <= s10_hit_reg;
+        s11_empty_reg <= s10_empty_reg;
+        s11_vip_id_reg <= s10_vip_id_reg;
+        s11_pass_reg <= s10_pass_reg;
+
+        // s12: backend RAM read
+        s12_valid_reg <= s11_valid_reg;
+        s12_bank_reg <= s11_bank_reg;
+        s12_hit_reg <= s11_hit_reg;
+        s12_empty_reg <= s11_empty_reg;
+        s12_vip_id_reg <= s11_vip_id_reg;
+        s12_pass_reg <= s11_pass_reg;
     end
 
     if (rst) begin
@@ -862,6 +949,8 @@ always @(posedge clk) begin
         s8_valid_reg <= 1'b0;
         s9_valid_reg <= 1'b0;
         s10_valid_reg <= 1'b0;
+        s11_valid_reg <= 1'b0;
+        s12_valid_reg <= 1'b0;
     end
 end
 
@@ -964,7 +1053,7 @@ end
 
 // bits above the table sizes (the hash bits not indexing, upper ring base / ring word bits, the
 // product bits outside the ring index), and the host-side reads of the probe B copies
-wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, s5_prod_reg, info_base, ring_word, slot_key,
+wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, pp_ll[15:0], col1[15:0], ring_sum, info_base, ring_word, slot_key,
                     host_key, host_ip, host_id, 1'b0};
 
 endmodule

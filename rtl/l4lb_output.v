@@ -12,7 +12,8 @@
  *    beat per beat, and applied when the frame is balanced.
  *  - m: the AXI stream output register; header bytes under the mask are replaced.
  * When a frame's last beat enters the output register, an event {reason, vip, bytes} goes to the
- * counters (bytes counted beat by beat, so frames longer than MAX_LEN count their full length).
+ * counters two cycles later (bytes counted beat by beat in 16-bit halves, so frames longer than
+ * MAX_LEN count their full length; the second cycle adds the halves' carries).
  */
 module l4lb_output #(
     // Width of the AXI stream data in bits
@@ -105,8 +106,11 @@ reg                  q_last_reg = 1'b0;
 reg [USER_WIDTH-1:0] q_user_reg = {USER_WIDTH{1'b0}};
 reg                  q_first_reg = 1'b0;      // first beat of its frame
 reg [CNT_WIDTH-1:0]  q_bytes_reg = {CNT_WIDTH{1'b0}};  // bytes in this beat
-// bytes of the frame before the beat in q
-reg [31:0]           frame_bytes_reg = 32'd0;
+// bytes of the frame before the beat in q, in two 16-bit halves: the high half lags by one beat
+// (frame_carry_reg is still to be added to it), so that no carry chain is longer than 16 bits
+reg [15:0]           frame_lo_reg = 16'd0;
+reg [15:0]           frame_hi_reg = 16'd0;
+reg                  frame_carry_reg = 1'b0;
 
 // frame in q: decision and patch (header bytes of this beat onwards in the low bits)
 reg                  fr_balanced_reg = 1'b0;
@@ -121,6 +125,15 @@ reg [KEEP_WIDTH-1:0] m_keep_reg = {KEEP_WIDTH{1'b0}};
 reg                  m_last_reg = 1'b0;
 reg [USER_WIDTH-1:0] m_user_reg = {USER_WIDTH{1'b0}};
 reg                  m_dest_reg = 1'b0;
+
+// count event in two stages: a) the frame's last beat has left q, its byte count in halves;
+// b) the halves added up
+reg                  ev_a_valid_reg = 1'b0;
+reg [3:0]            ev_a_reason_reg = 4'd0;
+reg [VIP_WIDTH-1:0]  ev_a_vip_reg = {VIP_WIDTH{1'b0}};
+reg [15:0]           ev_a_lo_reg = 16'd0;
+reg [15:0]           ev_a_hi_reg = 16'd0;
+reg [1:0]            ev_a_carry_reg = 2'd0;
 
 reg                  ev_valid_reg = 1'b0;
 reg [3:0]            ev_reason_reg = 4'd0;
@@ -219,14 +232,24 @@ function [2*HB-1:0] expand;
     end
 endfunction
 
-// bytes of the frame up to and including the beat in q
-wire [31:0] frame_bytes = (q_first_reg ? 32'd0 : frame_bytes_reg) + {{32-CNT_WIDTH{1'b0}}, q_bytes_reg};
+// bytes of the frame up to and including the beat in q: (frame_hi + frame_c) << 16 + frame_lo
+wire [16:0] frame_lo = {1'b0, q_first_reg ? 16'd0 : frame_lo_reg} + {{17-CNT_WIDTH{1'b0}}, q_bytes_reg};
+wire [15:0] frame_hi = q_first_reg ? 16'd0 : frame_hi_reg;
+wire [1:0]  frame_c = {1'b0, !q_first_reg && frame_carry_reg} + {1'b0, frame_lo[16]};
 
 wire [DATA_WIDTH-1:0] patch_value = fr_value_reg[DATA_WIDTH-1:0];
 wire [DATA_WIDTH-1:0] patch_mask = fr_mask_reg[DATA_WIDTH-1:0] & {DATA_WIDTH{fr_balanced_reg}};
 
 always @(posedge clk) begin
-    ev_valid_reg <= 1'b0;
+    ev_a_valid_reg <= 1'b0;
+
+    // count event, second stage (every cycle: an event lasts one cycle in each stage)
+    ev_valid_reg <= ev_a_valid_reg;
+    if (ev_a_valid_reg) begin
+        ev_reason_reg <= ev_a_reason_reg;
+        ev_vip_reg <= ev_a_vip_reg;
+        ev_bytes_reg <= {ev_a_hi_reg + {14'd0, ev_a_carry_reg}, ev_a_lo_reg};
+    end
 
     if (adv) begin
         // delay line -> q
@@ -263,13 +286,17 @@ always @(posedge clk) begin
         m_dest_reg <= fr_balanced_reg;
 
         if (q_valid_reg) begin
-            frame_bytes_reg <= frame_bytes;
+            frame_lo_reg <= frame_lo[15:0];
+            frame_hi_reg <= frame_hi + {15'd0, !q_first_reg && frame_carry_reg};
+            frame_carry_reg <= frame_lo[16];
         end
         if (q_valid_reg && q_last_reg) begin
-            ev_valid_reg <= 1'b1;
-            ev_reason_reg <= fr_reason_reg;
-            ev_vip_reg <= fr_vip_reg;
-            ev_bytes_reg <= frame_bytes;
+            ev_a_valid_reg <= 1'b1;
+            ev_a_reason_reg <= fr_reason_reg;
+            ev_a_vip_reg <= fr_vip_reg;
+            ev_a_lo_reg <= frame_lo[15:0];
+            ev_a_hi_reg <= frame_hi;
+            ev_a_carry_reg <= frame_c;
         end
     end else if (m_axis_tready) begin
         m_valid_reg <= 1'b0;
@@ -280,6 +307,7 @@ always @(posedge clk) begin
         q_valid_reg <= 1'b0;
         fr_balanced_reg <= 1'b0;
         m_valid_reg <= 1'b0;
+        ev_a_valid_reg <= 1'b0;
         ev_valid_reg <= 1'b0;
     end
 end

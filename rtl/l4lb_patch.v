@@ -4,13 +4,18 @@
 `default_nettype none
 
 /*
- * Two pipeline stages after the lookup. The destination address changes from m to m' (two
+ * Four pipeline stages after the lookup. The destination address changes from m to m' (two
  * 16-bit words each for IPv4, eight for IPv6); the IPv4 header checksum and the TCP/UDP
  * checksum (whose pseudo-header holds the address) become
  *     HC' = ~(~HC + ~m + m')     (one's-complement sum, end-around carry)
- * Stage 1 registers the plain sums (21 bits); stage 2 folds them and writes the record for the
- * output stage (out_wr pulses with adv). A UDP checksum of 0 ("none") stays 0, and a UDP result
- * of 0x0000 is written as 0xFFFF (RFC 768).
+ * Each stage stays within a few logic levels:
+ *   a  the sixteen 16-bit terms of ~m + m' (the IPv6-only ones zeroed for IPv4) reduced to six
+ *      numbers by three levels of 3:2 carry-save adders (no carry chain)
+ *   b  the six reduced to two by three more levels
+ *   c  the plain sums ~HC + ~m + m' (21 bits): one 3:2 level and one carry chain each
+ *   d  the end-around-carry folds; the record for the output stage (out_wr pulses with adv)
+ * A UDP checksum of 0 ("none") stays 0, and a UDP result of 0x0000 is written as 0xFFFF
+ * (RFC 768).
  */
 module l4lb_patch #(
     // Width of a frame length (need_len) field
@@ -61,99 +66,150 @@ module l4lb_patch #(
     output wire [15:0]           out_l4_csum
 );
 
-reg                  valid_reg = 1'b0;
-reg                  disabled_reg = 1'b0;
-reg [3:0]            hdr_reason_reg = 4'd0;
+// the record fields that pass through the stages unchanged
+localparam REC_WIDTH = 1 + 4 + 4 + LEN_WIDTH + VIP_WIDTH + 1 + 1 + 8 + 8 + 1 + 1 + 1 + 48 + 128;
 
-reg [3:0]            lookup_reason_reg = 4'd0;
-reg [LEN_WIDTH-1:0]  need_len_reg = {LEN_WIDTH{1'b0}};
-reg [VIP_WIDTH-1:0]  vip_reg = {VIP_WIDTH{1'b0}};
-reg                  ipv6_reg = 1'b0;
-reg                  l4_en_reg = 1'b0;
-reg [7:0]            l2_reg = 8'd0;
-reg [7:0]            l4_csum_pos_reg = 8'd0;
-reg                  udp_reg = 1'b0;
-reg                  l4_none_reg = 1'b0;
-reg                  mac_valid_reg = 1'b0;
-reg [47:0]           mac_reg = 48'd0;
-reg [127:0]          ip_reg = 128'd0;
-reg [20:0]           ip_sum_reg = 21'd0;
-reg [20:0]           l4_sum_reg = 21'd0;
+wire [REC_WIDTH-1:0] in_rec = {in_disabled, in_hdr_reason, in_lookup_reason, in_need_len, in_vip,
+                               in_ipv6, !in_later, in_l2, in_l4_csum_pos, in_udp,
+                               in_udp && in_l4_csum == 16'h0000, in_mac_valid, in_mac, in_new_ip};
 
-// ~m + m' as a plain sum of 16-bit terms: the first two words of each address for IPv4, all
-// eight for IPv6
-reg [20:0] delta_sum;
-integer di;
-always @* begin
-    delta_sum = 21'd0;
-    for (di = 0; di < 8; di = di + 1) begin
-        if (in_ipv6 || di < 2) begin
-            delta_sum = delta_sum + {5'd0, ~in_old_ip[127 - 16*di -: 16]} +
-                        {5'd0, in_new_ip[127 - 16*di -: 16]};
-        end
-    end
-end
+// per stage: valid, record, both checksums until they are summed
+reg [3:0]             valid_reg = 4'd0;
+reg [4*REC_WIDTH-1:0] rec_reg = {4*REC_WIDTH{1'b0}};
+reg [15:0]            a_ip_csum_reg = 16'd0;
+reg [15:0]            a_l4_csum_reg = 16'd0;
+reg [15:0]            b_ip_csum_reg = 16'd0;
+reg [15:0]            b_l4_csum_reg = 16'd0;
+// ~m + m' as six numbers (a), then as two (b)
+reg [6*21-1:0]        a_terms_reg = {6*21{1'b0}};
+reg [19:0]            b_delta_s_reg = 20'd0;
+reg [19:0]            b_delta_c_reg = 20'd0;
+// ~HC + ~m + m' (c), folded (d)
+reg [20:0]            c_ip_sum_reg = 21'd0;
+reg [20:0]            c_l4_sum_reg = 21'd0;
+reg [15:0]            d_ip_fold_reg = 16'd0;
+reg [15:0]            d_l4_fold_reg = 16'd0;
 
-// end-around-carry fold of a sum of up to 32 16-bit terms
-function [15:0] fold;
-    input [20:0] sum;
-    reg [16:0] t;
-    reg [15:0] t_plus_1;
+// 3:2 carry-save step: x + y + z = sum + carry, as {carry, sum}
+function [41:0] csa;
+    input [20:0] x;
+    input [20:0] y;
+    input [20:0] z;
+    reg [19:0] maj;
     begin
-        // lo + hi, and the end-around carry of that add chosen after the fact (carry select);
-        // t <= 0xFFFF + 31, so adding the carry cannot carry again
-        t = {1'b0, sum[15:0]} + {12'd0, sum[20:16]};
-        t_plus_1 = sum[15:0] + {11'd0, sum[20:16]} + 16'd1;
-        fold = t[16] ? t_plus_1 : t[15:0];
+        // bit 20 of the majority would carry into bit 21: 0 while the total fits in 21 bits
+        maj = (x[19:0] & y[19:0]) | (x[19:0] & z[19:0]) | (y[19:0] & z[19:0]);
+        csa = {maj, 1'b0, x ^ y ^ z};
     end
 endfunction
 
-wire [15:0] ip_csum_new = ~fold(ip_sum_reg);
-wire [15:0] l4_csum_res = ~fold(l4_sum_reg);
-wire [15:0] l4_csum_new = l4_none_reg ? 16'h0000 :
-                          (udp_reg && l4_csum_res == 16'h0000) ? 16'hFFFF : l4_csum_res;
+/*
+ * a: the sixteen terms ~m_i, m'_i (i < 2, or IPv6) into six numbers (three 3:2 levels); they
+ * sum to less than 2^20
+ */
+reg [16*21-1:0] t;
+reg [11*21-1:0] l1;
+reg [8*21-1:0]  l2;
+reg [6*21-1:0]  l3;
+integer ti;
+always @* begin
+    for (ti = 0; ti < 8; ti = ti + 1) begin
+        t[42*ti +: 21] = {5'd0, ~in_old_ip[127 - 16*ti -: 16] & {16{in_ipv6 || ti < 2}}};
+        t[42*ti + 21 +: 21] = {5'd0, in_new_ip[127 - 16*ti -: 16] & {16{in_ipv6 || ti < 2}}};
+    end
+    for (ti = 0; ti < 5; ti = ti + 1) begin
+        l1[42*ti +: 42] = csa(t[63*ti +: 21], t[63*ti + 21 +: 21], t[63*ti + 42 +: 21]);
+    end
+    l1[210 +: 21] = t[315 +: 21];
+    for (ti = 0; ti < 3; ti = ti + 1) begin
+        l2[42*ti +: 42] = csa(l1[63*ti +: 21], l1[63*ti + 21 +: 21], l1[63*ti + 42 +: 21]);
+    end
+    l2[126 +: 42] = l1[189 +: 42];
+    for (ti = 0; ti < 2; ti = ti + 1) begin
+        l3[42*ti +: 42] = csa(l2[63*ti +: 21], l2[63*ti + 21 +: 21], l2[63*ti + 42 +: 21]);
+    end
+    l3[84 +: 42] = l2[126 +: 42];
+end
 
-assign out_wr = adv && valid_reg;
-assign out_disabled = disabled_reg;
-assign out_hdr_reason = hdr_reason_reg;
-assign out_lookup_reason = lookup_reason_reg;
-assign out_need_len = need_len_reg;
-assign out_vip = vip_reg;
-assign out_ipv6 = ipv6_reg;
-assign out_l4_en = l4_en_reg;
-assign out_l2 = l2_reg;
-assign out_l4_csum_pos = l4_csum_pos_reg;
-assign out_mac_valid = mac_valid_reg;
-assign out_mac = mac_reg;
-assign out_ip = ip_reg;
-assign out_ip_csum = ip_csum_new;
-assign out_l4_csum = l4_csum_new;
+/*
+ * b: the six into two (three more levels)
+ */
+reg [4*21-1:0] l4;
+reg [3*21-1:0] l5;
+reg [2*21-1:0] l6;
+always @* begin
+    for (ti = 0; ti < 2; ti = ti + 1) begin
+        l4[42*ti +: 42] = csa(a_terms_reg[63*ti +: 21], a_terms_reg[63*ti + 21 +: 21],
+                              a_terms_reg[63*ti + 42 +: 21]);
+    end
+    l5[0 +: 42] = csa(l4[0 +: 21], l4[21 +: 21], l4[42 +: 21]);
+    l5[42 +: 21] = l4[63 +: 21];
+    l6 = csa(l5[0 +: 21], l5[21 +: 21], l5[42 +: 21]);
+end
+
+/*
+ * c: ~HC + ~m + m', plain sums (one 3:2 level, one carry chain)
+ */
+wire [41:0] c_ip_cs = csa({5'd0, ~b_ip_csum_reg}, {1'b0, b_delta_s_reg}, {1'b0, b_delta_c_reg});
+wire [41:0] c_l4_cs = csa({5'd0, ~b_l4_csum_reg}, {1'b0, b_delta_s_reg}, {1'b0, b_delta_c_reg});
+
+/*
+ * d: end-around-carry folds
+ */
+// end-around-carry fold of a sum of up to 32 16-bit terms
+function [15:0] fold;
+    input [20:0] sum;
+    reg [16:0] t1;
+    reg [15:0] t_plus_1;
+    begin
+        // lo + hi, and the end-around carry of that add chosen after the fact (carry select);
+        // t1 <= 0xFFFF + 31, so adding the carry cannot carry again
+        t1 = {1'b0, sum[15:0]} + {12'd0, sum[20:16]};
+        t_plus_1 = sum[15:0] + {11'd0, sum[20:16]} + 16'd1;
+        fold = t1[16] ? t_plus_1 : t1[15:0];
+    end
+endfunction
+
+wire out_udp;
+wire out_l4_none;
+assign {out_disabled, out_hdr_reason, out_lookup_reason, out_need_len, out_vip, out_ipv6, out_l4_en,
+        out_l2, out_l4_csum_pos, out_udp, out_l4_none, out_mac_valid, out_mac, out_ip} =
+    rec_reg[3*REC_WIDTH +: REC_WIDTH];
+
+assign out_wr = adv && valid_reg[3];
+// the new checksums are ~fold, which is 0 exactly when the fold is 0xFFFF
+assign out_ip_csum = ~d_ip_fold_reg;
+assign out_l4_csum = out_l4_none ? 16'h0000 :
+                     (out_udp && d_l4_fold_reg == 16'hFFFF) ? 16'hFFFF : ~d_l4_fold_reg;
 
 always @(posedge clk) begin
     if (adv) begin
-        valid_reg <= in_valid;
-        disabled_reg <= in_disabled;
-        hdr_reason_reg <= in_hdr_reason;
-        lookup_reason_reg <= in_lookup_reason;
-        need_len_reg <= in_need_len;
-        vip_reg <= in_vip;
-        ipv6_reg <= in_ipv6;
-        l4_en_reg <= !in_later;
-        l2_reg <= in_l2;
-        l4_csum_pos_reg <= in_l4_csum_pos;
-        udp_reg <= in_udp;
-        l4_none_reg <= in_udp && in_l4_csum == 16'h0000;
-        mac_valid_reg <= in_mac_valid;
-        mac_reg <= in_mac;
-        ip_reg <= in_new_ip;
-        ip_sum_reg <= {5'd0, ~in_ip_csum} + delta_sum;
-        l4_sum_reg <= {5'd0, ~in_l4_csum} + delta_sum;
+        valid_reg <= {valid_reg[2:0], in_valid};
+        rec_reg <= {rec_reg[0 +: 3*REC_WIDTH], in_rec};
+
+        a_ip_csum_reg <= in_ip_csum;
+        a_l4_csum_reg <= in_l4_csum;
+        a_terms_reg <= l3;
+
+        b_ip_csum_reg <= a_ip_csum_reg;
+        b_l4_csum_reg <= a_l4_csum_reg;
+        b_delta_s_reg <= l6[19:0];
+        b_delta_c_reg <= l6[40:21];
+
+        c_ip_sum_reg <= c_ip_cs[20:0] + c_ip_cs[41:21];
+        c_l4_sum_reg <= c_l4_cs[20:0] + c_l4_cs[41:21];
+
+        d_ip_fold_reg <= fold(c_ip_sum_reg);
+        d_l4_fold_reg <= fold(c_l4_sum_reg);
     end
 
     if (rst) begin
-        valid_reg <= 1'b0;
+        valid_reg <= 4'd0;
     end
 end
+
+// the top bits of the last carry-save pair are 0: the sixteen terms sum to less than 2^20
+wire _unused_ok = &{1'b0, l6[41], l6[20], 1'b0};
 
 endmodule
 

@@ -145,7 +145,7 @@ fn corpus_through_rtl_and_model() {
     assert!(balanced_v6 >= 20, "the corpus config balances too little IPv6 traffic ({balanced_v6})");
     assert!(balanced >= 200, "the corpus config balances too little traffic ({balanced}) to be a test");
 
-    for width in l4lb_rtlsim::WIDTHS {
+    for width in l4lb_rtlsim::built_widths() {
         let mut rtl = Engine::new(EngineKind::Rtl, width).unwrap();
         Device::open(rtl.regs()).unwrap().apply(&cfg).unwrap();
         let (rtl_out, timing) = rtl.run(&frames, None).unwrap();

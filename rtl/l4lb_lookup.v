@@ -79,6 +79,7 @@ module l4lb_lookup #(
     output wire                  out_valid,
     output wire [3:0]            out_reason,     // 0, NO_VIP, FRAGMENT or NO_BACKEND
     output wire [15:0]           out_vip_id,
+    output wire [$clog2(BACKEND_COUNT)-1:0] out_backend, // the backend entry index (the ring's choice)
     output wire                  out_mac_valid,
     output wire [47:0]           out_mac,
     output wire [127:0]          out_ip,
@@ -361,6 +362,7 @@ reg                    s10_bank_reg = 1'b0;
 reg                    s10_hit_reg = 1'b0;
 reg                    s10_empty_reg = 1'b0;
 reg [15:0]             s10_vip_id_reg = 16'd0;
+reg [BACKEND_WIDTH-1:0] s10_backend_reg = {BACKEND_WIDTH{1'b0}};
 reg [IPW-1:0]          s10_pass_reg = {IPW{1'b0}};
 
 /*
@@ -743,6 +745,7 @@ assign out_reason = !s10_hit_reg ? (s10_fragment ? R_FRAGMENT : R_NO_VIP) :
                     (s10_empty_reg || !be_flags[0] || be_flags[1] != s10_ipv6) ? R_NO_BACKEND :
                     4'd0;
 assign out_vip_id = s10_vip_id_reg;
+assign out_backend = s10_backend_reg;
 assign out_mac_valid = be_flags[2];
 assign out_mac = {be_mac_hi, be_mac_lo};
 assign out_ip = be_ip;
@@ -848,6 +851,7 @@ always @(posedge clk) begin
         s10_hit_reg <= s9_hit_reg;
         s10_empty_reg <= s9_empty_reg;
         s10_vip_id_reg <= s9_vip_id_reg;
+        s10_backend_reg <= s9_backend_reg;
         s10_pass_reg <= s9_pass_reg;
     end
 

@@ -108,6 +108,10 @@ localparam LATENCY = DELAY + 1;
 localparam HDR_PIPE = 26;
 localparam LEN_WIDTH = $clog2(MAX_LEN+1);
 localparam VIP_WIDTH = $clog2(VIP_COUNT);
+localparam BACKEND_WIDTH = $clog2(BACKEND_COUNT);
+// what a frame is counted under, carried through the patch and output stages in their `vip`
+// field: {backend entry index, VIP id}
+localparam TAG_WIDTH = BACKEND_WIDTH + VIP_WIDTH;
 // frames in flight between the header pipeline and the output: at most one per beat of DELAY
 localparam FIFO_DEPTH = 2 ** $clog2(DELAY + 16);
 
@@ -401,6 +405,7 @@ wire [PASS_WIDTH-1:0] lk_pass;
 wire                  lk_valid;
 wire [3:0]            lk_reason;
 wire [15:0]           lk_vip_id;
+wire [BACKEND_WIDTH-1:0] lk_backend;
 wire                  lk_mac_valid;
 wire [47:0]           lk_mac;
 wire [127:0]          lk_ip;
@@ -447,6 +452,7 @@ lookup_inst (
     .out_valid(lk_valid),
     .out_reason(lk_reason),
     .out_vip_id(lk_vip_id),
+    .out_backend(lk_backend),
     .out_mac_valid(lk_mac_valid),
     .out_mac(lk_mac),
     .out_ip(lk_ip),
@@ -466,7 +472,7 @@ wire                 pt_disabled;
 wire [3:0]           pt_hdr_reason;
 wire [3:0]           pt_lookup_reason;
 wire [LEN_WIDTH-1:0] pt_need_len;
-wire [VIP_WIDTH-1:0] pt_vip;
+wire [TAG_WIDTH-1:0] pt_vip;
 wire                 pt_ipv6;
 wire                 pt_l4_en;
 wire [7:0]           pt_l2;
@@ -479,7 +485,7 @@ wire [15:0]          pt_l4_csum;
 
 l4lb_patch #(
     .LEN_WIDTH(LEN_WIDTH),
-    .VIP_WIDTH(VIP_WIDTH)
+    .VIP_WIDTH(TAG_WIDTH)
 )
 patch_inst (
     .clk(clk),
@@ -490,7 +496,7 @@ patch_inst (
     .in_hdr_reason(lk_hdr_reason),
     .in_lookup_reason(lk_reason),
     .in_need_len(lk_need_len),
-    .in_vip(lk_vip_id[VIP_WIDTH-1:0]),
+    .in_vip({lk_backend, lk_vip_id[VIP_WIDTH-1:0]}),
     .in_ipv6(lk_ipv6),
     .in_later(lk_later),
     .in_udp(lk_udp),
@@ -519,7 +525,7 @@ patch_inst (
     .out_l4_csum(pt_l4_csum)
 );
 
-localparam PATCH_WIDTH = 1 + 4 + 4 + LEN_WIDTH + VIP_WIDTH + 1 + 1 + 8 + 8 + 1 + 48 + 128 + 16 + 16;
+localparam PATCH_WIDTH = 1 + 4 + 4 + LEN_WIDTH + TAG_WIDTH + 1 + 1 + 8 + 8 + 1 + 48 + 128 + 16 + 16;
 
 wire                 pf_valid;
 wire                 pf_rd;
@@ -527,7 +533,7 @@ wire                 pf_disabled;
 wire [3:0]           pf_hdr_reason;
 wire [3:0]           pf_lookup_reason;
 wire [LEN_WIDTH-1:0] pf_need_len;
-wire [VIP_WIDTH-1:0] pf_vip;
+wire [TAG_WIDTH-1:0] pf_vip;
 wire                 pf_ipv6;
 wire                 pf_l4_en;
 wire [7:0]           pf_l2;
@@ -592,7 +598,7 @@ delay_inst (
  */
 wire                 ev_valid;
 wire [3:0]           ev_reason;
-wire [VIP_WIDTH-1:0] ev_vip;
+wire [TAG_WIDTH-1:0] ev_tag;
 wire [31:0]          ev_bytes;
 
 l4lb_output #(
@@ -600,7 +606,7 @@ l4lb_output #(
     .KEEP_WIDTH(KEEP_WIDTH),
     .USER_WIDTH(USER_WIDTH),
     .LEN_WIDTH(LEN_WIDTH),
-    .VIP_WIDTH(VIP_WIDTH),
+    .VIP_WIDTH(TAG_WIDTH),
     .HDR_BYTES(HDR_BYTES)
 )
 output_inst (
@@ -642,20 +648,23 @@ output_inst (
     .m_axis_tdest(m_axis_tdest),
     .ev_valid(ev_valid),
     .ev_reason(ev_reason),
-    .ev_vip(ev_vip),
+    .ev_vip(ev_tag),
     .ev_bytes(ev_bytes)
 );
 
 l4lb_counters #(
     .VIP_COUNT(VIP_COUNT),
-    .VIP_WIDTH(VIP_WIDTH)
+    .VIP_WIDTH(VIP_WIDTH),
+    .BACKEND_COUNT(BACKEND_COUNT),
+    .BACKEND_WIDTH(BACKEND_WIDTH)
 )
 counters_inst (
     .clk(clk),
     .rst(rst),
     .ev_valid(ev_valid),
     .ev_reason(ev_reason),
-    .ev_vip(ev_vip),
+    .ev_vip(ev_tag[VIP_WIDTH-1:0]),
+    .ev_backend(ev_tag[VIP_WIDTH +: BACKEND_WIDTH]),
     .ev_bytes(ev_bytes),
     .host_re(bus_re),
     .host_addr(bus_addr),

@@ -81,6 +81,7 @@ module l4lb_lookup #(
     output wire                  out_valid,
     output wire [3:0]            out_reason,     // 0, NO_VIP, FRAGMENT or NO_BACKEND
     output wire [15:0]           out_vip_id,
+    output wire [$clog2(BACKEND_COUNT)-1:0] out_backend, // the backend entry index (the ring's choice)
     output wire                  out_mac_valid,
     output wire [47:0]           out_mac,
     output wire [127:0]          out_ip,
@@ -402,6 +403,7 @@ reg                    s12_bank_reg = 1'b0;
 reg                    s12_hit_reg = 1'b0;
 reg                    s12_empty_reg = 1'b0;
 reg [15:0]             s12_vip_id_reg = 16'd0;
+reg [BACKEND_WIDTH-1:0] s12_backend_reg = {BACKEND_WIDTH{1'b0}};
 reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 
 /*
@@ -807,6 +809,7 @@ assign out_reason = !s12_hit_reg ? (s12_fragment ? R_FRAGMENT : R_NO_VIP) :
                     (s12_empty_reg || !be_flags[0] || be_flags[1] != s12_ipv6) ? R_NO_BACKEND :
                     4'd0;
 assign out_vip_id = s12_vip_id_reg;
+assign out_backend = s12_backend_reg;
 assign out_mac_valid = be_flags[2];
 assign out_mac = {be_mac_hi, be_mac_lo};
 assign out_ip = be_ip;
@@ -935,6 +938,7 @@ always @(posedge clk) begin
         s12_hit_reg <= s11_hit_reg;
         s12_empty_reg <= s11_empty_reg;
         s12_vip_id_reg <= s11_vip_id_reg;
+        s12_backend_reg <= s11_backend_reg;
         s12_pass_reg <= s11_pass_reg;
     end
 

@@ -55,7 +55,7 @@ module l4lb_output #(
     input  wire [3:0]            pf_hdr_reason,
     input  wire [3:0]            pf_lookup_reason,
     input  wire [LEN_WIDTH-1:0]  pf_need_len,
-    input  wire [VIP_WIDTH-1:0]  pf_vip,
+    input  wire [VIP_WIDTH-1:0]  pf_vip,       // what the frame is counted under (to ev_vip)
     input  wire                  pf_ipv6,
     input  wire                  pf_l4_en,
     input  wire [7:0]            pf_l2,

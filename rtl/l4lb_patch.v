@@ -35,7 +35,7 @@ module l4lb_patch #(
     input  wire [3:0]            in_hdr_reason,
     input  wire [3:0]            in_lookup_reason,
     input  wire [LEN_WIDTH-1:0]  in_need_len,
-    input  wire [VIP_WIDTH-1:0]  in_vip,
+    input  wire [VIP_WIDTH-1:0]  in_vip,       // what the frame is counted under (passed on)
     input  wire                  in_ipv6,
     input  wire                  in_later,     // later fragment: no L4 checksum
     input  wire                  in_udp,

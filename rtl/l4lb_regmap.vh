@@ -3,7 +3,7 @@
 // Each module includes the whole map and uses a part of it, so each line waives the
 // unused-parameter lint warning for its own constant only.
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_ID_VALUE = 32'h4c344c42; /* verilator lint_on UNUSEDPARAM */
-/* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_VERSION_VALUE = 32'h00020001; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_VERSION_VALUE = 32'h00020002; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_ID = 32'h00000000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_VERSION = 32'h00000004; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_CAP_WIDTH = 32'h00000008; /* verilator lint_on UNUSEDPARAM */
@@ -31,6 +31,9 @@
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] VIP_COUNTERS_BASE = 32'h00030000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] VIP_COUNTERS_STRIDE = 32'h00000010; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] VIP_COUNTERS_SPAN = 32'h00010000; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] BACKEND_COUNTERS_BASE = 32'h00040000; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] BACKEND_COUNTERS_STRIDE = 32'h00000010; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] BACKEND_COUNTERS_SPAN = 32'h00010000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] BACKENDS_BASE = 32'h00100000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] BACKENDS_STRIDE = 32'h00000020; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] BACKENDS_SPAN = 32'h00100000; /* verilator lint_on UNUSEDPARAM */

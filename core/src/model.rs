@@ -86,6 +86,7 @@ enum Loc {
     Slot(usize, u32),
     Info(usize, u32),
     VipCounter(usize, u32),
+    BackendCounter(usize, u32),
     /// Bank, index, word.
     Backend(usize, usize, u32),
     /// Bank, index.
@@ -106,6 +107,7 @@ struct Patch {
     addr: [u8; 16],
     mac: Option<[u8; 6]>,
     vip_index: usize,
+    backend_index: usize,
 }
 
 /// What rules 3-10 found in a frame that passed them.
@@ -153,6 +155,8 @@ pub struct ModelDevice {
     vip_info: Vec<[u32; 4]>,
     /// Per vip_id: frames, bytes.
     vip_counters: Vec<[u64; 2]>,
+    /// Frames and bytes balanced to each backend entry index (either bank).
+    backend_counters: Vec<[u64; 2]>,
     /// Per bank.
     backends: [Vec<BackendWords>; 2],
     /// Per bank.
@@ -216,6 +220,7 @@ impl ModelDevice {
             vip_match: vec![MatchSlot::default(); caps.vip_slots() as usize],
             vip_info: vec![[0; 4]; caps.vip_count as usize],
             vip_counters: vec![[0; 2]; caps.vip_count as usize],
+            backend_counters: vec![[0; 2]; caps.backend_count as usize],
             backends: [
                 vec![BackendWords::default(); caps.backend_count as usize],
                 vec![BackendWords::default(); caps.backend_count as usize],
@@ -251,9 +256,10 @@ impl ModelDevice {
         c[CNT_BYTES_IN] = c[CNT_BYTES_IN].wrapping_add(len);
         if let Some(p) = patch {
             c[CNT_BALANCED] = c[CNT_BALANCED].wrapping_add(1);
-            let v = &mut self.vip_counters[p.vip_index];
-            v[0] = v[0].wrapping_add(1);
-            v[1] = v[1].wrapping_add(len);
+            for v in [&mut self.vip_counters[p.vip_index], &mut self.backend_counters[p.backend_index]] {
+                v[0] = v[0].wrapping_add(1);
+                v[1] = v[1].wrapping_add(len);
+            }
             apply(frame, &p);
         } else {
             c[CNT_PASSED] = c[CNT_PASSED].wrapping_add(1);
@@ -273,6 +279,7 @@ impl ModelDevice {
         match self.locate(offset) {
             Loc::Counter(i, false) => Some(self.counters[i]),
             Loc::VipCounter(i, w) => Some(self.vip_counters[i][w as usize / 2]),
+            Loc::BackendCounter(i, w) => Some(self.backend_counters[i][w as usize / 2]),
             _ => None,
         }
     }
@@ -429,6 +436,7 @@ impl ModelDevice {
                 addr,
                 mac,
                 vip_index,
+                backend_index: b as usize,
             }),
         )
     }
@@ -604,6 +612,9 @@ impl ModelDevice {
         if let Some((i, w)) = within(&regmap::VIP_COUNTERS, c.vip_count, offset) {
             return Loc::VipCounter(i, w);
         }
+        if let Some((i, w)) = within(&regmap::BACKEND_COUNTERS, c.backend_count, offset) {
+            return Loc::BackendCounter(i, w);
+        }
         for bank in 0..regmap::TABLE_BANKS {
             if let Some((i, w)) = within(&regmap::backends(bank), c.backend_count, offset) {
                 return Loc::Backend(bank as usize, i, w);
@@ -657,6 +668,19 @@ fn l4_header_len(proto: u8) -> Option<usize> {
     }
 }
 
+impl ModelDevice {
+    /// Word `w` of a per-VIP or per-backend counter pair (0/1: frames, 2/3: bytes) whose 64-bit
+    /// value is `value`: the low word latches the high word, which a high-word read returns.
+    fn counter_word(&mut self, value: u64, w: u32) -> u32 {
+        if w % 2 == 1 {
+            self.counter_latch
+        } else {
+            self.counter_latch = (value >> 32) as u32;
+            value as u32
+        }
+    }
+}
+
 impl RegisterAccess for ModelDevice {
     fn read32(&mut self, offset: u32) -> Result<u32, RegError> {
         check_offset(offset as u64, regmap::BAR_SIZE)?;
@@ -700,13 +724,12 @@ impl RegisterAccess for ModelDevice {
             }
             Loc::Info(i, w) => self.vip_info[i].get(w as usize).copied().unwrap_or(0),
             Loc::VipCounter(i, w) => {
-                let n = (w / 2) as usize; // 0: frames, 1: bytes
-                if w % 2 == 1 {
-                    self.counter_latch
-                } else {
-                    self.counter_latch = (self.vip_counters[i][n] >> 32) as u32;
-                    self.vip_counters[i][n] as u32
-                }
+                let value = self.vip_counters[i][(w / 2) as usize];
+                self.counter_word(value, w)
+            }
+            Loc::BackendCounter(i, w) => {
+                let value = self.backend_counters[i][(w / 2) as usize];
+                self.counter_word(value, w)
             }
             Loc::Backend(bank, i, w) => {
                 let b = &self.backends[bank][i];
@@ -761,7 +784,7 @@ impl RegisterAccess for ModelDevice {
             }
             Loc::Ring(bank, i) => self.ring[bank][i] = value as u16,
             // Read-only registers, counters and unmapped offsets ignore writes.
-            Loc::Control(_) | Loc::Counter(..) | Loc::VipCounter(..) | Loc::Unmapped => {}
+            Loc::Control(_) | Loc::Counter(..) | Loc::VipCounter(..) | Loc::BackendCounter(..) | Loc::Unmapped => {}
         }
         Ok(())
     }
@@ -793,7 +816,7 @@ mod tests {
     fn caps_registers() {
         let mut d = ModelDevice::new(small_caps());
         assert_eq!(d.read32(regmap::REG_ID).unwrap(), 0x4C34_4C42);
-        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0002_0001);
+        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0002_0002);
         assert_eq!(Caps::read(&mut d).unwrap(), small_caps());
         // Read-only: writes are ignored.
         d.write32(regmap::REG_CAP_WIDTH, 7).unwrap();
@@ -1086,5 +1109,14 @@ mod tests {
         }
         assert_eq!(d3.process(&mut f3, false).reason, Reason::Balanced);
         assert_eq!(d3.counter(regmap::VIP_COUNTERS.word(3, 2)), Some(60));
+        // the backend entry the ring chose (index 1) counts the frame too, and only it
+        assert_eq!(d3.counter(regmap::BACKEND_COUNTERS.word(1, 0)), Some(1));
+        assert_eq!(d3.counter(regmap::BACKEND_COUNTERS.word(1, 2)), Some(60));
+        assert_eq!(d3.counter(regmap::BACKEND_COUNTERS.word(0, 0)), Some(0));
+        // through the registers: the low word, then the latched high word
+        assert_eq!(d3.read32(regmap::BACKEND_COUNTERS.word(1, 2)).unwrap(), 60);
+        assert_eq!(d3.read32(regmap::BACKEND_COUNTERS.word(1, 3)).unwrap(), 0);
+        // the NO_BACKEND frame of `d` counted nowhere
+        assert_eq!(d.counter(regmap::BACKEND_COUNTERS.word(1, 0)), Some(0));
     }
 }

@@ -9,7 +9,7 @@ pub const ID_VALUE: u32 = 0x4C34_4C42;
 /// Major version of the register map and data-plane contract.
 pub const VERSION_MAJOR: u16 = 2;
 /// Minor version.
-pub const VERSION_MINOR: u16 = 1;
+pub const VERSION_MINOR: u16 = 2;
 /// `VERSION` register value.
 pub const VERSION_VALUE: u32 = ((VERSION_MAJOR as u32) << 16) | VERSION_MINOR as u32;
 
@@ -148,6 +148,10 @@ pub const VIP_MATCH: Region = Region { name: "VIP_MATCH", base: 0x01_0000, strid
 pub const VIP_INFO: Region = Region { name: "VIP_INFO", base: 0x02_0000, stride: 16, span: 0x1_0000 };
 /// VIP counters (read-only): frames and bytes balanced per vip_id.
 pub const VIP_COUNTERS: Region = Region { name: "VIP_COUNTERS", base: 0x03_0000, stride: 16, span: 0x1_0000 };
+/// Backend counters (read-only, since 2.2): frames and bytes balanced to each backend entry
+/// index, whatever the bank; the same words as [`VIP_COUNTERS`].
+pub const BACKEND_COUNTERS: Region =
+    Region { name: "BACKEND_COUNTERS", base: 0x04_0000, stride: 16, span: 0x1_0000 };
 /// Backends, bank 0.
 pub const BACKENDS: Region = Region { name: "BACKENDS", base: 0x10_0000, stride: 32, span: 0x10_0000 };
 /// Backends, bank 1.
@@ -158,7 +162,8 @@ pub const RING: Region = Region { name: "RING", base: 0x40_0000, stride: 4, span
 pub const RING_1: Region = Region { name: "RING_1", base: 0x80_0000, stride: 4, span: 0x40_0000 };
 
 /// Every table region.
-pub const REGIONS: [Region; 7] = [VIP_MATCH, VIP_INFO, VIP_COUNTERS, BACKENDS, BACKENDS_1, RING, RING_1];
+pub const REGIONS: [Region; 8] =
+    [VIP_MATCH, VIP_INFO, VIP_COUNTERS, BACKEND_COUNTERS, BACKENDS, BACKENDS_1, RING, RING_1];
 
 /// The backend table of bank `bank` (0 or 1).
 pub const fn backends(bank: u32) -> Region {
@@ -312,6 +317,7 @@ mod tests {
         assert!(VIP_BANKS * VIP_BUCKETS * VIP_WAYS <= VIP_MATCH.max_entries());
         assert!(VIP_COUNT <= VIP_INFO.max_entries());
         assert!(VIP_COUNT <= VIP_COUNTERS.max_entries());
+        assert!(BACKEND_COUNT <= BACKEND_COUNTERS.max_entries());
         assert!(BACKEND_COUNT <= BACKENDS.max_entries());
         assert!(RING_ENTRIES <= RING.max_entries());
         assert!(BACKEND_COUNT <= BACKENDS_1.max_entries());

@@ -139,6 +139,21 @@ pub struct Stats {
     pub reasons: BTreeMap<String, u64>,
     /// Per VIP in the VIP match table, by vip_id.
     pub vips: Vec<VipStats>,
+    /// Per backend entry valid in the active bank, by index (register map 2.2 and later; empty
+    /// for an older device).
+    pub backends: Vec<BackendStats>,
+}
+
+/// Counters of one backend entry. The device counts by entry index whatever the bank, since
+/// reset: an index the driver gives to another backend keeps counting from the old total (the
+/// rates stay right).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackendStats {
+    pub index: u32,
+    /// The entry's address in the active bank.
+    pub backend: String,
+    pub frames: u64,
+    pub bytes: u64,
 }
 
 /// Counters of one VIP.
@@ -694,7 +709,8 @@ impl<R: RegisterAccess> Device<R> {
         })
     }
 
-    /// Reads the counters: global, per reason, and per VIP in the VIP match table.
+    /// Reads the counters: global, per reason, per VIP in the VIP match table, and per backend
+    /// entry valid in the active bank.
     pub fn stats(&mut self) -> Result<Stats, DriverError> {
         let caps = self.caps;
         let r: &mut dyn RegisterAccess = &mut self.regs;
@@ -726,7 +742,25 @@ impl<R: RegisterAccess> Device<R> {
                 )?,
             });
         }
-        Ok(Stats { frames_in, bytes_in, balanced, passed, reasons, vips })
+        let mut backends = Vec::new();
+        if r.read32(regmap::REG_VERSION)? as u16 >= 2 {
+            let table = regmap::backends(r.read32(regmap::REG_BANK)? & 1);
+            for index in 0..caps.backend_count {
+                if !backend_live(r.read32(table.word(index, regmap::BACKEND_W_FLAGS))?) {
+                    continue;
+                }
+                let words: [u32; 8] = read_words(r, &table, index)?;
+                let Ok(Some(entry)) = BackendEntry::decode(&words) else { continue };
+                let at = |word: u32| regmap::BACKEND_COUNTERS.base + index * regmap::BACKEND_COUNTERS.stride + word;
+                backends.push(BackendStats {
+                    index,
+                    backend: entry.addr.to_string(),
+                    frames: r.read64(at(regmap::VIP_CNT_FRAMES))?,
+                    bytes: r.read64(at(regmap::VIP_CNT_BYTES))?,
+                });
+            }
+        }
+        Ok(Stats { frames_in, bytes_in, balanced, passed, reasons, vips, backends })
     }
 }
 
@@ -747,10 +781,11 @@ fn check_caps(caps: &Caps, window: u64) -> Result<(), DriverError> {
             return bad(format!("{name} is {value}, expected 1..={max}"));
         }
     }
-    let tables: [(&Region, u32); 7] = [
+    let tables: [(&Region, u32); 8] = [
         (&regmap::VIP_MATCH, caps.vip_slots()),
         (&regmap::VIP_INFO, caps.vip_count),
         (&regmap::VIP_COUNTERS, caps.vip_count),
+        (&regmap::BACKEND_COUNTERS, caps.backend_count),
         (&regmap::BACKENDS, caps.backend_count),
         (&regmap::BACKENDS_1, caps.backend_count),
         (&regmap::RING, caps.ring_entries),

@@ -412,6 +412,14 @@ fn rates_text(r: &Rates, device: &str) -> String {
         }
         s += &table(&rows, "  ");
     }
+    if !r.backends.is_empty() {
+        let mut rows = vec![vec!["entry".into(), "backend".into(), "frames/s".into(), "bits/s".into(), "frames".into()]];
+        for b in &r.backends {
+            let total = r.totals.backends.iter().find(|t| t.index == b.index).map_or(0, |t| t.frames);
+            rows.push(vec![b.index.to_string(), b.backend.clone(), si(b.frames_per_s), si(b.bits_per_s), total.to_string()]);
+        }
+        s += &table(&rows, "  ");
+    }
     s
 }
 
@@ -593,6 +601,14 @@ fn stats_text(st: &Stats) -> String {
         let mut rows = vec![vec!["vip_id".into(), "VIP".into(), "frames".into(), "bytes".into()]];
         for v in &st.vips {
             rows.push(vec![v.vip_id.to_string(), v.vip.clone(), v.frames.to_string(), v.bytes.to_string()]);
+        }
+        s += &table(&rows, "  ");
+    }
+    if !st.backends.is_empty() {
+        s += "balanced, by backend entry (active bank):\n";
+        let mut rows = vec![vec!["entry".into(), "backend".into(), "frames".into(), "bytes".into()]];
+        for b in &st.backends {
+            rows.push(vec![b.index.to_string(), b.backend.clone(), b.frames.to_string(), b.bytes.to_string()]);
         }
         s += &table(&rows, "  ");
     }

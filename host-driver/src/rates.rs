@@ -5,7 +5,7 @@
 //! reset): its rate is taken from zero, i.e. the new value over the interval. (The counters are
 //! 64 bits wide: at 100 Gb/s the byte counter takes 46 years to wrap, so a decrease is a reset.)
 //!
-//! Register map v1 has counters per VIP, not per backend: rates are per VIP and per reason.
+//! Rates are per reason, per VIP and per backend entry (register map 2.2 and later).
 
 use crate::device::Stats;
 use serde::Serialize;
@@ -24,6 +24,8 @@ pub struct Rates {
     pub passed_by_reason_per_s: BTreeMap<String, f64>,
     /// Per VIP in the newer reading.
     pub vips: Vec<VipRate>,
+    /// Per backend entry in the newer reading.
+    pub backends: Vec<BackendRate>,
     /// The counters of the newer reading.
     pub totals: Stats,
 }
@@ -33,6 +35,15 @@ pub struct Rates {
 pub struct VipRate {
     pub vip_id: u16,
     pub vip: String,
+    pub frames_per_s: f64,
+    pub bits_per_s: f64,
+}
+
+/// The rate of one backend entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BackendRate {
+    pub index: u32,
+    pub backend: String,
     pub frames_per_s: f64,
     pub bits_per_s: f64,
 }
@@ -71,6 +82,20 @@ impl Rates {
                 }
             })
             .collect();
+        let backends = new
+            .backends
+            .iter()
+            .map(|b| {
+                // An entry that was not valid in the older reading starts from 0.
+                let o = old.backends.iter().find(|o| o.index == b.index);
+                BackendRate {
+                    index: b.index,
+                    backend: b.backend.clone(),
+                    frames_per_s: per_s(o.map_or(0, |o| o.frames), b.frames),
+                    bits_per_s: 8.0 * per_s(o.map_or(0, |o| o.bytes), b.bytes),
+                }
+            })
+            .collect();
         Rates {
             seconds,
             frames_per_s: per_s(old.frames_in, new.frames_in),
@@ -79,6 +104,7 @@ impl Rates {
             passed_per_s: per_s(old.passed, new.passed),
             passed_by_reason_per_s: reasons,
             vips,
+            backends,
             totals: new.clone(),
         }
     }
@@ -101,7 +127,7 @@ pub fn si(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::VipStats;
+    use crate::device::{BackendStats, VipStats};
 
     fn stats(frames: u64, bytes: u64, vip_frames: u64) -> Stats {
         Stats {
@@ -111,6 +137,10 @@ mod tests {
             passed: frames - vip_frames,
             reasons: [("NO_VIP".to_string(), frames - vip_frames)].into(),
             vips: vec![VipStats { vip_id: 0, vip: "10.0.0.1:80/tcp".into(), frames: vip_frames, bytes: vip_frames * 100 }],
+            backends: vec![
+                BackendStats { index: 3, backend: "10.1.0.1".into(), frames: vip_frames / 4, bytes: vip_frames * 25 },
+                BackendStats { index: 9, backend: "10.1.0.2".into(), frames: vip_frames - vip_frames / 4, bytes: vip_frames * 75 },
+            ],
         }
     }
 
@@ -124,6 +154,10 @@ mod tests {
         assert_eq!(r.passed_by_reason_per_s["NO_VIP"], 500.0);
         assert_eq!(r.vips[0].frames_per_s, 500.0);
         assert_eq!(r.vips[0].bits_per_s, 500.0 * 100.0 * 8.0);
+        // per backend entry: (1400/4 - 400/4) / 2 and the rest
+        assert_eq!((r.backends[0].index, r.backends[0].frames_per_s), (3, 125.0));
+        assert_eq!((r.backends[1].index, r.backends[1].frames_per_s), (9, 375.0));
+        assert_eq!(r.backends[1].bits_per_s, 375.0 * 100.0 * 8.0);
     }
 
     #[test]
@@ -132,6 +166,11 @@ mod tests {
         assert_eq!(delta(1000, 7), 7);
         let r = Rates::between(&stats(5000, 1, 0), &stats(100, 0, 0), 1.0);
         assert_eq!(r.frames_per_s, 100.0);
+        // a backend entry that was not there before starts from 0
+        let mut old = stats(1000, 64_000, 400);
+        old.backends.remove(1);
+        let r = Rates::between(&old, &stats(3000, 192_000, 1400), 2.0);
+        assert_eq!(r.backends[1].frames_per_s, 1050.0 / 2.0);
     }
 
     #[test]

@@ -596,6 +596,17 @@ fn traffic_through_the_model_shows_in_stats() {
     assert_eq!(s.reasons.values().sum::<u64>(), 2);
     assert_eq!((s.vips[0].vip.as_str(), s.vips[0].frames, s.vips[0].bytes), ("10.0.0.1:7777/udp", 50, 50 * 64));
     assert!(s.vips[1..].iter().all(|v| v.frames == 0 && v.bytes == 0));
+    // Per backend entry: the 50 frames under the entries of the addresses they were sent to.
+    let mut by_addr = std::collections::BTreeMap::new();
+    for b in &s.backends {
+        *by_addr.entry(b.backend.clone()).or_insert(0u64) += b.frames;
+        assert_eq!(b.bytes, b.frames * 64, "entry {}", b.index);
+    }
+    by_addr.retain(|_, n| *n > 0);
+    assert_eq!(by_addr.keys().cloned().collect::<Vec<_>>(), ["10.1.0.1", "10.1.0.2", "10.1.0.3"]);
+    assert_eq!(by_addr.values().sum::<u64>(), 50);
+    // every valid entry of the active bank is listed: FEATURES has 6 backends with weight > 0
+    assert_eq!(s.backends.len(), 6);
 
     // Disabled: every frame passes with DISABLED.
     Device::open(&mut m).unwrap().set_enabled(false).unwrap();

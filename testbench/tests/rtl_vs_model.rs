@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{check_balanced, feature_config, oracle, seed};
+use common::{check_balanced, dst_addr, feature_config, oracle, seed};
 use l4lb_core::config::Config;
 use l4lb_core::regmap;
 use l4lb_driver::device::Device;
@@ -36,6 +36,8 @@ fn compare(width: u32, cfg: &Config, frames: &[InFrame], stalls: Option<(u32, u3
     let (model_out, _) = model.run(frames, None).expect("model run");
     assert_eq!(rtl_out.len(), frames.len());
     let mut balanced = 0;
+    // balanced frames per backend address, from the rewritten frames themselves
+    let mut to_backend: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
     for (i, ((f, r), m)) in frames.iter().zip(&rtl_out).zip(&model_out).enumerate() {
         let show = |o: &OutRecord| format!("balanced={} len={} head={:02x?}", o.balanced, o.data.len(), &o.data[..o.data.len().min(64)]);
         assert!(
@@ -52,6 +54,8 @@ fn compare(width: u32, cfg: &Config, frames: &[InFrame], stalls: Option<(u32, u3
                 assert!(r.balanced, "width {width}, frame {i}: the contract says balanced to VIP {vip}, the RTL passed it");
                 check_balanced(&f.data, &r.data, cfg, vip).unwrap_or_else(|e| panic!("width {width}, frame {i}: {e}"));
                 balanced += 1;
+                let dst = dst_addr(&r.data).expect("a balanced frame keeps its headers");
+                *to_backend.entry(dst.to_string()).or_default() += 1;
             }
             None => {
                 assert!(!r.balanced, "width {width}, frame {i}: the contract says pass, the RTL balanced it");
@@ -65,6 +69,14 @@ fn compare(width: u32, cfg: &Config, frames: &[InFrame], stalls: Option<(u32, u3
     assert_eq!(serde_json::to_value(&rs).unwrap(), serde_json::to_value(&ms).unwrap(), "counters differ");
     assert_eq!(rs.frames_in, frames.len() as u64);
     assert_eq!(rs.balanced, balanced as u64);
+    // per backend entry: every balanced frame counted once, under the entry of the address it
+    // was rewritten to
+    let mut counted: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for b in &rs.backends {
+        *counted.entry(b.backend.clone()).or_default() += b.frames;
+    }
+    counted.retain(|_, n| *n > 0);
+    assert_eq!(counted, to_backend, "width {width}: per-backend counters against the rewritten frames");
     if stalls.is_none() {
         assert_eq!(timing.latency_cycles_min, timing.latency_cycles_max, "latency is not fixed");
     }

@@ -128,6 +128,11 @@ pub fn headers(frame: &[u8]) -> Option<Found> {
     Some(Found { v6, l2, dst_at: l2 + 24, addr_len: 16, proto: next, l4: (!later).then_some(at), fragment, end })
 }
 
+/// The destination address of a frame the contract's rules 3-10 accept.
+pub fn dst_addr(frame: &[u8]) -> Option<IpAddr> {
+    headers(frame).map(|h| addr_of(frame, h.dst_at, h.addr_len))
+}
+
 fn addr_of(f: &[u8], at: usize, n: usize) -> IpAddr {
     if n == 4 {
         IpAddr::V4(Ipv4Addr::new(f[at], f[at + 1], f[at + 2], f[at + 3]))

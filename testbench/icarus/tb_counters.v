@@ -4,7 +4,7 @@
 `default_nettype none
 
 /*
- * Random count events (reason, VIP, and 32-bit byte counts, mostly large, so that every 16-bit
+ * Random count events (reason, VIP, backend entry, and 32-bit byte counts, mostly large, so that every 16-bit
  * segment of the byte counters carries: the totals pass 2^48) with host reads in between:
  *  - while events flow, a low/high read pair of a random counter, spaced as tightly as the
  *    AXI-Lite slave can issue them; the value must lie between the reference count 16 cycles
@@ -21,7 +21,10 @@ module tb_counters #(
 `include "l4lb_regmap.vh"
 
 localparam VIPS = 4;
+localparam BES = 4;
 localparam GLOBALS = 4 + REASON_COUNT;
+// reference counts in all: globals, then frames/bytes per VIP, then per backend entry
+localparam COUNTERS = GLOBALS + 2 * VIPS + 2 * BES;
 
 reg clk = 1'b0;
 always #2 clk = ~clk;
@@ -30,6 +33,7 @@ reg rst = 1'b1;
 reg         ev_valid = 1'b0;
 reg  [3:0]  ev_reason = 4'd0;
 reg  [7:0]  ev_vip = 8'd0;
+reg  [11:0] ev_backend = 12'd0;
 reg  [31:0] ev_bytes = 32'd0;
 reg         host_re = 1'b0;
 reg  [31:0] host_addr = 32'd0;
@@ -37,13 +41,16 @@ wire [31:0] host_rdata;
 
 l4lb_counters #(
     .VIP_COUNT(256),
-    .VIP_WIDTH(8)
+    .VIP_WIDTH(8),
+    .BACKEND_COUNT(4096),
+    .BACKEND_WIDTH(12)
 ) dut (
     .clk(clk),
     .rst(rst),
     .ev_valid(ev_valid),
     .ev_reason(ev_reason),
     .ev_vip(ev_vip),
+    .ev_backend(ev_backend),
     .ev_bytes(ev_bytes),
     .host_re(host_re),
     .host_addr(host_addr),
@@ -51,8 +58,8 @@ l4lb_counters #(
 );
 
 // reference counts: globals 0 frames, 1 bytes, 2 balanced, 3 passed, 4 + reason; VIP k frames
-// at GLOBALS + 2k, bytes at GLOBALS + 2k + 1
-reg [63:0] ref_count [0:GLOBALS+2*VIPS-1];
+// at GLOBALS + 2k, bytes at GLOBALS + 2k + 1; backend entry k after them
+reg [63:0] ref_count [0:COUNTERS-1];
 integer i, n, seed, errors, k, target;
 reg [63:0] lower, value, upper;
 reg [31:0] lo, hi;
@@ -61,8 +68,12 @@ function [31:0] counter_addr;
     input integer idx;
     begin
         if (idx < GLOBALS) counter_addr = REG_CNT_FRAMES_IN + 8 * idx;
-        else counter_addr = VIP_COUNTERS_BASE + VIP_COUNTERS_STRIDE * vip_id((idx - GLOBALS) / 2) +
-                            ((idx - GLOBALS) % 2 == 0 ? VIP_CNT_FRAMES : VIP_CNT_BYTES);
+        else if (idx < GLOBALS + 2 * VIPS)
+            counter_addr = VIP_COUNTERS_BASE + VIP_COUNTERS_STRIDE * vip_id((idx - GLOBALS) / 2) +
+                           ((idx - GLOBALS) % 2 == 0 ? VIP_CNT_FRAMES : VIP_CNT_BYTES);
+        else
+            counter_addr = BACKEND_COUNTERS_BASE + BACKEND_COUNTERS_STRIDE * be_id((idx - GLOBALS - 2 * VIPS) / 2) +
+                           ((idx - GLOBALS) % 2 == 0 ? VIP_CNT_FRAMES : VIP_CNT_BYTES);
     end
 endfunction
 
@@ -79,6 +90,19 @@ function [7:0] vip_id;
     end
 endfunction
 
+// the backend entries the test counts for: both ends and two groups in between
+function [11:0] be_id;
+    input integer k;
+    begin
+        case (k)
+            0: be_id = 12'd0;
+            1: be_id = 12'd1000;
+            2: be_id = 12'd2047;
+            default: be_id = 12'd4095;
+        endcase
+    end
+endfunction
+
 // one event (or none) in this cycle, counted in the reference as it is driven
 task drive_event;
     input active;
@@ -90,6 +114,7 @@ task drive_event;
             ev_valid <= 1'b1;
             ev_reason <= r;
             ev_vip <= vip_id({$random(seed)} % 3 == 0 ? {$random(seed)} % VIPS : 0);
+            ev_backend <= be_id({$random(seed)} % 4 == 0 ? {$random(seed)} % BES : 3);
             ev_bytes <= ($random(seed) & 3) != 0 ? 32'hF000_0000 | $random(seed) : $random(seed);
         end
     end
@@ -106,6 +131,10 @@ task count_event;
                 v = ev_vip == 8'd0 ? 0 : ev_vip == 8'd17 ? 1 : ev_vip == 8'd130 ? 2 : 3;
                 ref_count[GLOBALS + 2 * v] = ref_count[GLOBALS + 2 * v] + 1;
                 ref_count[GLOBALS + 2 * v + 1] = ref_count[GLOBALS + 2 * v + 1] + ev_bytes;
+                v = GLOBALS + 2 * VIPS + 2 * (ev_backend == 12'd0 ? 0 : ev_backend == 12'd1000 ? 1 :
+                                               ev_backend == 12'd2047 ? 2 : 3);
+                ref_count[v] = ref_count[v] + 1;
+                ref_count[v + 1] = ref_count[v + 1] + ev_bytes;
             end else begin
                 ref_count[3] = ref_count[3] + 1;
                 ref_count[4 + ev_reason] = ref_count[4 + ev_reason] + 1;
@@ -153,14 +182,14 @@ initial begin
     if (!$value$plusargs("seed=%d", seed)) seed = 1;
     errors = 0;
     n = 0;
-    for (i = 0; i < GLOBALS + 2 * VIPS; i = i + 1) ref_count[i] = 64'd0;
+    for (i = 0; i < COUNTERS; i = i + 1) ref_count[i] = 64'd0;
     repeat (4) @(posedge clk);
     rst <= 1'b0;
     @(posedge clk);
     while (n < EVENTS) begin
         // traffic with reads in flight
         for (k = 0; k < EPOCH && n < EVENTS; k = k + 0) begin
-            target = {$random(seed)} % (GLOBALS + 2 * VIPS);
+            target = {$random(seed)} % COUNTERS;
             if (target == 4) target = 0;  // reason 0 (balanced) reads 0: covered below
             lower = ref_count[target];
             repeat (16) cycle(1);
@@ -173,7 +202,7 @@ initial begin
         end
         // pause, let the pipelines settle, read everything
         repeat (8) cycle(0);
-        for (i = 0; i < GLOBALS + 2 * VIPS; i = i + 1) begin
+        for (i = 0; i < COUNTERS; i = i + 1) begin
             read_counter(i, 0);
             if (value !== (i == 4 ? 64'd0 : ref_count[i])) begin
                 if (errors < 10) $display("FAIL: counter %0d reads %0d, reference %0d (after %0d events)", i, value, ref_count[i], n);

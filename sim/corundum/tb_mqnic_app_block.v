@@ -215,16 +215,8 @@ task automatic send_rx;
     input [MAXB-1:0] f;
     input integer len;
     input [95:0] ts;
-    integer b;
     begin
-        for (b = 0; b * K < len; b = b + 1) begin
-            @(posedge rx_clk[p]);
-            rx_tdata[p*W +: W] <= f[b*W +: W];
-            rx_tkeep[p*K +: K] <= (len - b*K >= K) ? {K{1'b1}} : ({K{1'b1}} >> (K - (len - b*K)));
-            rx_tvalid[p] <= 1'b1;
-            rx_tlast[p] <= (b + 1) * K >= len;
-            rx_tuser[p*RXU +: RXU] <= {ts, 1'b0};
-        end
+        send_rx_gaps(p, f, len, ts, 32'd0);
     end
 endtask
 

@@ -206,6 +206,16 @@ pub fn summary(r: &ReplayReport) -> String {
     for v in &r.device.vips {
         s += &format!("  VIP {}: {} frames, {} bytes balanced\n", v.vip, v.frames, v.bytes);
     }
+    let backends: Vec<String> = r
+        .device
+        .backends
+        .iter()
+        .filter(|b| b.frames > 0)
+        .map(|b| format!("{} {}", b.backend, b.frames))
+        .collect();
+    if !backends.is_empty() {
+        s += &format!("  frames per backend: {}\n", backends.join(", "));
+    }
     for c in &r.reconfigurations {
         s += &format!(
             "  reconfigured at frame {} (frames {}..{} entered meanwhile, {} cycles): {} register writes ({} until the switch to bank {}), {} reads\n",

@@ -28,12 +28,12 @@ fn base() -> Config {
 fn scenarios() -> Vec<(&'static str, Config, Config)> {
     let from = base();
     let mut moved = from.clone();
-    moved.vips[3].backends[2].address = Ipv4Addr::new(10, 9, 9, 9);
+    moved.vips[3].backends[2].address = Ipv4Addr::new(10, 9, 9, 9).into();
     let mut drained = from.clone();
     drained.vips[3].backends[2].weight = 0;
     let mut added = from.clone();
     let mut extra = from.vips[0].clone();
-    extra.address = Ipv4Addr::new(10, 0, 1, 1);
+    extra.address = Ipv4Addr::new(10, 0, 1, 1).into();
     added.vips.push(extra);
     let mut removed = from.clone();
     removed.vips.remove(7);

@@ -10,35 +10,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use l4lb_core::config::Config;
 use l4lb_driver::device::Device;
 use l4lb_rtlsim::Harness;
-use l4lb_testbench::traffic::{build_l4, L4Spec};
-use std::net::Ipv4Addr;
+use l4lb_testbench::traffic::udp_vip_frame;
 use std::time::Duration;
 
 const FRAMES: usize = 10_000;
-
-fn frame(size: usize, flow: usize) -> Vec<u8> {
-    build_l4(&L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
-        src_mac: [0x02, 0, 0, 0, 0xbb, 0x01],
-        vlan: None,
-        src: Ipv4Addr::new(192, 168, (flow >> 8) as u8, flow as u8).into(),
-        dst: Ipv4Addr::new(10, 0, 0, 1).into(),
-        protocol: 17,
-        src_port: 1024 + (flow % 50_000) as u16,
-        dst_port: 7777,
-        ttl: 64,
-        outer_tag: None,
-        vlan_tpid: 0x8100,
-        ip_options: 0,
-        ext_headers: Vec::new(),
-        fragment: None,
-        payload: vec![0x5a; size - 42],
-        udp_no_checksum: false,
-        l4_checksum_error: 0,
-        ip_checksum_error: 0,
-        padding: 0,
-    })
-}
 
 fn replay(c: &mut Criterion) {
     if !l4lb_rtlsim::built_widths().contains(&512) {
@@ -48,8 +23,8 @@ fn replay(c: &mut Criterion) {
     let cfg = Config::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/sample.toml"))).unwrap();
     let hard: Vec<usize> = (60..=80).chain(124..=132).collect();
     let mixes: [(&str, Vec<Vec<u8>>); 2] = [
-        ("60_byte_frames", (0..FRAMES).map(|i| frame(60, i)).collect()),
-        ("sizes_60-80_124-132", (0..FRAMES).map(|i| frame(hard[i % hard.len()], i)).collect()),
+        ("60_byte_frames", (0..FRAMES).map(|i| udp_vip_frame(60, i)).collect()),
+        ("sizes_60-80_124-132", (0..FRAMES).map(|i| udp_vip_frame(hard[i % hard.len()], i)).collect()),
     ];
     let mut g = c.benchmark_group("rtl_replay_512");
     g.throughput(Throughput::Elements(FRAMES as u64));

@@ -9,9 +9,8 @@ use l4lb_core::config::Config;
 use l4lb_core::regs::RegisterAccess;
 use l4lb_driver::device::Device;
 use l4lb_rtlsim::Harness;
-use l4lb_testbench::traffic::{build_l4, L4Spec};
+use l4lb_testbench::traffic::udp_vip_frame;
 use l4lb_testbench::vectors::cpu_seconds;
-use std::net::Ipv4Addr;
 use std::time::Instant;
 
 const WIDTH: u32 = 512;
@@ -24,30 +23,6 @@ fn per_size(size: usize) -> f64 {
     } else {
         0.05
     }
-}
-
-fn frame(size: usize, flow: usize) -> Vec<u8> {
-    build_l4(&L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
-        src_mac: [0x02, 0, 0, 0, 0xbb, 0x01],
-        vlan: None,
-        src: Ipv4Addr::new(192, 168, (flow >> 8) as u8, flow as u8).into(),
-        dst: Ipv4Addr::new(10, 0, 0, 1).into(),
-        protocol: 17,
-        src_port: 1024 + (flow % 50_000) as u16,
-        dst_port: 7777,
-        ttl: 64,
-        outer_tag: None,
-        vlan_tpid: 0x8100,
-        ip_options: 0,
-        ext_headers: Vec::new(),
-        fragment: None,
-        payload: vec![0x5a; size - 42],
-        udp_no_checksum: false,
-        l4_checksum_error: 0,
-        ip_checksum_error: 0,
-        padding: 0,
-    })
 }
 
 fn first_line(path: &str, key: &str) -> String {
@@ -64,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let mut points = Vec::new();
     for &size in &sizes {
-        let frames: Vec<Vec<u8>> = (0..BATCH).map(|i| frame(size, i)).collect();
+        let frames: Vec<Vec<u8>> = (0..BATCH).map(|i| udp_vip_frame(size, i)).collect();
         let mut h = Harness::new(WIDTH)?;
         Device::open(&mut h)?.apply(&cfg)?;
         let latency = h.read32(l4lb_core::regmap::REG_CAP_LATENCY)? as u64;
@@ -108,7 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model_fps = {
         let mut dev = l4lb_core::model::ModelDevice::new(l4lb_core::layout::Caps::with_width(WIDTH));
         Device::open(&mut dev)?.apply(&cfg)?;
-        let frames: Vec<Vec<u8>> = (0..1024).map(|i| frame(60, i)).collect();
+        let frames: Vec<Vec<u8>> = (0..1024).map(|i| udp_vip_frame(60, i)).collect();
         let mut buf = [0u8; 60];
         let (mut n, cpu0) = (0u64, cpu_seconds().unwrap_or(0.0));
         let cpu = loop {

@@ -209,6 +209,32 @@ pub fn build_l4(s: &L4Spec) -> Vec<u8> {
     f
 }
 
+/// A UDP frame of `size` bytes (at least 42) to 10.0.0.1:7777 from flow `flow` (source address
+/// and port): the benchmarks' and the performance sweep's traffic.
+pub fn udp_vip_frame(size: usize, flow: usize) -> Vec<u8> {
+    build_l4(&L4Spec {
+        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
+        src_mac: [0x02, 0, 0, 0, 0xbb, 0x01],
+        vlan: None,
+        src: Ipv4Addr::new(192, 168, (flow >> 8) as u8, flow as u8).into(),
+        dst: Ipv4Addr::new(10, 0, 0, 1).into(),
+        protocol: 17,
+        src_port: 1024 + (flow % 50_000) as u16,
+        dst_port: 7777,
+        ttl: 64,
+        outer_tag: None,
+        vlan_tpid: 0x8100,
+        ip_options: 0,
+        ext_headers: Vec::new(),
+        fragment: None,
+        payload: vec![0x5a; size - 42],
+        udp_no_checksum: false,
+        l4_checksum_error: 0,
+        ip_checksum_error: 0,
+        padding: 0,
+    })
+}
+
 /// The mix of traffic [`generate`] produces.
 #[derive(Debug, Clone)]
 pub struct Mix {

@@ -9,8 +9,9 @@
  *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-10, in registers
  *    (l4lb_counter64: 16-bit segments, exact as of five cycles before);
  *  - per VIP and per backend entry, for balanced frames: frames and bytes, in block RAM
- *    (l4lb_entry_counters: read-modify-write over three stages, carry-save, a written-since-
- *    reset bit per entry). Backends are counted by entry index, whatever the table bank.
+ *    (l4lb_entry_counters: read-modify-write over three stages, carry-save, cleared at reset
+ *    by a written-since-reset bit per entry, kept per group). Backends are counted by entry
+ *    index, whatever the table bank.
  * Host reads (register map offsets) return data three cycles after host_re. Reading the low word
  * of a counter returns it and latches the high word; reading a high word returns the latch. The
  * low word resolves the carry into bits 31:16; the latch resolves bits 63:32 over the next two

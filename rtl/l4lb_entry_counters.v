@@ -13,8 +13,14 @@
  * to the segment above (value = segments + carries << 16 * (k + 1)). An update adds to each
  * segment its part of the increment and the pending carry of the segment below.
  *
- * The RAM is duplicated so that the host has its own read port, and a bit per entry marks
- * entries written since reset (the others read as 0), so reset clears the table at once.
+ * The RAM is duplicated so that the host has its own read port.
+ *
+ * Reset clears the table at once: an entry reads as 0 until it is written after reset. Which
+ * entries were is kept in two levels, so that no flip-flop per entry is needed: the entries
+ * form groups of GRP, a flip-flop per group (cleared by reset) says whether the group was
+ * written since, and a small RAM holds a word per group with a bit per entry, valid only when
+ * the group's flip-flop is set. The first write to a group after reset writes its word afresh.
+ * The word is read, forwarded and written in the same stages as the counters.
  *
  * Host read: host_re with host_sel (this table is addressed) and host_idx in cycle 0; the entry
  * (carry-save, {bytes, frames}) and its written bit are on host_entry / host_written in cycle 2.
@@ -44,10 +50,12 @@ module l4lb_entry_counters #(
 
 localparam CS = 67;
 localparam ENTRY = 2 * CS;
-// written bits are looked up in groups of GRP: the group in stage A, the bit in stage B
-localparam W_LO = IDX_WIDTH < 4 ? IDX_WIDTH : 4;
+// written bits: groups of GRP entries (the low W_LO index bits pick the entry in its group)
+localparam W_LO = IDX_WIDTH < 6 ? IDX_WIDTH : 6;
 localparam GRP = 1 << W_LO;
-localparam [IDX_WIDTH-1:0] GRP_MASK = GRP - 1;
+localparam W_HI = IDX_WIDTH - W_LO;
+localparam GROUPS = 1 << W_HI;
+localparam G_WIDTH = W_HI > 0 ? W_HI : 1;
 
 // a carry-save counter plus an increment of up to 32 bits; every adder is 16 bits plus carry
 // in, as {segment, 1} + {part, carry}
@@ -64,29 +72,59 @@ function [CS-1:0] cs_add;
     end
 endfunction
 
-wire [COUNT-1:0] written;
+// group written since reset, a flip-flop per group
+reg [GROUPS-1:0]    grp_valid_reg = {GROUPS{1'b0}};
 
 // stage B
 reg                 b_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] b_idx_reg = {IDX_WIDTH{1'b0}};
 reg [31:0]          b_bytes_reg = 32'd0;
-// the written bits of the group of entries ev_idx is in (the select split over two stages)
-reg [GRP-1:0]       b_written_grp_reg = {GRP{1'b0}};
+reg                 b_grp_valid_reg = 1'b0;
 // stage C
 reg                 c_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] c_idx_reg = {IDX_WIDTH{1'b0}};
 reg [31:0]          c_bytes_reg = 32'd0;
 reg [ENTRY-1:0]     c_base_reg = {ENTRY{1'b0}};
+reg [GRP-1:0]       c_word_reg = {GRP{1'b0}};
+// host reads, cycle 1
+reg                 h_re_reg = 1'b0;
+reg [IDX_WIDTH-1:0] h_idx_reg = {IDX_WIDTH{1'b0}};
 // the write of the previous cycle
 reg                 w_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] w_idx_reg = {IDX_WIDTH{1'b0}};
 reg [ENTRY-1:0]     w_data_reg = {ENTRY{1'b0}};
-
-wire [GRP-1:0] a_written_grp = written[ev_idx & ~GRP_MASK +: GRP];
-wire b_written = b_written_grp_reg[b_idx_reg[W_LO-1:0]];
+reg [GRP-1:0]       w_word_reg = {GRP{1'b0}};
 
 wire [ENTRY-1:0] b_ram;
+wire [GRP-1:0]   b_word_ram;
 wire [ENTRY-1:0] c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_base_reg[CS-1:0], 32'd1)};
+wire [GRP-1:0]   c_word_new = c_word_reg | ({{GRP-1{1'b0}}, 1'b1} << c_idx_reg[W_LO-1:0]);
+
+// the group of an index (0 when the table is a single group)
+wire [G_WIDTH-1:0] ev_grp, b_grp, c_grp, w_grp, h_grp, host_grp;
+generate
+    if (W_HI > 0) begin : grp
+        assign ev_grp = ev_idx[IDX_WIDTH-1 -: G_WIDTH];
+        assign b_grp = b_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
+        assign c_grp = c_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
+        assign w_grp = w_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
+        assign h_grp = h_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
+        assign host_grp = host_idx[IDX_WIDTH-1 -: G_WIDTH];
+    end else begin : one_grp
+        assign ev_grp = 1'b0;
+        assign b_grp = 1'b0;
+        assign c_grp = 1'b0;
+        assign w_grp = 1'b0;
+        assign h_grp = 1'b0;
+        assign host_grp = 1'b0;
+    end
+endgenerate
+
+// the written bits of the group, with the two writes ahead forwarded
+wire [GRP-1:0] b_word = c_valid_reg && c_grp == b_grp ? c_word_new :
+                        w_valid_reg && w_grp == b_grp ? w_word_reg :
+                        b_grp_valid_reg ? b_word_ram : {GRP{1'b0}};
+wire b_written = b_word[b_idx_reg[W_LO-1:0]];
 
 l4lb_ram_sdp #(
     .WIDTH(ENTRY),
@@ -103,18 +141,34 @@ ram_inst (
     .rd_data(b_ram)
 );
 
+l4lb_ram_sdp #(
+    .WIDTH(GRP),
+    .DEPTH(GROUPS),
+    .ADDR_WIDTH(G_WIDTH)
+)
+word_ram_inst (
+    .clk(clk),
+    .wr_en(c_valid_reg),
+    .wr_addr(c_grp),
+    .wr_data(c_word_new),
+    .rd_en(ev_valid),
+    .rd_addr(ev_grp),
+    .rd_data(b_word_ram)
+);
+
 always @(posedge clk) begin
     b_valid_reg <= ev_valid;
     if (ev_valid) begin
         b_idx_reg <= ev_idx;
         b_bytes_reg <= ev_bytes;
-        b_written_grp_reg <= a_written_grp;
+        b_grp_valid_reg <= grp_valid_reg[ev_grp];
     end
 
     c_valid_reg <= b_valid_reg;
     if (b_valid_reg) begin
         c_idx_reg <= b_idx_reg;
         c_bytes_reg <= b_bytes_reg;
+        c_word_reg <= b_word;
         if (c_valid_reg && c_idx_reg == b_idx_reg) begin
             c_base_reg <= c_new;
         end else if (w_valid_reg && w_idx_reg == b_idx_reg) begin
@@ -128,54 +182,28 @@ always @(posedge clk) begin
     if (c_valid_reg) begin
         w_idx_reg <= c_idx_reg;
         w_data_reg <= c_new;
+        w_word_reg <= c_word_new;
+        grp_valid_reg[c_grp] <= 1'b1;
     end
 
     if (rst) begin
         b_valid_reg <= 1'b0;
         c_valid_reg <= 1'b0;
         w_valid_reg <= 1'b0;
+        grp_valid_reg <= {GROUPS{1'b0}};
     end
 end
 
-// one bit per entry: written since reset. Kept in groups of GRP bits: a group decodes its low
-// index bits when the high bits select it (each bit's enable is still a compare of the whole
-// index, and the simulator tests COUNT / GRP groups a cycle, not every bit).
-localparam GROUPS = COUNT / GRP;
-localparam W_HI = IDX_WIDTH - W_LO;
-localparam W_HI_1 = W_HI > 0 ? W_HI : 1;
-genvar gv;
-generate
-    for (gv = 0; gv < GROUPS; gv = gv + 1) begin : written_grp
-        localparam integer GROUP_INT = gv;
-        reg [GRP-1:0] bits_reg = {GRP{1'b0}};
-        wire          sel;
-        if (W_HI > 0) begin : hi
-            assign sel = c_idx_reg[IDX_WIDTH-1 -: W_HI_1] == GROUP_INT[W_HI_1-1:0];
-        end else begin : all
-            assign sel = 1'b1;
-        end
-        always @(posedge clk) begin
-            if (c_valid_reg && sel) begin
-                bits_reg <= bits_reg | ({{GRP-1{1'b0}}, 1'b1} << c_idx_reg[W_LO-1:0]);
-            end
-            if (rst) begin
-                bits_reg <= {GRP{1'b0}};
-            end
-        end
-        assign written[gv*GRP +: GRP] = bits_reg;
-    end
-endgenerate
-
 /*
- * Host reads: cycle 0 registers the request and the written bits of the entry's group, cycle 1
- * reads the RAM and picks the bit, cycle 2 has both
+ * Host reads: cycle 0 registers the request and the group's flip-flop, cycle 1 reads the
+ * counter RAM and the group's word, cycle 2 has both and picks the entry's bit
  */
-reg                 h_re_reg = 1'b0;
-reg [IDX_WIDTH-1:0] h_idx_reg = {IDX_WIDTH{1'b0}};
-reg [GRP-1:0]       h_written_grp_reg = {GRP{1'b0}};
-reg                 r_written_reg = 1'b0;
+reg                 h_grp_valid_reg = 1'b0;
+reg                 r_grp_valid_reg = 1'b0;
+reg [W_LO-1:0]      r_bit_reg = {W_LO{1'b0}};
+wire [GRP-1:0]      r_word;
 
-assign host_written = r_written_reg;
+assign host_written = r_grp_valid_reg && r_word[r_bit_reg];
 
 l4lb_ram_sdp #(
     .WIDTH(ENTRY),
@@ -192,16 +220,34 @@ host_ram_inst (
     .rd_data(host_entry)
 );
 
+l4lb_ram_sdp #(
+    .WIDTH(GRP),
+    .DEPTH(GROUPS),
+    .ADDR_WIDTH(G_WIDTH)
+)
+host_word_ram_inst (
+    .clk(clk),
+    .wr_en(c_valid_reg),
+    .wr_addr(c_grp),
+    .wr_data(c_word_new),
+    .rd_en(h_re_reg),
+    .rd_addr(h_grp),
+    .rd_data(r_word)
+);
+
 always @(posedge clk) begin
     h_re_reg <= host_re && host_sel;
     if (host_re) begin
         h_idx_reg <= host_idx;
-        h_written_grp_reg <= written[host_idx & ~GRP_MASK +: GRP];
+        h_grp_valid_reg <= grp_valid_reg[host_grp];
     end
-    r_written_reg <= h_re_reg && h_written_grp_reg[h_idx_reg[W_LO-1:0]];
+    if (h_re_reg) begin
+        r_grp_valid_reg <= h_grp_valid_reg;
+        r_bit_reg <= h_idx_reg[W_LO-1:0];
+    end
     if (rst) begin
         h_re_reg <= 1'b0;
-        r_written_reg <= 1'b0;
+        r_grp_valid_reg <= 1'b0;
     end
 end
 

@@ -10,7 +10,9 @@
  *    AXI-Lite slave can issue them; the value must lie between the reference count 16 cycles
  *    before the low read and the count when it returned (a torn read would be off by 2^16 or
  *    more);
- *  - every EPOCH events the events pause and every counter is read and compared exactly.
+ *  - every EPOCH events the events pause and every counter is read and compared exactly;
+ *  - at the end, a reset while events flow: every counter must read 0 after it (the events the
+ *    reset meets are lost), then counts again from 0.
  * Prints "PASS" or "FAIL: ..." and finishes. +seed=<n> picks the random sequence.
  */
 module tb_counters #(
@@ -61,7 +63,7 @@ l4lb_counters #(
 // at GLOBALS + 2k, bytes at GLOBALS + 2k + 1; backend entry k after them
 reg [63:0] ref_count [0:COUNTERS-1];
 integer i, n, seed, errors, k, target;
-reg [63:0] lower, value, upper;
+reg [63:0] lower, value, upper, total;
 reg [31:0] lo, hi;
 
 function [31:0] counter_addr;
@@ -90,14 +92,15 @@ function [7:0] vip_id;
     end
 endfunction
 
-// the backend entries the test counts for: both ends and two groups in between
+// the backend entries the test counts for: both ends and two neighbours in one group of
+// written bits (updates of one group's word back to back)
 function [11:0] be_id;
     input integer k;
     begin
         case (k)
             0: be_id = 12'd0;
             1: be_id = 12'd1000;
-            2: be_id = 12'd2047;
+            2: be_id = 12'd1001;
             default: be_id = 12'd4095;
         endcase
     end
@@ -132,7 +135,7 @@ task count_event;
                 ref_count[GLOBALS + 2 * v] = ref_count[GLOBALS + 2 * v] + 1;
                 ref_count[GLOBALS + 2 * v + 1] = ref_count[GLOBALS + 2 * v + 1] + ev_bytes;
                 v = GLOBALS + 2 * VIPS + 2 * (ev_backend == 12'd0 ? 0 : ev_backend == 12'd1000 ? 1 :
-                                               ev_backend == 12'd2047 ? 2 : 3);
+                                               ev_backend == 12'd1001 ? 2 : 3);
                 ref_count[v] = ref_count[v] + 1;
                 ref_count[v + 1] = ref_count[v + 1] + ev_bytes;
             end else begin
@@ -151,6 +154,34 @@ task cycle;
         count_event;
         drive_event(active);
         n = n + (ev_valid ? 1 : 0);
+    end
+endtask
+
+// a cycle with a balanced frame for the given VIP and backend entry next
+task fixed_cycle;
+    input [7:0]  vip;
+    input [11:0] backend;
+    begin
+        @(posedge clk);
+        count_event;
+        ev_valid <= 1'b1;
+        ev_reason <= REASON_BALANCED;
+        ev_vip <= vip;
+        ev_backend <= backend;
+        ev_bytes <= $random(seed);
+        n = n + 1;
+    end
+endtask
+
+// a reset edge while events flow: the DUT drops what is in flight and clears every counter;
+// no event in the cycle after it
+task reset_cycle;
+    begin
+        rst <= 1'b1;
+        @(posedge clk);
+        for (i = 0; i < COUNTERS; i = i + 1) ref_count[i] = 64'd0;
+        drive_event(0);
+        rst <= 1'b0;
     end
 endtask
 
@@ -210,11 +241,46 @@ initial begin
             end
         end
     end
+    total = ref_count[1];
     if (ref_count[1] < 64'h0001_0000_0000_0000) begin
         $display("FAIL: the byte count %0d never reached 2^48: the test did not reach the top segment", ref_count[1]);
         errors = errors + 1;
     end
-    if (errors == 0) $display("PASS: %0d events, byte count %0d (0x%016x)", n, ref_count[1], ref_count[1]);
+    // reset while events flow: everything reads 0, then counts from 0 again. The first events
+    // after each reset are the first writes to their groups of written bits: entries of one
+    // group one and two cycles apart (the forwarding of a group's word), for the backends and
+    // the VIPs each way round
+    for (k = 0; k < 2; k = k + 1) begin
+        repeat (5) cycle(1);
+        reset_cycle;
+        repeat (8) cycle(0);
+        for (i = 0; i < COUNTERS; i = i + 1) begin
+            read_counter(i, 0);
+            if (value !== 64'd0) begin
+                if (errors < 10) $display("FAIL: counter %0d reads %0d after reset", i, value);
+                errors = errors + 1;
+            end
+        end
+        if (k == 0) begin
+            fixed_cycle(8'd0, 12'd1000);
+            fixed_cycle(8'd130, 12'd1001);
+            fixed_cycle(8'd17, 12'd4095);
+        end else begin
+            fixed_cycle(8'd0, 12'd1000);
+            fixed_cycle(8'd17, 12'd0);
+            fixed_cycle(8'd255, 12'd1001);
+        end
+        repeat (1000) cycle(1);
+        repeat (8) cycle(0);
+        for (i = 0; i < COUNTERS; i = i + 1) begin
+            read_counter(i, 0);
+            if (value !== (i == 4 ? 64'd0 : ref_count[i])) begin
+                if (errors < 10) $display("FAIL: counter %0d reads %0d, reference %0d (after reset %0d)", i, value, ref_count[i], k);
+                errors = errors + 1;
+            end
+        end
+    end
+    if (errors == 0) $display("PASS: %0d events, byte count %0d (0x%016x) before the reset", n, total, total);
     $finish;
 end
 

@@ -204,7 +204,7 @@ function [2*HB-1:0] expand;
     reg [HB-1:0]  value;
     reg [HB-1:0]  mask;
     reg [127:0]   ip_wire;   // address bytes in wire order, first byte in the low bits
-    integer i;
+    integer i, l;
     begin
         value = {HB{1'b0}};
         mask = {HB{1'b0}};
@@ -215,14 +215,20 @@ function [2*HB-1:0] expand;
             value[0 +: 48] = {mac[7:0], mac[15:8], mac[23:16], mac[31:24], mac[39:32], mac[47:40]};
             mask[0 +: 48] = {48{1'b1}};
         end
-        if (ipv6) begin
-            value = value | ({{HB-128{1'b0}}, ip_wire} << (8 * (l2 + 8'd24)));
-            mask = mask | ({{HB-128{1'b0}}, {128{1'b1}}} << (8 * (l2 + 8'd24)));
-        end else begin
-            value = value | ({{HB-32{1'b0}}, ip_wire[31:0]} << (8 * (l2 + 8'd16)));
-            mask = mask | ({{HB-32{1'b0}}, 32'hFFFFFFFF} << (8 * (l2 + 8'd16)));
-            value = value | ({{HB-16{1'b0}}, ip_csum[7:0], ip_csum[15:8]} << (8 * (l2 + 8'd10)));
-            mask = mask | ({{HB-16{1'b0}}, 16'hFFFF} << (8 * (l2 + 8'd10)));
+        // L2 is 14, 18 or 22: a constant shift for each, picked by compares (no add before a
+        // variable shift)
+        for (l = 14; l <= 22; l = l + 4) begin
+            if (l2 == l[7:0]) begin
+                if (ipv6) begin
+                    value = value | ({{HB-128{1'b0}}, ip_wire} << (8 * (l + 24)));
+                    mask = mask | ({{HB-128{1'b0}}, {128{1'b1}}} << (8 * (l + 24)));
+                end else begin
+                    value = value | ({{HB-32{1'b0}}, ip_wire[31:0]} << (8 * (l + 16)));
+                    mask = mask | ({{HB-32{1'b0}}, 32'hFFFFFFFF} << (8 * (l + 16)));
+                    value = value | ({{HB-16{1'b0}}, ip_csum[7:0], ip_csum[15:8]} << (8 * (l + 10)));
+                    mask = mask | ({{HB-16{1'b0}}, 16'hFFFF} << (8 * (l + 10)));
+                end
+            end
         end
         if (l4_en) begin
             value = value | ({{HB-16{1'b0}}, l4_csum[7:0], l4_csum[15:8]} << (8 * l4_pos));

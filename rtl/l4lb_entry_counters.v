@@ -74,6 +74,7 @@ endfunction
 
 // group written since reset, a flip-flop per group
 reg [GROUPS-1:0]    grp_valid_reg = {GROUPS{1'b0}};
+integer             g;
 
 // stage B
 reg                 b_valid_reg = 1'b0;
@@ -183,7 +184,12 @@ always @(posedge clk) begin
         w_idx_reg <= c_idx_reg;
         w_data_reg <= c_new;
         w_word_reg <= c_word_new;
-        grp_valid_reg[c_grp] <= 1'b1;
+    end
+    // (a compare per group: an indexed bit write costs a carry chain in Yosys)
+    for (g = 0; g < GROUPS; g = g + 1) begin
+        if (c_valid_reg && c_grp == g[G_WIDTH-1:0]) begin
+            grp_valid_reg[g] <= 1'b1;
+        end
     end
 
     if (rst) begin

@@ -81,12 +81,32 @@ generate
     end
 endgenerate
 
-integer i;
-always @* begin
-    crc_out = 32'h00000000;
-    for (i = 0; i < BYTE_COUNT; i = i + 1) begin
-        crc_out = crc_out ^ byte_terms[32*i +: 32];
+// the byte terms XORed as a balanced tree: level 0 holds the BYTE_COUNT terms, each level XORs
+// pairs of the level below (an odd one out passes up), the last level holds the CRC
+localparam LEVELS = $clog2(BYTE_COUNT);
+
+genvar gl, gn;
+generate
+    for (gl = 0; gl <= LEVELS; gl = gl + 1) begin : lvl
+        localparam integer N = (BYTE_COUNT + (1 << gl) - 1) >> gl;
+        wire [32*N-1:0] v;
+        if (gl == 0) begin : terms
+            assign v = byte_terms;
+        end else begin : pairs
+            localparam integer N_BELOW = (BYTE_COUNT + (1 << (gl - 1)) - 1) >> (gl - 1);
+            for (gn = 0; gn < N; gn = gn + 1) begin : x
+                if (2 * gn + 1 < N_BELOW) begin : pair
+                    assign v[32*gn +: 32] = lvl[gl-1].v[32*2*gn +: 32] ^ lvl[gl-1].v[32*(2*gn+1) +: 32];
+                end else begin : single
+                    assign v[32*gn +: 32] = lvl[gl-1].v[32*2*gn +: 32];
+                end
+            end
+        end
     end
+endgenerate
+
+always @* begin
+    crc_out = lvl[LEVELS].v[31:0];
 end
 
 endmodule

@@ -277,6 +277,7 @@ function [2:0] host_slot;
 endfunction
 
 reg [47:0]              h_match_we_reg = 48'd0;
+reg [47:0]              h_match_pick_reg = 48'd0;
 reg [1:0]               h_info_we_reg = 2'd0;
 reg [6:0]               h_backend_we_reg = 7'd0;
 reg                     h_ring_we_reg = 1'b0;
@@ -289,7 +290,6 @@ reg [BACKEND_WIDTH-1:0] h_backend_idx_reg = {BACKEND_WIDTH{1'b0}};
 reg [RING_WIDTH-1:0]    h_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg [2:0]               h_sel_reg = SEL_NONE;
 reg [2:0]               h_word_reg = 3'd0;
-reg [2:0]               h_slot_reg = 3'd0;
 reg                     h_bank_reg = 1'b0;
 reg [31:0]              host_rdata_reg = 32'd0;
 
@@ -317,6 +317,8 @@ reg [7:0]              s2_match_reg = 8'd0;      // probe A
 reg [7:0]              s2_match_z_reg = 8'd0;    // probe B
 reg [8*16-1:0]         s2_ids_reg = 128'd0;
 reg [8*16-1:0]         s2_ids_z_reg = 128'd0;
+reg [7:0]              s2_oor_reg = 8'd0;        // per slot: its vip_id is out of range
+reg [7:0]              s2_oor_z_reg = 8'd0;
 reg [IPW-1:0]          s2_pass_reg = {IPW{1'b0}};
 
 reg                    s3_valid_reg = 1'b0;
@@ -434,36 +436,37 @@ wire [31:0] key4_crc;
 wire [31:0] key6_crc;
 wire [31:0] key_port_crc;
 
-// flow keys: source, destination, source port, destination port, protocol
+// flow keys with both ports 0: source, destination, source port, destination port, protocol
 l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
-    .data({in_proto, dport_w, sport_w, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
+    .data({in_proto, 16'd0, 16'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
     .crc_init(~hash_seed),
     .crc_out(flow4_crc)
 );
 
 l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
-    .data({in_proto, dport_w, sport_w, wire16(in_dst), wire16(in_src)}),
+    .data({in_proto, 16'd0, 16'd0, wire16(in_dst), wire16(in_src)}),
     .crc_init(~hash_seed),
     .crc_out(flow6_crc)
 );
 
-// VIP keys: destination, port (the frame's, or 0), protocol
+// VIP keys with port 0: destination, port, protocol
 l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
-    .data({in_proto, dport_w, wire4(in_dst[127:96])}),
+    .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key4_crc)
 );
 
 l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
-    .data({in_proto, dport_w, wire16(in_dst)}),
+    .data({in_proto, 16'd0, wire16(in_dst)}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key6_crc)
 );
 
-// The same keys with the ports zeroed (port-0 VIPs): the CRC register is linear in (init,
-// message), so zeroing bytes XORs out what those bytes alone contribute with a zero init. The
-// ports are followed by the protocol byte only, in both key layouts and both IP versions, so
-// one contribution serves IPv4 and IPv6 (a leading zero byte with zero init adds nothing).
+// The keys with the frame's ports: the CRC register is linear in (init, message), so the ports
+// add what they alone contribute with a zero init. The ports are followed by the protocol byte
+// only, in both key layouts and both IP versions, so one contribution serves IPv4 and IPv6 (a
+// leading zero byte with zero init adds nothing). The port-0 hashes come first, so that each
+// hash is one XOR tree deep plus at most one XOR.
 l4lb_crc32c #(.BYTE_COUNT(5)) flow_port_crc_inst (
     .data({8'd0, dport_w, sport_w}),
     .crc_init(32'h00000000),
@@ -476,10 +479,10 @@ l4lb_crc32c #(.BYTE_COUNT(4)) key_port_crc_inst (
     .crc_out(key_port_crc)
 );
 
-wire [31:0] flow_hash = in_ipv6 ? ~flow6_crc : ~flow4_crc;
-wire [31:0] flow_hash_z = flow_hash ^ flow_port_crc;
-wire [31:0] key_hash_a = in_ipv6 ? ~key6_crc : ~key4_crc;
-wire [31:0] key_hash_b = key_hash_a ^ key_port_crc;
+wire [31:0] flow_hash_z = in_ipv6 ? ~flow6_crc : ~flow4_crc;
+wire [31:0] flow_hash = flow_hash_z ^ flow_port_crc;
+wire [31:0] key_hash_b = in_ipv6 ? ~key6_crc : ~key4_crc;
+wire [31:0] key_hash_a = key_hash_b ^ key_port_crc;
 // bucket per probe (A, B) and bank
 wire [BUCKET_WIDTH-1:0] bucket [0:3];
 assign bucket[0] = key_hash_a[BUCKET_WIDTH-1:0];
@@ -577,26 +580,40 @@ always @* begin
     end
 end
 
+localparam integer VIP_COUNT_INT = VIP_COUNT;
+localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
+integer so;
+
 // s2: the first matching slot in (bank, way) order of probe A, else of probe B, gives the vip_id
 reg        s2_hit;
 reg        s2_hit_a;
 reg [15:0] s2_vip_id;
 reg [15:0] s2_vip_id_a;
 reg [15:0] s2_vip_id_b;
+reg        s2_vip_oor_a;
+reg        s2_vip_oor_b;
+reg        s2_vip_oor;
 always @* begin
     s2_hit_a = s2_match_reg != 8'd0;
     s2_hit = s2_hit_a || s2_match_z_reg != 8'd0;
     s2_vip_id_a = 16'd0;
     s2_vip_id_b = 16'd0;
+    s2_vip_oor_a = 1'b0;
+    s2_vip_oor_b = 1'b0;
     for (si = 7; si >= 0; si = si - 1) begin
         if (s2_match_reg[si]) begin
             s2_vip_id_a = s2_ids_reg[si*16 +: 16];
+            s2_vip_oor_a = s2_oor_reg[si];
         end
         if (s2_match_z_reg[si]) begin
             s2_vip_id_b = s2_ids_z_reg[si*16 +: 16];
+            s2_vip_oor_b = s2_oor_z_reg[si];
         end
     end
     s2_vip_id = s2_hit_a ? s2_vip_id_a : s2_vip_id_b;
+    // the range check of each slot's vip_id is made in s1 (a compare in front of the info
+    // RAM address would be one carry chain more)
+    s2_vip_oor = s2_hit_a ? s2_vip_oor_a : s2_vip_oor_b;
 end
 
 /*
@@ -607,9 +624,6 @@ wire [31:0] info_size;
 wire [31:0] host_info_base;
 wire [31:0] host_info_size;
 
-localparam integer VIP_COUNT_INT = VIP_COUNT;
-localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
-wire s2_vip_oor = s2_vip_id >= VIP_COUNT_16;
 wire [VIP_WIDTH-1:0] info_rd_idx = s2_vip_oor ? {VIP_WIDTH{1'b0}} : s2_vip_id[VIP_WIDTH-1:0];
 // {bank, vip_id}: the frame's bank selects the half of each info RAM
 wire [VIP_WIDTH:0] info_rd_addr = {s2_bank_reg, info_rd_idx};
@@ -841,6 +855,10 @@ always @(posedge clk) begin
         s2_match_z_reg <= slot_match[15:8];
         s2_ids_reg <= slot_id[127:0];
         s2_ids_z_reg <= slot_id[255:128];
+        for (so = 0; so < 8; so = so + 1) begin
+            s2_oor_reg[so] <= slot_id[so*16 +: 16] >= VIP_COUNT_16;
+            s2_oor_z_reg[so] <= slot_id[(so+8)*16 +: 16] >= VIP_COUNT_16;
+        end
         s2_pass_reg <= s1_pass_reg;
 
         // s3: info RAM read
@@ -961,32 +979,31 @@ end
 /*
  * Host requests
  */
-// a VIP match slot word as the host reads it
+// a VIP match slot word as the host reads it: pick is one-hot over {slot, word} (the layout of
+// the write enables, decoded with the request), so that the read data is an AND-OR
 function [31:0] match_word_read;
-    input [2:0]            word;
-    input [2:0]            slot_idx;
+    input [47:0]            pick;
     input [8*KEY_WIDTH-1:0] keys;
-    input [8*128-1:0]      addrs;
-    input [8*16-1:0]       ids;
-    integer i;
+    input [8*128-1:0]       addrs;
+    input [8*16-1:0]        ids;
+    integer i, w;
     begin
         match_word_read = 32'd0;
         for (i = 0; i < 8; i = i + 1) begin
-            if ({29'd0, slot_idx} == i) begin
-                case (word)
-                    VIP_MATCH_W_KEY[2:0]: match_word_read = {keys[i*KEY_WIDTH+2 +: 24], 6'd0,
-                                                             keys[i*KEY_WIDTH +: 2]};
-                    VIP_MATCH_W_ADDR[2:0]: match_word_read = addrs[i*128 + 96 +: 32];
-                    VIP_MATCH_W_ADDR[2:0] + 3'd1: match_word_read = addrs[i*128 + 64 +: 32];
-                    VIP_MATCH_W_ADDR[2:0] + 3'd2: match_word_read = addrs[i*128 + 32 +: 32];
-                    VIP_MATCH_W_ADDR[2:0] + 3'd3: match_word_read = addrs[i*128 +: 32];
-                    VIP_MATCH_W_ID[2:0]: match_word_read = {16'd0, ids[i*16 +: 16]};
-                    default: match_word_read = 32'd0;
-                endcase
+            match_word_read = match_word_read |
+                ({keys[i*KEY_WIDTH+2 +: 24], 6'd0, keys[i*KEY_WIDTH +: 2]} & {32{pick[6*i]}}) |
+                ({16'd0, ids[i*16 +: 16]} & {32{pick[6*i+5]}});
+            for (w = 0; w < 4; w = w + 1) begin
+                match_word_read = match_word_read | (addrs[i*128 + 96 - 32*w +: 32] & {32{pick[6*i+1+w]}});
             end
         end
     end
 endfunction
+
+// {ring, backend, info, match} enables of the request (writes) or words to pick (reads)
+wire [57:0] host_word_onehot = host_write_enables(host_table(host_addr),
+                                                  host_table_word(host_table(host_addr), host_addr[4:2]),
+                                                  host_slot(host_addr));
 
 always @(posedge clk) begin
     h_match_we_reg <= 48'd0;
@@ -999,18 +1016,15 @@ always @(posedge clk) begin
     if (host_we || host_re) begin
         h_sel_reg <= host_table(host_addr);
         h_word_reg <= host_table_word(host_table(host_addr), host_addr[4:2]);
-        h_slot_reg <= host_slot(host_addr);
         h_bank_reg <= host_bank(host_table(host_addr), host_addr);
         h_bucket_reg <= host_addr[MATCH_SHIFT+2 +: BUCKET_WIDTH];
         h_info_idx_reg <= host_addr[INFO_SHIFT +: VIP_WIDTH];
         h_backend_idx_reg <= host_addr[BACKEND_SHIFT +: BACKEND_WIDTH];
         h_ring_idx_reg <= host_addr[RING_SHIFT +: RING_WIDTH];
         h_wdata_reg <= host_wdata;
+        h_match_pick_reg <= host_word_onehot[47:0];
         if (host_we) begin
-            {h_ring_we_reg, h_backend_we_reg, h_info_we_reg, h_match_we_reg} <=
-                host_write_enables(host_table(host_addr),
-                                   host_table_word(host_table(host_addr), host_addr[4:2]),
-                                   host_slot(host_addr));
+            {h_ring_we_reg, h_backend_we_reg, h_info_we_reg, h_match_we_reg} <= host_word_onehot;
         end
     end
 
@@ -1018,7 +1032,7 @@ always @(posedge clk) begin
     if (h_mux_reg) begin
         case (h_sel_reg)
             SEL_MATCH: begin
-                host_rdata_reg <= match_word_read(h_word_reg, h_slot_reg, host_key[8*KEY_WIDTH-1:0],
+                host_rdata_reg <= match_word_read(h_match_pick_reg, host_key[8*KEY_WIDTH-1:0],
                                                   host_ip[8*128-1:0], host_id[8*16-1:0]);
             end
             SEL_INFO: begin

@@ -81,6 +81,12 @@ reg                 b_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] b_idx_reg = {IDX_WIDTH{1'b0}};
 reg [31:0]          b_bytes_reg = 32'd0;
 reg                 b_grp_valid_reg = 1'b0;
+// the compares of the forwarding, made a cycle early (against the entries then in B and C,
+// which are in C and W when they are used)
+reg                 b_same_c_reg = 1'b0;
+reg                 b_same_w_reg = 1'b0;
+reg                 b_grp_c_reg = 1'b0;
+reg                 b_grp_w_reg = 1'b0;
 // stage C
 reg                 c_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] c_idx_reg = {IDX_WIDTH{1'b0}};
@@ -92,7 +98,6 @@ reg                 h_re_reg = 1'b0;
 reg [IDX_WIDTH-1:0] h_idx_reg = {IDX_WIDTH{1'b0}};
 // the write of the previous cycle
 reg                 w_valid_reg = 1'b0;
-reg [IDX_WIDTH-1:0] w_idx_reg = {IDX_WIDTH{1'b0}};
 reg [ENTRY-1:0]     w_data_reg = {ENTRY{1'b0}};
 reg [GRP-1:0]       w_word_reg = {GRP{1'b0}};
 
@@ -102,28 +107,26 @@ wire [ENTRY-1:0] c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_b
 wire [GRP-1:0]   c_word_new = c_word_reg | ({{GRP-1{1'b0}}, 1'b1} << c_idx_reg[W_LO-1:0]);
 
 // the group of an index (0 when the table is a single group)
-wire [G_WIDTH-1:0] ev_grp, b_grp, c_grp, w_grp, h_grp, host_grp;
+wire [G_WIDTH-1:0] ev_grp, b_grp, c_grp, h_grp, host_grp;
 generate
     if (W_HI > 0) begin : grp
         assign ev_grp = ev_idx[IDX_WIDTH-1 -: G_WIDTH];
         assign b_grp = b_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
         assign c_grp = c_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
-        assign w_grp = w_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
         assign h_grp = h_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
         assign host_grp = host_idx[IDX_WIDTH-1 -: G_WIDTH];
     end else begin : one_grp
         assign ev_grp = 1'b0;
         assign b_grp = 1'b0;
         assign c_grp = 1'b0;
-        assign w_grp = 1'b0;
         assign h_grp = 1'b0;
         assign host_grp = 1'b0;
     end
 endgenerate
 
 // the written bits of the group, with the two writes ahead forwarded
-wire [GRP-1:0] b_word = c_valid_reg && c_grp == b_grp ? c_word_new :
-                        w_valid_reg && w_grp == b_grp ? w_word_reg :
+wire [GRP-1:0] b_word = c_valid_reg && b_grp_c_reg ? c_word_new :
+                        w_valid_reg && b_grp_w_reg ? w_word_reg :
                         b_grp_valid_reg ? b_word_ram : {GRP{1'b0}};
 wire b_written = b_word[b_idx_reg[W_LO-1:0]];
 
@@ -163,6 +166,10 @@ always @(posedge clk) begin
         b_idx_reg <= ev_idx;
         b_bytes_reg <= ev_bytes;
         b_grp_valid_reg <= grp_valid_reg[ev_grp];
+        b_same_c_reg <= ev_idx == b_idx_reg;
+        b_same_w_reg <= ev_idx == c_idx_reg;
+        b_grp_c_reg <= ev_grp == b_grp;
+        b_grp_w_reg <= ev_grp == c_grp;
     end
 
     c_valid_reg <= b_valid_reg;
@@ -170,9 +177,9 @@ always @(posedge clk) begin
         c_idx_reg <= b_idx_reg;
         c_bytes_reg <= b_bytes_reg;
         c_word_reg <= b_word;
-        if (c_valid_reg && c_idx_reg == b_idx_reg) begin
+        if (c_valid_reg && b_same_c_reg) begin
             c_base_reg <= c_new;
-        end else if (w_valid_reg && w_idx_reg == b_idx_reg) begin
+        end else if (w_valid_reg && b_same_w_reg) begin
             c_base_reg <= w_data_reg;
         end else begin
             c_base_reg <= b_written ? b_ram : {ENTRY{1'b0}};
@@ -181,7 +188,6 @@ always @(posedge clk) begin
 
     w_valid_reg <= c_valid_reg;
     if (c_valid_reg) begin
-        w_idx_reg <= c_idx_reg;
         w_data_reg <= c_new;
         w_word_reg <= c_word_new;
     end

@@ -204,7 +204,9 @@ function [2*HB-1:0] expand;
     reg [HB-1:0]  value;
     reg [HB-1:0]  mask;
     reg [127:0]   ip_wire;   // address bytes in wire order, first byte in the low bits
-    integer i, l;
+    reg [HB-1:0]  l4_value;
+    reg [HB-1:0]  l4_mask;
+    integer i, l, st;
     begin
         value = {HB{1'b0}};
         mask = {HB{1'b0}};
@@ -231,8 +233,15 @@ function [2*HB-1:0] expand;
             end
         end
         if (l4_en) begin
-            value = value | ({{HB-16{1'b0}}, l4_csum[7:0], l4_csum[15:8]} << (8 * l4_pos));
-            mask = mask | ({{HB-16{1'b0}}, 16'hFFFF} << (8 * l4_pos));
+            // shifted two bits of l4_pos at a time (a 4:1 multiplexer per bit and step)
+            l4_value = {{HB-16{1'b0}}, l4_csum[7:0], l4_csum[15:8]};
+            l4_mask = {{HB-16{1'b0}}, 16'hFFFF};
+            for (st = 0; st < 8; st = st + 2) begin
+                l4_value = l4_value << (8 * ({30'd0, l4_pos[st +: 2]} << st));
+                l4_mask = l4_mask << (8 * ({30'd0, l4_pos[st +: 2]} << st));
+            end
+            value = value | l4_value;
+            mask = mask | l4_mask;
         end
         expand = {mask, value};
     end

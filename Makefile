@@ -54,6 +54,7 @@ demo: build
 
 test: deps
 	$(CARGO) test --release --workspace
+	$(CARGO) build --release --workspace --benches
 	$(MAKE) --no-print-directory lint corundum-lint corundum-sim
 
 soak: deps

@@ -12,10 +12,8 @@
  *
  * Implementation: the register is linear in (init, data), and for a reflected CRC over at least
  * four bytes the initial value acts exactly like an XOR into the first 32 message bits. So
- * crc_out is the XOR of the constant columns COL(p) of the message bits p that are set; after
- * constant propagation every output bit is an XOR tree over the message bits. Grouping the
- * columns by byte keeps the simulation cheap (an AND and an XOR per bit, no wide reductions, and
- * no data-dependent branch in the simulator's C++).
+ * crc_out is the XOR of the constant columns COL(p) of the message bits p that are set: output
+ * bit j is the parity of the message bits whose column has bit j set.
  */
 module l4lb_crc32c #(
     // Number of message bytes (at least 4)
@@ -60,54 +58,28 @@ localparam [32*BITS-1:0] COLUMNS = crc_columns(POLY);
 
 wire [BITS-1:0] msg = data ^ {{BITS-32{1'b0}}, crc_init};
 
-// per byte: the XOR of its set bits' columns
-wire [32*BYTE_COUNT-1:0] byte_terms;
+// the message bits that flip output bit j: bit p of MASK(j) is bit j of COL(p)
+function [BITS-1:0] out_mask;
+    input integer j;
+    integer p;
+    begin
+        for (p = 0; p < BITS; p = p + 1) begin
+            out_mask[p] = COLUMNS[32*p + j];
+        end
+    end
+endfunction
 
-genvar gb;
+// each output bit the XOR reduction of its message bits: a balanced tree per bit in synthesis
+// (a chain of shared XORs mapped deeper), word-wide ANDs and parities in the simulator
+genvar gj;
 generate
-    for (gb = 0; gb < BYTE_COUNT; gb = gb + 1) begin : byte_term
-        localparam [255:0] COL = COLUMNS[256*gb +: 256];
-        wire [7:0] m = msg[8*gb +: 8];
-
-        reg [31:0] term;
-        integer k;
+    for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
+        localparam [BITS-1:0] MASK = out_mask(gj);
         always @* begin
-            term = 32'd0;
-            for (k = 0; k < 8; k = k + 1) begin
-                term = term ^ (COL[32*k +: 32] & {32{m[k]}});
-            end
-        end
-        assign byte_terms[32*gb +: 32] = term;
-    end
-endgenerate
-
-// the byte terms XORed as a balanced tree: level 0 holds the BYTE_COUNT terms, each level XORs
-// pairs of the level below (an odd one out passes up), the last level holds the CRC
-localparam LEVELS = $clog2(BYTE_COUNT);
-
-genvar gl, gn;
-generate
-    for (gl = 0; gl <= LEVELS; gl = gl + 1) begin : lvl
-        localparam integer N = (BYTE_COUNT + (1 << gl) - 1) >> gl;
-        wire [32*N-1:0] v;
-        if (gl == 0) begin : terms
-            assign v = byte_terms;
-        end else begin : pairs
-            localparam integer N_BELOW = (BYTE_COUNT + (1 << (gl - 1)) - 1) >> (gl - 1);
-            for (gn = 0; gn < N; gn = gn + 1) begin : x
-                if (2 * gn + 1 < N_BELOW) begin : pair
-                    assign v[32*gn +: 32] = lvl[gl-1].v[32*2*gn +: 32] ^ lvl[gl-1].v[32*(2*gn+1) +: 32];
-                end else begin : single
-                    assign v[32*gn +: 32] = lvl[gl-1].v[32*2*gn +: 32];
-                end
-            end
+            crc_out[gj] = ^(msg & MASK);
         end
     end
 endgenerate
-
-always @* begin
-    crc_out = lvl[LEVELS].v[31:0];
-end
 
 endmodule
 

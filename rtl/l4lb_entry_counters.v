@@ -128,7 +128,12 @@ endgenerate
 wire [GRP-1:0] b_word = c_valid_reg && b_grp_c_reg ? c_word_new :
                         w_valid_reg && b_grp_w_reg ? w_word_reg :
                         b_grp_valid_reg ? b_word_ram : {GRP{1'b0}};
-wire b_written = b_word[b_idx_reg[W_LO-1:0]];
+// the entry's own bit, picked from each source in parallel (the update ahead's own bit does not
+// matter: that update is the same entry, forwarded whole below)
+wire [W_LO-1:0] b_bit = b_idx_reg[W_LO-1:0];
+wire b_written = c_valid_reg && b_grp_c_reg ? c_word_reg[b_bit] :
+                 w_valid_reg && b_grp_w_reg ? w_word_reg[b_bit] :
+                 b_grp_valid_reg && b_word_ram[b_bit];
 
 l4lb_ram_sdp #(
     .WIDTH(ENTRY),

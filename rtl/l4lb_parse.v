@@ -736,8 +736,8 @@ always @(posedge clk) begin
 end
 
 /*
- * g: protocol and L4 checks, extraction. The L4 header is read at 2 + 4m, below WINDOW (a
- * later offset has a reason already); the checksum at + 6 (UDP) or + 16 (TCP).
+ * g: protocol and L4 checks, extraction. The L4 header is read at 2 + 4m, its offset modulo 128
+ * (an offset at or past WINDOW has a reason already); the checksum at + 6 (UDP) or + 16 (TCP).
  */
 wire [HB-1:0] g_hdr = e_hdr_reg;
 wire [1:0]    g_tags = e_tags_reg;
@@ -751,9 +751,9 @@ wire [3*128-1:0] c_src;
 wire [3*128-1:0] c_dst;
 wire [3*16-1:0]  c_ip_csum;
 // the L4 words at 2 + 4m: ports, and the checksums of UDP (+ 6) and TCP (+ 16)
-wire [32*32-1:0] m_ports;
-wire [32*16-1:0] m_udp_csum;
-wire [32*16-1:0] m_tcp_csum;
+wire [32*32-1:0] l4_ports;
+wire [32*16-1:0] l4_udp_csum;
+wire [32*16-1:0] l4_tcp_csum;
 
 genvar ga, gm;
 generate
@@ -774,14 +774,14 @@ generate
     end
     for (gm = 0; gm < 32; gm = gm + 1) begin : l4_at
         localparam integer AT = 2 + 4 * gm;
-        assign m_ports[32*gm +: 32] = {`L4LB_HDR_BYTE(g_hdr, AT), `L4LB_HDR_BYTE(g_hdr, AT + 1),
+        assign l4_ports[32*gm +: 32] = {`L4LB_HDR_BYTE(g_hdr, AT), `L4LB_HDR_BYTE(g_hdr, AT + 1),
                                        `L4LB_HDR_BYTE(g_hdr, AT + 2), `L4LB_HDR_BYTE(g_hdr, AT + 3)};
-        assign m_udp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 6), `L4LB_HDR_BYTE(g_hdr, AT + 7)};
-        assign m_tcp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 16), `L4LB_HDR_BYTE(g_hdr, AT + 17)};
+        assign l4_udp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 6), `L4LB_HDR_BYTE(g_hdr, AT + 7)};
+        assign l4_tcp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 16), `L4LB_HDR_BYTE(g_hdr, AT + 17)};
     end
 endgenerate
 
-wire [31:0] g_ports = m_ports[32*e_m_reg +: 32];
+wire [31:0] g_ports = l4_ports[32*e_m_reg +: 32];
 // header bytes past the last L4 checksum are not read here
 wire _unused_hdr = &{1'b0, g_hdr, 1'b0};
 
@@ -828,7 +828,7 @@ always @(posedge clk) begin
         g_l2_reg <= g_tags[1] ? 8'd22 : g_tags[0] ? 8'd18 : 8'd14;
         g_l4_csum_pos_reg <= g_l4 + (g_udp ? 8'd6 : 8'd16);
         g_ip_csum_reg <= `L4LB_BY_L2(g_tags, c_ip_csum, 16);
-        g_l4_csum_reg <= g_udp ? m_udp_csum[16*e_m_reg +: 16] : m_tcp_csum[16*e_m_reg +: 16];
+        g_l4_csum_reg <= g_udp ? l4_udp_csum[16*e_m_reg +: 16] : l4_tcp_csum[16*e_m_reg +: 16];
         g_need_len_reg <= e_need_len_reg;
     end
 
@@ -921,10 +921,11 @@ always @(posedge clk) begin
     end
 end
 
-// the parse assumes the tables fit: at most 15 extension-header positions, L4 offset below 128
+// the tables' bounds: every L2 has an extension-header position before WINDOW, at most 15;
+// the L4 offset is taken modulo 128, and its picks reach byte 126 + 17
 initial begin
-    if (WINDOW > 128 || NPOS < 1 || WINDOW + 20 > HDR_BYTES) begin
-        $display("Error: l4lb_parse needs 62 < WINDOW <= 128 and HDR_BYTES >= WINDOW + 20 (instance %m)");
+    if (WINDOW <= 62 || WINDOW > 128 || HDR_BYTES < 144 || WINDOW + 20 > HDR_BYTES) begin
+        $display("Error: l4lb_parse needs 62 < WINDOW <= 128 and HDR_BYTES >= max(144, WINDOW + 20) (instance %m)");
         $finish;
     end
 end

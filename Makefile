@@ -10,7 +10,7 @@ WIDTHS := 64 128 256 512
 # Where cargo puts the binaries (CARGO_TARGET_DIR when set).
 BIN_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test soak fuzz deps build regmap lint synth synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help corundum-lint corundum-sim corundum-regression
+.PHONY: all demo test soak fuzz deps build regmap lint synth synth-parse synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help corundum-lint corundum-sim corundum-regression
 
 # make soak N=...: frames per width of the long randomized RTL-against-model run
 N ?= 100000
@@ -26,6 +26,7 @@ help:
 	@echo "make tshark-check  tshark verifies the rewritten checksums of the sample, frame by frame"
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
 	@echo "make synth    Yosys synth_xilinx -family xcup at 512 bits: build/synth/report.json"
+	@echo "make synth-parse  the same for l4lb_parse alone (minutes): build/synth-parse/levels.txt"
 	@echo "make icarus-check  the sample through Icarus and Verilator, compared byte for byte"
 	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
 	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
@@ -99,6 +100,15 @@ synth: synth-deps
 	yosys -q -l $(SYNTH_DIR)/yosys.log -s synth/l4lb.ys
 	python3 synth/levels.py $(SYNTH_DIR)/netlist.json l4lb --over 8 > $(SYNTH_DIR)/levels.txt
 	python3 synth/report.py $(SYNTH_DIR)/stat.json $(SYNTH_DIR)/ltp.txt $(SYNTH_DIR)/report.json $(SYNTH_DIR)/levels.txt
+
+# l4lb_parse alone, same options (a few minutes instead of 12-25): its LUTs and logic levels.
+SYNTH_PARSE_DIR := build/synth-parse
+synth-parse: synth-deps
+	@mkdir -p $(SYNTH_PARSE_DIR)
+	yosys -q -l $(SYNTH_PARSE_DIR)/yosys.log -s synth/parse.ys
+	python3 synth/levels.py $(SYNTH_PARSE_DIR)/netlist.json l4lb_parse --over 8 > $(SYNTH_PARSE_DIR)/levels.txt
+	@grep 'Longest' $(SYNTH_PARSE_DIR)/ltp.txt
+	@awk '/ LUT[1-6] /{n += $$2} END {print "LUTs:", n}' $(SYNTH_PARSE_DIR)/stat.txt
 
 # The sample capture through Icarus and Verilator (a few hundred frames: Icarus is slow).
 ICARUS_DIR := build/icarus

@@ -5,16 +5,32 @@
 
 /*
  * Parses the captured header (contract v2, rules 3-9; rule 1 by sampling CTRL.enable for this
- * frame; rules 2 and 10 need the frame length and are applied at the output). Stages, each a
- * register that moves with adv:
- *   s0      Ethernet with up to two VLAN tags (0x8100 / 0x88A8), the fixed IPv4 or IPv6 header;
- *           for IPv4 everything up to the L4 header offset (L2 + 4 * IHL)
- *   w1..wN  IPv6 extension headers (Hop-by-Hop, Routing, Destination Options, then one
- *           Fragment header), STEPS_PER_STAGE per stage: an extension header must start before
- *           byte WINDOW and lie within both the packet (L2 + 40 + payload length) and the
- *           captured bytes (hdr_len), which keeps every byte read inside the frame
- *   f       protocol, L4 checks, the header reason (first failed rule), the addresses, ports
- *           and checksums the lookup and the patch need
+ * frame; rules 2 and 10 need the frame length and are applied at the output).
+ *
+ * L2 is 14, 18 or 22 bytes (up to two VLAN tags), so every field is one of three fixed bytes
+ * picked by the tags, never a byte at a computed offset. IPv6 extension headers (Hop-by-Hop,
+ * Routing, Destination Options, then one Fragment header) start at L2 + 40 + 8k; one that
+ * starts at or past byte WINDOW is rule 6, so only k < NPOS (10 for WINDOW 128) can be walked.
+ * The walk is a table over nodes: node 0 is the fixed IPv6 header, node k + 1 the extension
+ * header at position k. Each node knows, from its own bytes, where the next header starts
+ * (position j) and whether the walk moves there (the next header is Hop-by-Hop, Routing or
+ * Destination Options, starts before WINDOW and lies within the packet, L2 + 40 + payload
+ * length, and within the captured bytes, hdr_len); if not, the node is where the walk stops.
+ * The walk only moves forward, so the stopping node is the successor table applied 16 times
+ * (>= NPOS + 1 moves), done by squaring the table. Stages, each a register that moves with adv:
+ *   s0  tags and L2, the fixed IP header's fields and checks at the three L2 candidates; for
+ *       every position k: whether an extension (+2) or a Fragment header (+8) there lies within
+ *       the packet and the capture, and the payload-length compares of the L4 rules
+ *   t   the node table (next header byte, position j, moves or stops), Fragment header flags
+ *       per position, the IPv4 total length check, need_len's low byte (the high byte in d1)
+ *   d1  successor table squared twice (4 moves)
+ *   d2  squared once more, the node the walk stops at (16 moves)
+ *   e   the walk's outcome at that node: next header, reason, fragment flags, L4 offset
+ *   g   protocol and L4 checks, the addresses, ports and checksums (picks at the L4 offset
+ *       L2 + 40 + 8j or L2 + 4 * IHL, always 2 + 4m with m < 32)
+ *   f   the header reason (first failed rule)
+ * No stage adds or compares more than a few bits: the logic levels stay within 8 (6 in `make
+ * synth-parse`); compares with constants are lookups in constant tables (see at_least).
  * Addresses are 128-bit numbers, the first byte on the wire in the top bits; an IPv4 address
  * sits in [127:96] with the rest 0. Other fields are numbers in network byte order.
  */
@@ -23,11 +39,9 @@ module l4lb_parse #(
     parameter MAX_LEN = 9216,
     // Header bytes captured
     parameter HDR_BYTES = 192,
-    // Extension headers and the L4 header must start before this byte
-    parameter WINDOW = 128,
-    // Walk stages (each STEPS_PER_STAGE extension headers)
-    parameter WALK_STAGES = 5,
-    parameter STEPS_PER_STAGE = 2
+    // Extension headers and the L4 header must start before this byte (at most 128: the L4
+    // offset is taken modulo 128, and at most 15 extension-header positions fit the tables)
+    parameter WINDOW = 128
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -74,8 +88,13 @@ localparam [3:0] R_TOO_DEEP = REASON_TOO_DEEP[3:0];
 
 localparam integer MAX_LEN_INT = MAX_LEN;
 localparam [16:0] MAX_LEN_17 = MAX_LEN_INT[16:0];
-localparam integer WINDOW_INT = WINDOW;
-localparam [15:0] WINDOW_16 = WINDOW_INT[15:0];
+
+// extension-header positions k (at L2 + 40 + 8k) before WINDOW for the shortest L2
+localparam integer NPOS = (WINDOW - 54 + 7) / 8;
+// the same for each L2 candidate 14 + 4q
+localparam integer NPOS_0 = NPOS;
+localparam integer NPOS_1 = (WINDOW - 58 + 7) / 8;
+localparam integer NPOS_2 = (WINDOW - 62 + 7) / 8;
 
 localparam HB = 8 * HDR_BYTES;
 
@@ -86,14 +105,13 @@ localparam [7:0] EXT_ROUTING = 8'd43;
 localparam [7:0] EXT_FRAGMENT = 8'd44;
 localparam [7:0] EXT_DEST_OPTS = 8'd60;
 
-// walk state: {walking, reason[3:0], nh[7:0], off[15:0], fragment, later}
-localparam WS_WIDTH = 1 + 4 + 8 + 16 + 1 + 1;
-localparam WS_OFF_LSB = 2;      // off[7:0] in the walk state
-
 // Byte i of a header vector h, picked in place. (A function taking the 1,536-bit header as an
 // argument would be copied at every call in Verilator's C++: that made the parse the slowest
 // part of the simulation.)
 `define L4LB_HDR_BYTE(h, i) h[8*(i) +: 8]
+// The field of width w for the frame's L2 out of v, three fields side by side (L2 14 in the
+// low bits, then 18, then 22); s is {two tags, at least one tag}
+`define L4LB_BY_L2(s, v, w) (s[1] ? v[2*(w) +: (w)] : s[0] ? v[(w) +: (w)] : v[0 +: (w)])
 
 function is_ext;
     input [7:0] nh;
@@ -102,106 +120,236 @@ function is_ext;
     end
 endfunction
 
-// one extension header step
-function [WS_WIDTH-1:0] walk_step;
-    input [WS_WIDTH-1:0] st;
-    input [31:0]         at4;      // the four header bytes at the state's offset, first in [7:0]
-    input [7:0]          len;
-    input [16:0]         pkt_end;
-    reg        walking;
-    reg [3:0]  reason;
-    reg [7:0]  nh;
-    reg [15:0] off;
-    reg        frag;
-    reg        later;
-    reg [15:0] need;
-    // Fragment header bytes 2-3: offset [15:3], reserved [2:1], M [0]
-    /* verilator lint_off UNUSEDSIGNAL */ reg [15:0] fo; /* verilator lint_on UNUSEDSIGNAL */ // reserved bits [2:1] are not used
+/*
+ * Constant tables that compares with constants and small sums index, so that they map to LUTs:
+ * Yosys 0.23 maps every add and compare to a carry chain (a CARRY4 per 4 bits, ~4 levels for a
+ * 16-bit compare). t below is the tags {two, at least one}: L2 22, 18 or 14.
+ */
+function integer l4_base; // the L4 index m (offset 2 + 4m) of L2
+    input integer t;
     begin
-        {walking, reason, nh, off, frag, later} = st;
-        need = off + (nh == EXT_FRAGMENT ? 16'd8 : 16'd2);
-        fo = {at4[23:16], at4[31:24]};
-        if (walking) begin
-            if (is_ext(nh) || nh == EXT_FRAGMENT) begin
-                if (off >= WINDOW_16) begin
-                    reason = R_TOO_DEEP;
-                    walking = 1'b0;
-                end else if ({1'b0, need} > pkt_end || need > {8'd0, len}) begin
-                    reason = R_MALFORMED;
-                    walking = 1'b0;
-                end else if (nh == EXT_FRAGMENT) begin
-                    later = fo[15:3] != 13'd0;
-                    frag = fo[15:3] != 13'd0 || fo[0];
-                    nh = at4[7:0];
-                    off = off + 16'd8;
-                    walking = 1'b0;
-                end else begin
-                    nh = at4[7:0];
-                    off = off + {5'd0, at4[15:8], 3'd0} + 16'd8;
-                end
-            end else begin
-                walking = 1'b0;
+        l4_base = t >= 2 ? 5 : t == 1 ? 4 : 3;
+    end
+endfunction
+
+function integer npos_of; // extension-header positions before WINDOW at L2
+    input integer t;
+    begin
+        npos_of = t >= 2 ? NPOS_2 : t == 1 ? NPOS_1 : NPOS_0;
+    end
+endfunction
+
+// bit v (v < 256): v >= k
+function [255:0] at_least;
+    input integer k;
+    integer v;
+    begin
+        for (v = 0; v < 256; v = v + 1) begin
+            at_least[v] = v >= k;
+        end
+    end
+endfunction
+
+// bit 16a + b (a < 32, b < 16): a < b + add
+function [511:0] below_sum;
+    input integer add;
+    integer a, b;
+    begin
+        for (a = 0; a < 32; a = a + 1) begin
+            for (b = 0; b < 16; b = b + 1) begin
+                below_sum[16*a + b] = a < b + add;
             end
         end
-        walk_step = {walking, reason, nh, off, frag, later};
+    end
+endfunction
+
+// entry h (4 bits, h < 16): (h + add) mod 16
+function [63:0] plus_mod16;
+    input integer add;
+    integer h;
+    /* verilator lint_off UNUSEDSIGNAL */ integer r; /* verilator lint_on UNUSEDSIGNAL */
+    begin
+        for (h = 0; h < 16; h = h + 1) begin
+            r = (h + add) % 16;
+            plus_mod16[4*h +: 4] = r[3:0];
+        end
+    end
+endfunction
+
+// entry 16t + h (5 bits): the L4 index of position (h + add) mod 16, L2 + 40 + 8 * position
+// modulo 128
+function [319:0] l4_index_pos;
+    input integer add;
+    integer t, h;
+    /* verilator lint_off UNUSEDSIGNAL */ integer m; /* verilator lint_on UNUSEDSIGNAL */
+    begin
+        for (t = 0; t < 4; t = t + 1) begin
+            for (h = 0; h < 16; h = h + 1) begin
+                m = (l4_base(t) + 10 + 2 * ((h + add) % 16)) % 32;
+                l4_index_pos[5*(16*t + h) +: 5] = m[4:0];
+            end
+        end
+    end
+endfunction
+
+// entry 16t + h (5 bits): the L4 index of L2 + 4 * (h + add) (IPv4, IHL h)
+function [319:0] l4_index_v4;
+    input integer add;
+    integer t, h;
+    /* verilator lint_off UNUSEDSIGNAL */ integer m; /* verilator lint_on UNUSEDSIGNAL */
+    begin
+        for (t = 0; t < 4; t = t + 1) begin
+            for (h = 0; h < 16; h = h + 1) begin
+                m = l4_base(t) + h + add;
+                l4_index_v4[5*(16*t + h) +: 5] = m[4:0];
+            end
+        end
+    end
+endfunction
+
+// bit 16t + h: position h + add is before WINDOW
+function [63:0] before_window;
+    input integer add;
+    integer t, h;
+    begin
+        for (t = 0; t < 4; t = t + 1) begin
+            for (h = 0; h < 16; h = h + 1) begin
+                before_window[16*t + h] = h + add < npos_of(t);
+            end
+        end
+    end
+endfunction
+
+// bit 16t + h: position (h + add) mod 16 is the last before WINDOW
+function [63:0] last_before_window;
+    input integer add;
+    integer t, h;
+    begin
+        for (t = 0; t < 4; t = t + 1) begin
+            for (h = 0; h < 16; h = h + 1) begin
+                last_before_window[16*t + h] = (h + add) % 16 == npos_of(t) - 1;
+            end
+        end
+    end
+endfunction
+
+// Walk tables: 16 entries of 4 bits, entry i in [4*i +: 4]. The composition applies a, then b.
+function [63:0] compose;
+    input [63:0] a;
+    input [63:0] b;
+    integer i;
+    begin
+        for (i = 0; i < 16; i = i + 1) begin
+            compose[4*i +: 4] = b[4*a[4*i +: 4] +: 4];
+        end
     end
 endfunction
 
 /*
- * s0: L2, the fixed IP header
+ * s0: L2, the fixed IP header, at each of the three L2 candidates
  */
-wire [15:0] et_12 = {`L4LB_HDR_BYTE(hdr_data, 8'd12), `L4LB_HDR_BYTE(hdr_data, 8'd13)};
-wire [15:0] et_16 = {`L4LB_HDR_BYTE(hdr_data, 8'd16), `L4LB_HDR_BYTE(hdr_data, 8'd17)};
-wire [15:0] et_20 = {`L4LB_HDR_BYTE(hdr_data, 8'd20), `L4LB_HDR_BYTE(hdr_data, 8'd21)};
+wire [15:0] et_12 = {`L4LB_HDR_BYTE(hdr_data, 12), `L4LB_HDR_BYTE(hdr_data, 13)};
+wire [15:0] et_16 = {`L4LB_HDR_BYTE(hdr_data, 16), `L4LB_HDR_BYTE(hdr_data, 17)};
 wire tag_1 = et_12 == 16'h8100 || et_12 == 16'h88A8;
 wire tag_2 = tag_1 && (et_16 == 16'h8100 || et_16 == 16'h88A8);
-wire [7:0] l2 = tag_2 ? 8'd22 : tag_1 ? 8'd18 : 8'd14;
-wire [15:0] et = tag_2 ? et_20 : tag_1 ? et_16 : et_12;
-wire l2_cut = hdr_len < 8'd14 || (tag_1 && hdr_len < 8'd18) || (tag_2 && hdr_len < 8'd22);
-wire is_v4 = et == 16'h0800;
-wire is_v6 = et == 16'h86DD;
+wire [1:0] tags = {tag_2, tag_1};
 
-wire [7:0]  ip0 = `L4LB_HDR_BYTE(hdr_data, l2);
-wire [15:0] ip_len = {`L4LB_HDR_BYTE(hdr_data, l2 + 8'd2), `L4LB_HDR_BYTE(hdr_data, l2 + 8'd3)};   // v4 TL
-wire [15:0] ip_frag = {`L4LB_HDR_BYTE(hdr_data, l2 + 8'd6), `L4LB_HDR_BYTE(hdr_data, l2 + 8'd7)};
-wire [7:0]  ip_proto = `L4LB_HDR_BYTE(hdr_data, l2 + 8'd9);
-wire [15:0] v6_plen = {`L4LB_HDR_BYTE(hdr_data, l2 + 8'd4), `L4LB_HDR_BYTE(hdr_data, l2 + 8'd5)};
-wire [7:0]  v6_nh = `L4LB_HDR_BYTE(hdr_data, l2 + 8'd6);
+// per candidate q (L2 = 14 + 4q): fields, IPv4/IPv6 checks, the s0 reason, and per position
+// the bounds of an extension header there and the payload-length compares of the L4 rules
+wire [3*4-1:0]   c_ihl;
+wire [3*16-1:0]  c_ip_len;
+wire [3*8-1:0]   c_ip_proto;
+wire [3*16-1:0]  c_plen;
+wire [3*8-1:0]   c_v6_nh;
+wire [3-1:0]     c_v6;
+wire [3-1:0]     c_v4_frag;
+wire [3-1:0]     c_v4_later;
+wire [3*4-1:0]   c_reason;
+wire [3*16-1:0]  c_ok2;      // bit k: L2 + 40 + 8k + 2 within the packet and the capture
+wire [3*16-1:0]  c_ok8;      // the same for + 8 (a Fragment header)
+wire [3*16-1:0]  c_plt8;     // bit j: payload length < 8j + 8 (a UDP header at j ends past it)
+wire [3*16-1:0]  c_plt20;    // payload length < 8j + 20 (TCP)
 
-wire [15:0] v4_hlen = {10'd0, ip0[3:0], 2'd0};
-wire        v4_later = ip_frag[12:0] != 13'd0;
-wire        v4_frag = v4_later || ip_frag[13];
-wire [15:0] v4_l4_min = v4_later ? 16'd0 : (ip_proto == PROTO_UDP ? 16'd8 : 16'd20);
+genvar gq, gk;
+generate
+    for (gq = 0; gq < 3; gq = gq + 1) begin : cand
+        localparam integer L2 = 14 + 4 * gq;
+        localparam integer L2_20_INT = L2 + 20;
+        localparam integer L2_40_INT = L2 + 40;
+        localparam [7:0] L2_8 = L2[7:0];
+        localparam [7:0] L2_20 = L2_20_INT[7:0];
+        localparam [7:0] L2_40 = L2_40_INT[7:0];
 
-reg [3:0]  s0_reason;
-reg [16:0] s0_need_len;
-always @* begin
-    s0_reason = R_NONE;
-    s0_need_len = 17'd0;
-    if (l2_cut || (!is_v4 && !is_v6)) begin
-        s0_reason = R_NOT_IP;
-    end else if (is_v4) begin
-        s0_need_len = {9'd0, l2} + {1'b0, ip_len};
-        if (hdr_len < l2 + 8'd20 || ip0[7:4] != 4'd4 || ip0[3:0] < 4'd5) begin
-            s0_reason = R_MALFORMED;
-        end
-    end else begin
-        s0_need_len = {9'd0, l2} + 17'd40 + {1'b0, v6_plen};
-        if (hdr_len < l2 + 8'd40 || ip0[7:4] != 4'd6) begin
-            s0_reason = R_MALFORMED;
+        wire [15:0] et = {`L4LB_HDR_BYTE(hdr_data, L2 - 2), `L4LB_HDR_BYTE(hdr_data, L2 - 1)};
+        wire [7:0]  ip0 = `L4LB_HDR_BYTE(hdr_data, L2);
+        wire [15:0] ip_len = {`L4LB_HDR_BYTE(hdr_data, L2 + 2), `L4LB_HDR_BYTE(hdr_data, L2 + 3)};
+        wire [15:0] ip_frag = {`L4LB_HDR_BYTE(hdr_data, L2 + 6), `L4LB_HDR_BYTE(hdr_data, L2 + 7)};
+        wire [15:0] plen = {`L4LB_HDR_BYTE(hdr_data, L2 + 4), `L4LB_HDR_BYTE(hdr_data, L2 + 5)};
+        wire v4 = et == 16'h0800;
+        wire v6 = et == 16'h86DD;
+        wire not_ip = hdr_len < L2_8 || (!v4 && !v6);
+        wire bad = v4 ? hdr_len < L2_20 || ip0[7:4] != 4'd4 || ip0[3:0] < 4'd5
+                      : hdr_len < L2_40 || ip0[7:4] != 4'd6;
+
+        assign c_ihl[4*gq +: 4] = ip0[3:0];
+        assign c_ip_len[16*gq +: 16] = ip_len;
+        assign c_ip_proto[8*gq +: 8] = `L4LB_HDR_BYTE(hdr_data, L2 + 9);
+        assign c_plen[16*gq +: 16] = plen;
+        assign c_v6_nh[8*gq +: 8] = `L4LB_HDR_BYTE(hdr_data, L2 + 6);
+        assign c_v6[gq] = v6;
+        assign c_v4_later[gq] = ip_frag[12:0] != 13'd0;
+        assign c_v4_frag[gq] = ip_frag[12:0] != 13'd0 || ip_frag[13];
+        assign c_reason[4*gq +: 4] = not_ip ? R_NOT_IP : bad ? R_MALFORMED : R_NONE;
+        // DF and the reserved flag are not used
+        wire _unused_flags = &{1'b0, ip_frag[15:14], 1'b0};
+
+        // payload length 128 or more: past every end compared below (NPOS * 8 + 20 <= 128)
+        wire plen_big = plen[15:7] != 9'd0;
+        wire [7:0] plen_low = {1'b0, plen[6:0]};
+        for (gk = 0; gk < 16; gk = gk + 1) begin : pos
+            if (gk < NPOS) begin : in_window
+                // the header at position gk starts at L2 + 40 + 8 * gk
+                localparam integer END2_INT = 8 * gk + 2;
+                localparam integer END8_INT = 8 * gk + 8;
+                localparam integer TCP_END_INT = 8 * gk + 20;
+                localparam integer AT2_INT = L2 + 40 + 8 * gk + 2;
+                localparam integer AT8_INT = L2 + 40 + 8 * gk + 8;
+                localparam [255:0] PL_END2 = at_least(END2_INT);
+                localparam [255:0] PL_END8 = at_least(END8_INT);
+                localparam [255:0] PL_TCP_END = at_least(TCP_END_INT);
+                localparam [255:0] HL_AT2 = at_least(AT2_INT);
+                localparam [255:0] HL_AT8 = at_least(AT8_INT);
+                assign c_ok2[16*gq + gk] = (plen_big || PL_END2[plen_low]) && HL_AT2[hdr_len];
+                assign c_ok8[16*gq + gk] = (plen_big || PL_END8[plen_low]) && HL_AT8[hdr_len];
+                assign c_plt8[16*gq + gk] = !plen_big && !PL_END8[plen_low];
+                assign c_plt20[16*gq + gk] = !plen_big && !PL_TCP_END[plen_low];
+            end else begin : past
+                assign c_ok2[16*gq + gk] = 1'b0;
+                assign c_ok8[16*gq + gk] = 1'b0;
+                assign c_plt8[16*gq + gk] = 1'b0;
+                assign c_plt20[16*gq + gk] = 1'b0;
+            end
         end
     end
-end
+endgenerate
 
-reg                s0_valid_reg = 1'b0;
-reg                s0_disabled_reg = 1'b0;
-reg [HB-1:0]       s0_hdr_reg = {HB{1'b0}};
-reg [7:0]          s0_len_reg = 8'd0;
-reg [7:0]          s0_l2_reg = 8'd0;
-reg                s0_ipv6_reg = 1'b0;
-reg [16:0]         s0_need_len_reg = 17'd0;
-reg                s0_tl_bad_reg = 1'b0;     // IPv4: total length below header + L4 header
-reg [WS_WIDTH-1:0] s0_ws_reg = {WS_WIDTH{1'b0}};
+reg          s0_valid_reg = 1'b0;
+reg          s0_disabled_reg = 1'b0;
+reg [HB-1:0] s0_hdr_reg = {HB{1'b0}};
+reg [1:0]    s0_tags_reg = 2'd0;
+reg [3:0]    s0_reason_reg = 4'd0;
+reg          s0_ipv6_reg = 1'b0;
+reg [3:0]    s0_ihl_reg = 4'd0;
+reg [15:0]   s0_ip_len_reg = 16'd0;
+reg [7:0]    s0_ip_proto_reg = 8'd0;
+reg [15:0]   s0_plen_reg = 16'd0;
+reg [7:0]    s0_v6_nh_reg = 8'd0;
+reg          s0_v4_frag_reg = 1'b0;
+reg          s0_v4_later_reg = 1'b0;
+reg [15:0]   s0_ok2_reg = 16'd0;
+reg [15:0]   s0_ok8_reg = 16'd0;
+reg [15:0]   s0_plt8_reg = 16'd0;
+reg [15:0]   s0_plt20_reg = 16'd0;
 
 always @(posedge clk) begin
     if (adv) begin
@@ -209,18 +357,20 @@ always @(posedge clk) begin
         if (hdr_valid) begin
             s0_disabled_reg <= !ctrl_enable;
             s0_hdr_reg <= hdr_data;
-            s0_len_reg <= hdr_len;
-            s0_l2_reg <= l2;
-            s0_ipv6_reg <= is_v6;
-            s0_need_len_reg <= s0_need_len;
-            s0_tl_bad_reg <= ip_len < v4_hlen + v4_l4_min;
-            if (is_v6) begin
-                s0_ws_reg <= {s0_reason == R_NONE, s0_reason, v6_nh, {8'd0, l2} + 16'd40,
-                              1'b0, 1'b0};
-            end else begin
-                s0_ws_reg <= {1'b0, s0_reason, ip_proto, {8'd0, l2} + v4_hlen, v4_frag,
-                              v4_later};
-            end
+            s0_tags_reg <= tags;
+            s0_reason_reg <= `L4LB_BY_L2(tags, c_reason, 4);
+            s0_ipv6_reg <= `L4LB_BY_L2(tags, c_v6, 1);
+            s0_ihl_reg <= `L4LB_BY_L2(tags, c_ihl, 4);
+            s0_ip_len_reg <= `L4LB_BY_L2(tags, c_ip_len, 16);
+            s0_ip_proto_reg <= `L4LB_BY_L2(tags, c_ip_proto, 8);
+            s0_plen_reg <= `L4LB_BY_L2(tags, c_plen, 16);
+            s0_v6_nh_reg <= `L4LB_BY_L2(tags, c_v6_nh, 8);
+            s0_v4_frag_reg <= `L4LB_BY_L2(tags, c_v4_frag, 1);
+            s0_v4_later_reg <= `L4LB_BY_L2(tags, c_v4_later, 1);
+            s0_ok2_reg <= `L4LB_BY_L2(tags, c_ok2, 16);
+            s0_ok8_reg <= `L4LB_BY_L2(tags, c_ok8, 16);
+            s0_plt8_reg <= `L4LB_BY_L2(tags, c_plt8, 16);
+            s0_plt20_reg <= `L4LB_BY_L2(tags, c_plt20, 16);
         end
     end
 
@@ -229,143 +379,485 @@ always @(posedge clk) begin
     end
 end
 
+wire [7:0] s0_l2 = s0_tags_reg[1] ? 8'd22 : s0_tags_reg[0] ? 8'd18 : 8'd14;
+wire [7:0] s0_l2_40 = s0_tags_reg[1] ? 8'd62 : s0_tags_reg[0] ? 8'd58 : 8'd54;
+
 /*
- * w1..wN: IPv6 extension headers
+ * t: the node table. Node 0 is the fixed IPv6 header (its next header is at position 0), node
+ * n = k + 1 the extension header at position k: next header byte nh, the position j of the
+ * header after it (k + 1 + Hdr Ext Len, modulo 16), whether j is before WINDOW, and its
+ * successor: the node at j when the walk moves there, itself when the walk stops at it.
+ * Per position k: the Fragment header's "later" and M flags.
  */
-wire                            wk_valid [0:WALK_STAGES];
-wire                            wk_disabled [0:WALK_STAGES];
-wire [HB-1:0]                   wk_hdr [0:WALK_STAGES];
-wire [7:0]                      wk_len [0:WALK_STAGES];
-wire [7:0]                      wk_l2 [0:WALK_STAGES];
-wire                            wk_ipv6 [0:WALK_STAGES];
-wire [16:0]                     wk_need_len [0:WALK_STAGES];
-wire                            wk_tl_bad [0:WALK_STAGES];
-wire [WS_WIDTH-1:0]             wk_ws [0:WALK_STAGES];
+wire [16*8-1:0] t_nh;
+wire [16*4-1:0] t_j;
+wire [15:0]     t_win;
+wire [15:0]     t_ext;
+wire [15:0]     t_frg;
+wire [63:0]     t_succ;
+wire [15:0]     t_fr_later;
+wire [15:0]     t_fr_m;
+// per node, for the walk's outcome: the L4 index m at position j and at j + 1 (after a
+// Fragment header at j), j + 1, and whether j + 1 is past the window
+wire [16*5-1:0] t_m;
+wire [16*5-1:0] t_mf;
+wire [16*4-1:0] t_jf;
+wire [15:0]     t_lastf;
+wire [5:0]      t_tags_h0 = {s0_tags_reg, 4'd0};
+localparam [319:0] M_AT_0 = l4_index_pos(0);
+localparam [319:0] M_AT_1 = l4_index_pos(1);
+localparam [63:0] LAST_AT_0 = last_before_window(0);
 
-assign wk_valid[0] = s0_valid_reg;
-assign wk_disabled[0] = s0_disabled_reg;
-assign wk_hdr[0] = s0_hdr_reg;
-assign wk_len[0] = s0_len_reg;
-assign wk_l2[0] = s0_l2_reg;
-assign wk_ipv6[0] = s0_ipv6_reg;
-assign wk_need_len[0] = s0_need_len_reg;
-assign wk_tl_bad[0] = s0_tl_bad_reg;
-assign wk_ws[0] = s0_ws_reg;
+// the walk starts at all only for a well-formed IPv6 header
+wire t_walk = s0_ipv6_reg && s0_reason_reg == R_NONE;
 
-genvar g;
+assign t_nh[7:0] = s0_v6_nh_reg;
+assign t_j[3:0] = 4'd0;
+assign t_win[0] = 1'b1;
+assign t_ext[0] = is_ext(s0_v6_nh_reg);
+assign t_frg[0] = s0_v6_nh_reg == EXT_FRAGMENT;
+assign t_succ[3:0] = t_walk && t_ext[0] && s0_ok2_reg[0] ? 4'd1 : 4'd0;
+assign t_m[4:0] = M_AT_0[5*t_tags_h0 +: 5];
+assign t_mf[4:0] = M_AT_1[5*t_tags_h0 +: 5];
+assign t_jf[3:0] = 4'd1;
+assign t_lastf[0] = LAST_AT_0[t_tags_h0];
+assign t_fr_later[15:NPOS] = {(16 - NPOS){1'b0}};
+assign t_fr_m[15:NPOS] = {(16 - NPOS){1'b0}};
+
+genvar gn;
 generate
-    for (g = 0; g < WALK_STAGES; g = g + 1) begin : walk
-        reg                valid_reg = 1'b0;
-        reg                disabled_reg = 1'b0;
-        reg [HB-1:0]       hdr_reg = {HB{1'b0}};
-        reg [7:0]          len_reg = 8'd0;
-        reg [7:0]          l2_reg = 8'd0;
-        reg                ipv6_reg = 1'b0;
-        reg [16:0]         need_len_reg = 17'd0;
-        reg                tl_bad_reg = 1'b0;
-        reg [WS_WIDTH-1:0] ws_reg = {WS_WIDTH{1'b0}};
+    for (gn = 1; gn < 16; gn = gn + 1) begin : node
+        localparam [3:0] SELF = gn;
+        if (gn <= NPOS) begin : pos
+            localparam integer K = gn - 1;
+            // the header's bytes 0-3 at each L2 candidate
+            wire [3*32-1:0] c_at = {s0_hdr_reg[8*(62 + 8*K) +: 32], s0_hdr_reg[8*(58 + 8*K) +: 32],
+                                    s0_hdr_reg[8*(54 + 8*K) +: 32]};
+            wire [31:0] at = `L4LB_BY_L2(s0_tags_reg, c_at, 32);
+            wire [7:0] nh = at[7:0];
+            wire [7:0] hl = at[15:8];
+            // Fragment header bytes 2-3: offset [15:3], reserved [2:1], M [0]
+            wire [15:0] fo = {at[23:16], at[31:24]};
+            // the next header's position j = K + 1 + hl (table index {tags, hl[3:0]})
+            localparam [63:0] J_AT = plus_mod16(gn);
+            localparam [63:0] J1_AT = plus_mod16(gn + 1);
+            localparam [63:0] WIN_AT = before_window(gn);
+            localparam [319:0] M_AT = l4_index_pos(gn);
+            localparam [319:0] MF_AT = l4_index_pos(gn + 1);
+            localparam [63:0] LAST_AT = last_before_window(gn);
+            wire [5:0] th = {s0_tags_reg, hl[3:0]};
+            wire [3:0] j = J_AT[4*hl[3:0] +: 4];
+            wire [3:0] j1 = J1_AT[4*hl[3:0] +: 4];
+            wire win = hl[7:4] == 4'd0 && WIN_AT[th];
+            wire ext = is_ext(nh);
 
-        wire [HB-1:0] hdr = wk_hdr[g];
-        reg [WS_WIDTH-1:0] ws;
-        integer k;
-        always @* begin
-            ws = wk_ws[g];
-            for (k = 0; k < STEPS_PER_STAGE; k = k + 1) begin
-                ws = walk_step(ws, hdr[8*ws[WS_OFF_LSB +: 8] +: 32], wk_len[g], wk_need_len[g]);
-            end
+            assign t_nh[8*gn +: 8] = nh;
+            assign t_j[4*gn +: 4] = j;
+            assign t_win[gn] = win;
+            assign t_ext[gn] = ext;
+            assign t_frg[gn] = nh == EXT_FRAGMENT;
+            assign t_succ[4*gn +: 4] = ext && win && s0_ok2_reg[j] ? j1 : SELF;
+            assign t_m[5*gn +: 5] = M_AT[5*th +: 5];
+            assign t_mf[5*gn +: 5] = MF_AT[5*th +: 5];
+            assign t_jf[4*gn +: 4] = j1;
+            assign t_lastf[gn] = LAST_AT[th];
+            assign t_fr_later[K] = fo[15:3] != 13'd0;
+            assign t_fr_m[K] = fo[0];
+            // the reserved bits [2:1] are not used
+            wire _unused_fo = &{1'b0, fo[2:1], 1'b0};
+        end else begin : none
+            assign t_nh[8*gn +: 8] = 8'd0;
+            assign t_j[4*gn +: 4] = 4'd0;
+            assign t_win[gn] = 1'b0;
+            assign t_ext[gn] = 1'b0;
+            assign t_frg[gn] = 1'b0;
+            assign t_succ[4*gn +: 4] = SELF;
+            assign t_m[5*gn +: 5] = 5'd0;
+            assign t_mf[5*gn +: 5] = 5'd0;
+            assign t_jf[4*gn +: 4] = 4'd0;
+            assign t_lastf[gn] = 1'b0;
         end
-
-        always @(posedge clk) begin
-            if (adv) begin
-                valid_reg <= wk_valid[g];
-                disabled_reg <= wk_disabled[g];
-                hdr_reg <= wk_hdr[g];
-                len_reg <= wk_len[g];
-                l2_reg <= wk_l2[g];
-                ipv6_reg <= wk_ipv6[g];
-                need_len_reg <= wk_need_len[g];
-                tl_bad_reg <= wk_tl_bad[g];
-                ws_reg <= ws;
-            end
-            if (rst) begin
-                valid_reg <= 1'b0;
-            end
-        end
-
-        assign wk_valid[g+1] = valid_reg;
-        assign wk_disabled[g+1] = disabled_reg;
-        assign wk_hdr[g+1] = hdr_reg;
-        assign wk_len[g+1] = len_reg;
-        assign wk_l2[g+1] = l2_reg;
-        assign wk_ipv6[g+1] = ipv6_reg;
-        assign wk_need_len[g+1] = need_len_reg;
-        assign wk_tl_bad[g+1] = tl_bad_reg;
-        assign wk_ws[g+1] = ws_reg;
     end
 endgenerate
 
+// IPv4: total length below header + L4 header. The minimum is a multiple of 4 below 128:
+// compared in units of 4 bytes, IHL + 0 (a later fragment), + 2 (UDP) or + 5 (TCP).
+localparam [511:0] TL_BELOW_0 = below_sum(0);
+localparam [511:0] TL_BELOW_2 = below_sum(2);
+localparam [511:0] TL_BELOW_5 = below_sum(5);
+localparam [319:0] M_V4 = l4_index_v4(0);
+wire [3:0] t_ihl = s0_ihl_reg;
+wire [8:0] t_tl_at = {s0_ip_len_reg[6:2], t_ihl};
+wire       t_tl_bad = s0_ip_len_reg[15:7] == 9'd0
+                      && (s0_v4_later_reg ? TL_BELOW_0[t_tl_at]
+                          : s0_ip_proto_reg == PROTO_UDP ? TL_BELOW_2[t_tl_at] : TL_BELOW_5[t_tl_at]);
+// the L4 index without a walk: L2 + 40 (IPv6) or L2 + 4 * IHL
+wire [4:0] t_m_ip = s0_ipv6_reg ? t_m[4:0] : M_V4[5*{s0_tags_reg, t_ihl} +: 5];
+
+// need_len = L2 + IP length (+ 40 for IPv6), 0 when not IP: the low byte here, the carry into
+// the high byte in d1
+wire [7:0]  t_len_base = s0_reason_reg == R_NOT_IP ? 8'd0 : s0_ipv6_reg ? s0_l2_40 : s0_l2;
+wire [15:0] t_len_add = s0_reason_reg == R_NOT_IP ? 16'd0 : s0_ipv6_reg ? s0_plen_reg : s0_ip_len_reg;
+wire [8:0]  t_need_low = {1'b0, t_len_base} + {1'b0, t_len_add[7:0]};
+
+// what the walk's outcome reads, carried through d1 and d2: the node table and per position
+// whether a header there lies within the packet and the capture
+localparam TABLE_W = 16 * (8 + 4 + 1 + 1 + 1 + 5 + 5 + 4 + 1) + 16 * 4;
+wire [TABLE_W-1:0] t_table = {t_nh, t_j, t_win, t_ext, t_frg, t_m, t_mf, t_jf, t_lastf,
+                              t_fr_later, t_fr_m, s0_ok2_reg, s0_ok8_reg};
+// the frame's other parse results, carried through d1 and d2
+localparam SIDE_W = 2 + 4 + 1 + 1 + 5 + 8 + 1 + 1 + 16 + 16 + 1;
+wire [SIDE_W-1:0] t_side = {s0_tags_reg, s0_reason_reg, s0_ipv6_reg, t_walk, t_m_ip,
+                            s0_ip_proto_reg, s0_v4_frag_reg, s0_v4_later_reg, s0_plt8_reg,
+                            s0_plt20_reg, t_tl_bad};
+
+reg                t_valid_reg = 1'b0;
+reg                t_disabled_reg = 1'b0;
+reg [HB-1:0]       t_hdr_reg = {HB{1'b0}};
+reg [TABLE_W-1:0]  t_table_reg = {TABLE_W{1'b0}};
+reg [SIDE_W-1:0]   t_side_reg = {SIDE_W{1'b0}};
+reg [63:0]         t_succ_reg = 64'd0;
+reg [8:0]          t_need_low_reg = 9'd0;
+reg [7:0]          t_need_high_reg = 8'd0;
+
+always @(posedge clk) begin
+    if (adv) begin
+        t_valid_reg <= s0_valid_reg;
+        t_disabled_reg <= s0_disabled_reg;
+        t_hdr_reg <= s0_hdr_reg;
+        t_table_reg <= t_table;
+        t_side_reg <= t_side;
+        t_succ_reg <= t_succ;
+        t_need_low_reg <= t_need_low;
+        t_need_high_reg <= t_len_add[15:8];
+    end
+
+    if (rst) begin
+        t_valid_reg <= 1'b0;
+    end
+end
+
 /*
- * f: protocol, L4 checks, extraction
+ * d1, d2: the node the walk stops at. Every move goes forward and there are at most NPOS + 1
+ * nodes, so 16 moves reach it: the successor table squared four times, applied to node 0.
  */
-wire [HB-1:0] f_hdr = wk_hdr[WALK_STAGES];
-wire [7:0]    f_l2 = wk_l2[WALK_STAGES];
-wire          f_ipv6 = wk_ipv6[WALK_STAGES];
-wire [16:0]   f_need_len = wk_need_len[WALK_STAGES];
-wire          f_walking;
-wire [3:0]    f_ws_reason;
-wire [7:0]    f_nh;
-wire [15:0]   f_off;
-wire          f_frag;
-wire          f_later;
-assign {f_walking, f_ws_reason, f_nh, f_off, f_frag, f_later} = wk_ws[WALK_STAGES];
+wire [63:0] d1_succ2 = compose(t_succ_reg, t_succ_reg);
+wire [63:0] d1_succ4 = compose(d1_succ2, d1_succ2);
 
-wire        f_udp = f_nh == PROTO_UDP;
-wire        f_tcp = f_nh == PROTO_TCP;
-wire [15:0] f_l4_min = f_udp ? 16'd8 : 16'd20;
+reg                d1_valid_reg = 1'b0;
+reg                d1_disabled_reg = 1'b0;
+reg [HB-1:0]       d1_hdr_reg = {HB{1'b0}};
+reg [TABLE_W-1:0]  d1_table_reg = {TABLE_W{1'b0}};
+reg [SIDE_W-1:0]   d1_side_reg = {SIDE_W{1'b0}};
+reg [63:0]         d1_succ4_reg = 64'd0;
+reg [16:0]         d1_need_len_reg = 17'd0;
 
+always @(posedge clk) begin
+    if (adv) begin
+        d1_valid_reg <= t_valid_reg;
+        d1_disabled_reg <= t_disabled_reg;
+        d1_hdr_reg <= t_hdr_reg;
+        d1_table_reg <= t_table_reg;
+        d1_side_reg <= t_side_reg;
+        d1_succ4_reg <= d1_succ4;
+        d1_need_len_reg <= {{1'b0, t_need_high_reg} + {8'd0, t_need_low_reg[8]}, t_need_low_reg[7:0]};
+    end
+
+    if (rst) begin
+        d1_valid_reg <= 1'b0;
+    end
+end
+
+wire [63:0] d2_succ8 = compose(d1_succ4_reg, d1_succ4_reg);
+wire [3:0]  d2_after4 = d1_succ4_reg[3:0];
+wire [3:0]  d2_after8 = d1_succ4_reg[4*d2_after4 +: 4];
+wire [3:0]  d2_stop = d2_succ8[4*d2_after8 +: 4];
+
+reg                d2_valid_reg = 1'b0;
+reg                d2_disabled_reg = 1'b0;
+reg [HB-1:0]       d2_hdr_reg = {HB{1'b0}};
+reg [TABLE_W-1:0]  d2_table_reg = {TABLE_W{1'b0}};
+reg [SIDE_W-1:0]   d2_side_reg = {SIDE_W{1'b0}};
+reg [3:0]          d2_stop_reg = 4'd0;
+reg [16:0]         d2_need_len_reg = 17'd0;
+reg                d2_too_long_reg = 1'b0;
+
+always @(posedge clk) begin
+    if (adv) begin
+        d2_valid_reg <= d1_valid_reg;
+        d2_disabled_reg <= d1_disabled_reg;
+        d2_hdr_reg <= d1_hdr_reg;
+        d2_table_reg <= d1_table_reg;
+        d2_side_reg <= d1_side_reg;
+        d2_stop_reg <= d2_stop;
+        d2_need_len_reg <= d1_need_len_reg;
+        d2_too_long_reg <= d1_need_len_reg > MAX_LEN_17;
+    end
+
+    if (rst) begin
+        d2_valid_reg <= 1'b0;
+    end
+end
+
+/*
+ * e: the walk's outcome at the node it stops at (node s, next header nh at position j): nh is
+ * not an extension header (done), j is past the window (rule 6), the header at j does not lie
+ * within the packet and the capture (rule 5), or it is a Fragment header (done after it).
+ * Without a walk (IPv4, not IP, a bad IPv6 header): the IP header's protocol and offset.
+ */
+wire [16*8-1:0] e_tab_nh;
+wire [16*4-1:0] e_tab_j;
+wire [15:0]     e_tab_win;
+wire [15:0]     e_tab_ext;
+wire [15:0]     e_tab_frg;
+wire [16*5-1:0] e_tab_m;
+wire [16*5-1:0] e_tab_mf;
+wire [16*4-1:0] e_tab_jf;
+wire [15:0]     e_tab_lastf;
+wire [15:0]     e_tab_fr_later;
+wire [15:0]     e_tab_fr_m;
+wire [15:0]     e_tab_ok2;
+wire [15:0]     e_tab_ok8;
+assign {e_tab_nh, e_tab_j, e_tab_win, e_tab_ext, e_tab_frg, e_tab_m, e_tab_mf, e_tab_jf,
+        e_tab_lastf, e_tab_fr_later, e_tab_fr_m, e_tab_ok2, e_tab_ok8} = d2_table_reg;
+
+wire [1:0]  e_tags;
+wire [3:0]  e_ip_reason;
+wire        e_ipv6;
+wire        e_walk;
+wire [4:0]  e_m_ip;
+wire [7:0]  e_ip_proto;
+wire        e_v4_frag;
+wire        e_v4_later;
+wire [15:0] e_plt8;
+wire [15:0] e_plt20;
+wire        e_tl_bad;
+assign {e_tags, e_ip_reason, e_ipv6, e_walk, e_m_ip, e_ip_proto, e_v4_frag, e_v4_later, e_plt8,
+        e_plt20, e_tl_bad} = d2_side_reg;
+
+wire [3:0] e_s = d2_stop_reg;
+wire [7:0] e_nh_s = e_tab_nh[8*e_s +: 8];
+wire [3:0] e_j_s = e_tab_j[4*e_s +: 4];
+wire       e_win = e_tab_win[e_s];
+wire       e_ext = e_tab_ext[e_s];
+wire       e_frg = e_tab_frg[e_s];
+// the Fragment header at j: its next header (node j + 1's nh) and flags
+wire [127:0] e_nh_at = {8'd0, e_tab_nh[127:8]};
+wire [7:0] e_nh_frag = e_nh_at[8*e_j_s +: 8];
+wire       e_fr_later = e_tab_fr_later[e_j_s];
+wire       e_fr_m = e_tab_fr_m[e_j_s];
+wire       e_fits = e_frg ? e_tab_ok8[e_j_s] : e_tab_ok2[e_j_s];
+
+reg [3:0] e_reason;
+reg [7:0] e_nh;
+reg [3:0] e_j;
+reg       e_past;
+reg       e_frag;
+reg       e_later;
+reg [4:0] e_m;
+always @* begin
+    e_reason = e_ip_reason;
+    e_nh = e_nh_s;
+    e_j = e_j_s;
+    e_past = !e_win;
+    e_frag = 1'b0;
+    e_later = 1'b0;
+    e_m = e_tab_m[5*e_s +: 5];
+    if (!e_walk) begin
+        e_j = 4'd0;
+        e_past = 1'b0;
+        e_m = e_m_ip;
+        if (e_ipv6) begin
+            e_nh = e_tab_nh[7:0];
+        end else begin
+            e_nh = e_ip_proto;
+            e_frag = e_v4_frag;
+            e_later = e_v4_later;
+        end
+    end else if (e_ext || e_frg) begin
+        if (!e_win) begin
+            e_reason = R_TOO_DEEP;
+        end else if (!e_fits) begin
+            e_reason = R_MALFORMED;
+        end else begin
+            // a Fragment header (an extension header that lies within both would have moved)
+            e_nh = e_nh_frag;
+            e_j = e_tab_jf[4*e_s +: 4];
+            e_past = e_tab_lastf[e_s];
+            e_m = e_tab_mf[5*e_s +: 5];
+            e_later = e_fr_later;
+            e_frag = e_fr_later || e_fr_m;
+        end
+    end
+end
+
+reg          e_valid_reg = 1'b0;
+reg          e_disabled_reg = 1'b0;
+reg [HB-1:0] e_hdr_reg = {HB{1'b0}};
+reg [1:0]    e_tags_reg = 2'd0;
+reg          e_ipv6_reg = 1'b0;
+reg [3:0]    e_reason_reg = 4'd0;
+reg [7:0]    e_nh_reg = 8'd0;
+reg [3:0]    e_j_reg = 4'd0;
+reg          e_past_reg = 1'b0;
+reg          e_frag_reg = 1'b0;
+reg          e_later_reg = 1'b0;
+reg [4:0]    e_m_reg = 5'd0;
+reg [15:0]   e_plt8_reg = 16'd0;
+reg [15:0]   e_plt20_reg = 16'd0;
+reg          e_tl_bad_reg = 1'b0;
+reg [16:0]   e_need_len_reg = 17'd0;
+reg          e_too_long_reg = 1'b0;
+
+always @(posedge clk) begin
+    if (adv) begin
+        e_valid_reg <= d2_valid_reg;
+        e_disabled_reg <= d2_disabled_reg;
+        e_hdr_reg <= d2_hdr_reg;
+        e_tags_reg <= e_tags;
+        e_ipv6_reg <= e_ipv6;
+        e_reason_reg <= e_reason;
+        e_nh_reg <= e_nh;
+        e_j_reg <= e_j;
+        e_past_reg <= e_past;
+        e_frag_reg <= e_frag;
+        e_later_reg <= e_later;
+        e_m_reg <= e_m;
+        e_plt8_reg <= e_plt8;
+        e_plt20_reg <= e_plt20;
+        e_tl_bad_reg <= e_tl_bad;
+        e_need_len_reg <= d2_need_len_reg;
+        e_too_long_reg <= d2_too_long_reg;
+    end
+
+    if (rst) begin
+        e_valid_reg <= 1'b0;
+    end
+end
+
+/*
+ * g: protocol and L4 checks, extraction. The L4 header is read at 2 + 4m, its offset modulo 128
+ * (an offset at or past WINDOW has a reason already); the checksum at + 6 (UDP) or + 16 (TCP).
+ */
+wire [HB-1:0] g_hdr = e_hdr_reg;
+wire [1:0]    g_tags = e_tags_reg;
+wire          g_udp = e_nh_reg == PROTO_UDP;
+wire          g_tcp = e_nh_reg == PROTO_TCP;
+wire          g_short = g_udp ? e_plt8_reg[e_j_reg] : e_plt20_reg[e_j_reg];
+wire [7:0]    g_l4 = {1'b0, e_m_reg, 2'b10};
+
+// the addresses at each L2 candidate, first byte in the top bits (IPv4 in [127:96], the rest 0)
+wire [3*128-1:0] c_src;
+wire [3*128-1:0] c_dst;
+wire [3*16-1:0]  c_ip_csum;
+// the L4 words at 2 + 4m: ports, and the checksums of UDP (+ 6) and TCP (+ 16)
+wire [32*32-1:0] l4_ports;
+wire [32*16-1:0] l4_udp_csum;
+wire [32*16-1:0] l4_tcp_csum;
+
+genvar ga, gm;
+generate
+    for (gq = 0; gq < 3; gq = gq + 1) begin : g_cand
+        localparam integer L2 = 14 + 4 * gq;
+        for (ga = 0; ga < 16; ga = ga + 1) begin : addr
+            if (ga < 4) begin : v4
+                assign c_src[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 8 + ga)
+                                                                    : `L4LB_HDR_BYTE(g_hdr, L2 + 12 + ga);
+                assign c_dst[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 24 + ga)
+                                                                    : `L4LB_HDR_BYTE(g_hdr, L2 + 16 + ga);
+            end else begin : v6
+                assign c_src[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 8 + ga) : 8'd0;
+                assign c_dst[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 24 + ga) : 8'd0;
+            end
+        end
+        assign c_ip_csum[16*gq +: 16] = {`L4LB_HDR_BYTE(g_hdr, L2 + 10), `L4LB_HDR_BYTE(g_hdr, L2 + 11)};
+    end
+    for (gm = 0; gm < 32; gm = gm + 1) begin : l4_at
+        localparam integer AT = 2 + 4 * gm;
+        assign l4_ports[32*gm +: 32] = {`L4LB_HDR_BYTE(g_hdr, AT), `L4LB_HDR_BYTE(g_hdr, AT + 1),
+                                       `L4LB_HDR_BYTE(g_hdr, AT + 2), `L4LB_HDR_BYTE(g_hdr, AT + 3)};
+        assign l4_udp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 6), `L4LB_HDR_BYTE(g_hdr, AT + 7)};
+        assign l4_tcp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 16), `L4LB_HDR_BYTE(g_hdr, AT + 17)};
+    end
+endgenerate
+
+wire [31:0] g_ports = l4_ports[32*e_m_reg +: 32];
+// header bytes past the last L4 checksum are not read here
+wire _unused_hdr = &{1'b0, g_hdr, 1'b0};
+
+reg          g_valid_reg = 1'b0;
+reg          g_disabled_reg = 1'b0;
+reg [3:0]    g_reason_reg = 4'd0;
+reg          g_ipv6_reg = 1'b0;
+reg          g_fragment_reg = 1'b0;
+reg          g_later_reg = 1'b0;
+reg          g_udp_reg = 1'b0;
+reg          g_tcp_reg = 1'b0;
+reg          g_past_reg = 1'b0;
+reg          g_short_reg = 1'b0;
+reg          g_tl_bad_reg = 1'b0;
+reg          g_too_long_reg = 1'b0;
+reg [127:0]  g_src_reg = 128'd0;
+reg [127:0]  g_dst_reg = 128'd0;
+reg [31:0]   g_ports_reg = 32'd0;
+reg [7:0]    g_proto_reg = 8'd0;
+reg [7:0]    g_l2_reg = 8'd0;
+reg [7:0]    g_l4_csum_pos_reg = 8'd0;
+reg [15:0]   g_ip_csum_reg = 16'd0;
+reg [15:0]   g_l4_csum_reg = 16'd0;
+reg [16:0]   g_need_len_reg = 17'd0;
+
+always @(posedge clk) begin
+    if (adv) begin
+        g_valid_reg <= e_valid_reg;
+        g_disabled_reg <= e_disabled_reg;
+        g_reason_reg <= e_reason_reg;
+        g_ipv6_reg <= e_ipv6_reg;
+        g_fragment_reg <= e_frag_reg;
+        g_later_reg <= e_later_reg;
+        g_udp_reg <= g_udp;
+        g_tcp_reg <= g_tcp;
+        g_past_reg <= e_past_reg;
+        g_short_reg <= g_short;
+        g_tl_bad_reg <= e_tl_bad_reg;
+        g_too_long_reg <= e_too_long_reg;
+        g_src_reg <= `L4LB_BY_L2(g_tags, c_src, 128);
+        g_dst_reg <= `L4LB_BY_L2(g_tags, c_dst, 128);
+        g_ports_reg <= e_later_reg ? 32'd0 : g_ports;
+        g_proto_reg <= e_nh_reg;
+        g_l2_reg <= g_tags[1] ? 8'd22 : g_tags[0] ? 8'd18 : 8'd14;
+        g_l4_csum_pos_reg <= g_l4 + (g_udp ? 8'd6 : 8'd16);
+        g_ip_csum_reg <= `L4LB_BY_L2(g_tags, c_ip_csum, 16);
+        g_l4_csum_reg <= g_udp ? l4_udp_csum[16*e_m_reg +: 16] : l4_tcp_csum[16*e_m_reg +: 16];
+        g_need_len_reg <= e_need_len_reg;
+    end
+
+    if (rst) begin
+        g_valid_reg <= 1'b0;
+    end
+end
+
+/*
+ * f: the header reason, the first failed rule
+ */
 reg [3:0] f_reason;
 always @* begin
-    if (f_ws_reason != R_NONE) begin
-        f_reason = f_ws_reason;
-    end else if (f_walking && (is_ext(f_nh) || f_nh == EXT_FRAGMENT)) begin
-        // an extension header after the last walk step: it starts past the window
-        f_reason = R_TOO_DEEP;
-    end else if (!f_tcp && !f_udp) begin
+    if (g_reason_reg != R_NONE) begin
+        f_reason = g_reason_reg;
+    end else if (!g_tcp_reg && !g_udp_reg) begin
         f_reason = R_NOT_TCP_UDP;
-    end else if (f_ipv6 && !f_later && f_off >= WINDOW_16) begin
+    end else if (g_ipv6_reg && !g_later_reg && g_past_reg) begin
         f_reason = R_TOO_DEEP;
-    end else if (f_ipv6 && !f_later && {1'b0, f_off + f_l4_min} > f_need_len) begin
+    end else if (g_ipv6_reg && !g_later_reg && g_short_reg) begin
         f_reason = R_MALFORMED;
-    end else if (!f_ipv6 && wk_tl_bad[WALK_STAGES]) begin
+    end else if (!g_ipv6_reg && g_tl_bad_reg) begin
         f_reason = R_MALFORMED;
-    end else if (f_need_len > MAX_LEN_17) begin
+    end else if (g_too_long_reg) begin
         f_reason = R_TOO_LONG;
     end else begin
         f_reason = R_NONE;
     end
 end
-
-// the addresses, first byte in the top bits (an IPv4 address in [127:96], the rest 0)
-wire [7:0]   src_at = f_l2 + (f_ipv6 ? 8'd8 : 8'd12);
-wire [7:0]   dst_at = f_l2 + (f_ipv6 ? 8'd24 : 8'd16);
-wire [127:0] f_src;
-wire [127:0] f_dst;
-genvar ga;
-generate
-    for (ga = 0; ga < 16; ga = ga + 1) begin : addr
-        if (ga < 4) begin : v4
-            assign f_src[127 - 8*ga -: 8] = `L4LB_HDR_BYTE(f_hdr, src_at + ga);
-            assign f_dst[127 - 8*ga -: 8] = `L4LB_HDR_BYTE(f_hdr, dst_at + ga);
-        end else begin : v6
-            assign f_src[127 - 8*ga -: 8] = f_ipv6 ? `L4LB_HDR_BYTE(f_hdr, src_at + ga) : 8'd0;
-            assign f_dst[127 - 8*ga -: 8] = f_ipv6 ? `L4LB_HDR_BYTE(f_hdr, dst_at + ga) : 8'd0;
-        end
-    end
-endgenerate
-
-// the L4 header is read at offsets below WINDOW (a later offset has a reason already)
-wire [7:0] l4 = {1'b0, f_off[6:0]};
-wire [7:0] l4_csum_pos = l4 + (f_udp ? 8'd6 : 8'd16);
 
 reg          valid_reg = 1'b0;
 reg          disabled_reg = 1'b0;
@@ -405,23 +897,23 @@ assign out_need_len = need_len_reg;
 
 always @(posedge clk) begin
     if (adv) begin
-        valid_reg <= wk_valid[WALK_STAGES];
-        disabled_reg <= wk_disabled[WALK_STAGES];
+        valid_reg <= g_valid_reg;
+        disabled_reg <= g_disabled_reg;
         reason_reg <= f_reason;
-        ipv6_reg <= f_ipv6;
-        fragment_reg <= f_frag;
-        later_reg <= f_later;
-        udp_reg <= f_udp;
-        src_reg <= f_src;
-        dst_reg <= f_dst;
-        sport_reg <= f_later ? 16'd0 : {`L4LB_HDR_BYTE(f_hdr, l4), `L4LB_HDR_BYTE(f_hdr, l4 + 8'd1)};
-        dport_reg <= f_later ? 16'd0 : {`L4LB_HDR_BYTE(f_hdr, l4 + 8'd2), `L4LB_HDR_BYTE(f_hdr, l4 + 8'd3)};
-        proto_reg <= f_nh;
-        l2_reg <= f_l2;
-        l4_csum_pos_reg <= l4_csum_pos;
-        ip_csum_reg <= {`L4LB_HDR_BYTE(f_hdr, f_l2 + 8'd10), `L4LB_HDR_BYTE(f_hdr, f_l2 + 8'd11)};
-        l4_csum_reg <= {`L4LB_HDR_BYTE(f_hdr, l4_csum_pos), `L4LB_HDR_BYTE(f_hdr, l4_csum_pos + 8'd1)};
-        need_len_reg <= f_need_len;
+        ipv6_reg <= g_ipv6_reg;
+        fragment_reg <= g_fragment_reg;
+        later_reg <= g_later_reg;
+        udp_reg <= g_udp_reg;
+        src_reg <= g_src_reg;
+        dst_reg <= g_dst_reg;
+        sport_reg <= g_ports_reg[31:16];
+        dport_reg <= g_ports_reg[15:0];
+        proto_reg <= g_proto_reg;
+        l2_reg <= g_l2_reg;
+        l4_csum_pos_reg <= g_l4_csum_pos_reg;
+        ip_csum_reg <= g_ip_csum_reg;
+        l4_csum_reg <= g_l4_csum_reg;
+        need_len_reg <= g_need_len_reg;
     end
 
     if (rst) begin
@@ -429,11 +921,18 @@ always @(posedge clk) begin
     end
 end
 
-// bytes no rule looks at (DF and the reserved flag; the Fragment header's reserved bits)
-wire _unused_ok = &{1'b0, wk_len[WALK_STAGES], f_off[15:7], ip_frag[15:14], 1'b0};
+// the tables' bounds: every L2 has an extension-header position before WINDOW, at most 15;
+// the L4 offset is taken modulo 128, and its picks reach byte 126 + 17
+initial begin
+    if (WINDOW <= 62 || WINDOW > 128 || HDR_BYTES < 144 || WINDOW + 20 > HDR_BYTES) begin
+        $display("Error: l4lb_parse needs 62 < WINDOW <= 128 and HDR_BYTES >= max(144, WINDOW + 20) (instance %m)");
+        $finish;
+    end
+end
 
 endmodule
 
 `undef L4LB_HDR_BYTE
+`undef L4LB_BY_L2
 
 `resetall

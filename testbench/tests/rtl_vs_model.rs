@@ -8,7 +8,8 @@ use l4lb_core::config::Config;
 use l4lb_core::regmap;
 use l4lb_driver::device::Device;
 use l4lb_testbench::engine::{Engine, EngineKind, InFrame, OutRecord};
-use l4lb_testbench::traffic::{generate, Mix, Rng};
+use l4lb_testbench::traffic::{build_l4, generate, L4Spec, Mix, Rng};
+use std::net::Ipv6Addr;
 
 fn traffic(cfg: &Config, rng: &mut Rng, count: usize) -> Vec<InFrame> {
     let mix = Mix { odd_permille: 300, jumbo_permille: 5, max_payload: 600, ..Mix::default() };
@@ -148,4 +149,93 @@ fn soak() {
         eprintln!("soak: width {width}, {} frames, idle {idle}/1000, backpressure {back}/1000", frames.len());
         compare(width, &cfg, &frames, Some((idle, back, seed ^ width as u64)));
     }
+}
+
+/// An IPv6 frame to a VIP of `feature_config` (TCP 2001:db8::1 port 443, or UDP 2001:db8::2,
+/// any port) behind `tags` VLAN tags, with extension headers `ext` and a Fragment header last.
+fn v6_frame(rng: &mut Rng, tags: usize, udp: bool, ext: Vec<(u8, u8)>, fragment: Option<(u16, bool)>) -> Vec<u8> {
+    let mut payload = vec![0u8; rng.range(0, 40) as usize];
+    rng.fill(&mut payload);
+    build_l4(&L4Spec {
+        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
+        src_mac: [0x02, 0, 0, 0, 0xbb, 0x02],
+        outer_tag: if tags == 2 { Some((0x88a8, 5)) } else { None },
+        vlan: if tags >= 1 { Some(7) } else { None },
+        vlan_tpid: 0x8100,
+        src: Ipv6Addr::new(0x2001, 0xdb8, 0xff, 0, 0, 0, 0, rng.range(1, 0xffff) as u16).into(),
+        dst: Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, if udp { 2 } else { 1 }).into(),
+        protocol: if udp { 17 } else { 6 },
+        src_port: rng.range(1024, 65535) as u16,
+        dst_port: if udp { rng.range(1, 65535) as u16 } else { 443 },
+        ttl: 64,
+        payload,
+        ip_options: 0,
+        ext_headers: ext,
+        fragment,
+        udp_no_checksum: false,
+        l4_checksum_error: 0,
+        ip_checksum_error: 0,
+        padding: 0,
+    })
+}
+
+/// IPv6 extension-header chains at the edges of the parse's walk (the random traffic seldom
+/// reaches them), through RTL and model at 512 bits and against the oracle: chains of 0 to 11
+/// headers of 8 bytes at every L2 length (the L4 header or the last extension header just
+/// before, at or past the 128-byte window), a Fragment header after them, a Fragment header
+/// followed by more extension headers, later fragments, and the same frames with a payload
+/// length that ends inside the chain, cut inside the chain, or with a header length changed.
+#[test]
+fn ipv6_extension_header_edges() {
+    let seed = seed("ipv6_extension_header_edges");
+    let mut rng = Rng::new(seed);
+    let cfg = feature_config(rng.next_u32());
+    let built = l4lb_rtlsim::built_widths();
+    let width = if built.contains(&512) { 512 } else { built[built.len() - 1] };
+    let mut frames = Vec::new();
+    for tags in 0..3 {
+        let l2 = 14 + 4 * tags;
+        for count in 0..12usize {
+            for udp in [false, true] {
+                let fragments = [None, Some((0, true)), Some((rng.range(1, 0x1fff) as u16, rng.chance(500))), Some((0, false))];
+                for fragment in fragments {
+                    let ext: Vec<(u8, u8)> = (0..count).map(|i| ([0u8, 60, 43][i % 3], 0)).collect();
+                    let f = v6_frame(&mut rng, tags, udp, ext.clone(), fragment);
+                    let chain_end = l2 + 40 + 8 * count + if fragment.is_some() { 8 } else { 0 };
+                    frames.push(f.clone());
+                    // payload length ending inside or just after the chain
+                    let mut g = f.clone();
+                    let pl = rng.range(0, (chain_end - l2 - 40 + 24) as u64) as u16;
+                    g[l2 + 4..l2 + 6].copy_from_slice(&pl.to_be_bytes());
+                    frames.push(g);
+                    // cut inside the chain or the L4 header
+                    let mut g = f.clone();
+                    g.truncate(rng.range((l2 + 40) as u64, (chain_end + 24).min(f.len()) as u64) as usize);
+                    frames.push(g);
+                    // one header's length changed (past the window, the packet or the capture)
+                    if count > 0 {
+                        let mut g = f.clone();
+                        let at = l2 + 40 + 8 * rng.range(0, count as u64 - 1) as usize;
+                        g[at + 1] = [1u8, 2, 9, 15, 16, 255][rng.range(0, 5) as usize];
+                        frames.push(g);
+                    }
+                    // a Fragment header in the chain, followed by more extension headers
+                    if count > 1 {
+                        let mut ext = ext.clone();
+                        let k = rng.range(0, count as u64 - 2) as usize;
+                        ext[k] = (44, 0);
+                        let mut g = v6_frame(&mut rng, tags, udp, ext, fragment);
+                        let at = l2 + 40 + 8 * k;
+                        g[at + 2..at + 4].copy_from_slice(&[[0u8, 0], [0, 1], [0, 8], [0xff, 0xf9]][rng.range(0, 3) as usize]);
+                        frames.push(g);
+                    }
+                }
+            }
+        }
+    }
+    let crafted = frames.len();
+    let mut frames: Vec<InFrame> = frames.into_iter().map(|data| InFrame { data, bad_frame: false }).collect();
+    // ordinary traffic around them (compare wants a share of balanced frames)
+    frames.extend(traffic(&cfg, &mut rng, 2 * crafted));
+    compare(width, &cfg, &frames, None);
 }

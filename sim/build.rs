@@ -28,11 +28,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 const ALL_WIDTHS: [u32; 4] = [64, 128, 256, 512];
-const RUNTIME_SOURCES: [&str; 3] = [
-    "verilated.cpp",
-    "verilated_vcd_c.cpp",
-    "verilated_threads.cpp",
-];
+const RUNTIME_SOURCES: [&str; 3] = ["verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"];
 const SHIM: &str = "csrc/l4lb_shim.cpp";
 /// Changes whenever the way the libraries are put together changes (invalidates the stamps).
 const LAYOUT: &str = "unity-1";
@@ -67,10 +63,7 @@ fn run() -> Result<(), String> {
     println!("cargo::rerun-if-env-changed=VERILATOR");
     println!("cargo::rerun-if-env-changed=L4LB_VCD");
     println!("cargo::rerun-if-env-changed=L4LB_NATIVE");
-    println!(
-        "cargo::rerun-if-changed={}",
-        manifest_dir.join(SHIM).display()
-    );
+    println!("cargo::rerun-if-changed={}", manifest_dir.join(SHIM).display());
     println!("cargo::rustc-check-cfg=cfg(l4lb_w64, l4lb_w128, l4lb_w256, l4lb_w512)");
 
     let widths = parse_widths(env::var("L4LB_WIDTHS").ok().as_deref())?;
@@ -79,41 +72,27 @@ fn run() -> Result<(), String> {
         None => manifest_dir.join("../rtl"),
     };
     println!("cargo::rerun-if-changed={}", rtl_dir.display());
-    let rtl_dir = rtl_dir
-        .canonicalize()
-        .map_err(|e| format!("RTL folder {} ({e}); set L4LB_RTL_DIR", rtl_dir.display()))?;
+    let rtl_dir =
+        rtl_dir.canonicalize().map_err(|e| format!("RTL folder {} ({e}); set L4LB_RTL_DIR", rtl_dir.display()))?;
     let mut rtl_files: Vec<PathBuf> = fs::read_dir(&rtl_dir)
         .map_err(|e| format!("reading {}: {e}", rtl_dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("v" | "vh" | "sv" | "svh")
-            )
-        })
+        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("v" | "vh" | "sv" | "svh")))
         .collect();
     rtl_files.sort();
     for f in &rtl_files {
         println!("cargo::rerun-if-changed={}", f.display());
     }
     let width_list: Vec<String> = widths.iter().map(u32::to_string).collect();
-    println!(
-        "cargo::rustc-env=L4LB_BUILT_WIDTHS={}",
-        width_list.join(",")
-    );
+    println!("cargo::rustc-env=L4LB_BUILT_WIDTHS={}", width_list.join(","));
     println!("cargo::rustc-env=L4LB_BUILT_RTL_DIR={}", rtl_dir.display());
     if widths.is_empty() {
         println!("cargo::warning=L4LB_WIDTHS=none: no RTL model built");
         return Ok(());
     }
-    let sources: Vec<&PathBuf> = rtl_files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "v" || x == "sv"))
-        .collect();
-    if !sources
-        .iter()
-        .any(|p| p.file_name().is_some_and(|n| n == "l4lb.v"))
-    {
+    let sources: Vec<&PathBuf> =
+        rtl_files.iter().filter(|p| p.extension().is_some_and(|x| x == "v" || x == "sv")).collect();
+    if !sources.iter().any(|p| p.file_name().is_some_and(|n| n == "l4lb.v")) {
         return Err(format!(
             "no l4lb.v in {}: the top module `l4lb` is missing (set L4LB_RTL_DIR to use another RTL folder)",
             rtl_dir.display()
@@ -125,8 +104,9 @@ fn run() -> Result<(), String> {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
         Ok(o) => return Err(format!("`{verilator} --version` failed: {}", String::from_utf8_lossy(&o.stderr))),
         Err(_) => {
-            return Err("verilator not found: install it with `apt-get install -y verilator` (or run `make demo`)"
-                .into())
+            return Err(
+                "verilator not found: install it with `apt-get install -y verilator` (or run `make demo`)".into()
+            )
         }
     };
     let root = Command::new(&verilator)
@@ -135,10 +115,7 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("{verilator} --getenv VERILATOR_ROOT: {e}"))?;
     let include = PathBuf::from(String::from_utf8_lossy(&root.stdout).trim()).join("include");
     if !include.join("verilated.cpp").exists() {
-        return Err(format!(
-            "Verilator runtime sources not found in {}",
-            include.display()
-        ));
+        return Err(format!("Verilator runtime sources not found in {}", include.display()));
     }
     let includes = vec![include.clone(), include.join("vltstd")];
 
@@ -148,17 +125,8 @@ fn run() -> Result<(), String> {
         let handles: Vec<_> = widths
             .iter()
             .map(|&w| {
-                let (verilator, rtl_dir, sources, out_dir) =
-                    (&verilator, &rtl_dir, &sources, &out_dir);
-                s.spawn(move || {
-                    verilate(
-                        verilator,
-                        w,
-                        rtl_dir,
-                        sources,
-                        &out_dir.join(format!("w{w}")),
-                    )
-                })
+                let (verilator, rtl_dir, sources, out_dir) = (&verilator, &rtl_dir, &sources, &out_dir);
+                s.spawn(move || verilate(verilator, w, rtl_dir, sources, &out_dir.join(format!("w{w}"))))
             })
             .collect();
         handles.into_iter().try_for_each(|h| h.join().unwrap())
@@ -178,11 +146,7 @@ fn run() -> Result<(), String> {
 
     let rt_dir = out_dir.join("runtime");
     let rt_lib = rt_dir.join("libverilated_rt.a");
-    let rt_stamp = format!(
-        "{version}\n{flags_id}\n{:?}\n{}",
-        model_defines(),
-        include.display()
-    );
+    let rt_stamp = format!("{version}\n{flags_id}\n{:?}\n{}", model_defines(), include.display());
     if !up_to_date(&rt_lib, &rt_stamp) {
         fs::create_dir_all(&rt_dir).map_err(|e| e.to_string())?;
         let objs: Vec<PathBuf> = RUNTIME_SOURCES
@@ -238,10 +202,7 @@ fn run() -> Result<(), String> {
         // takes to keep the compiler processes busy when few widths are built.
         let mut fast: Vec<(u64, PathBuf)> = Vec::new();
         let mut slow: Vec<PathBuf> = Vec::new();
-        for src in gen
-            .iter()
-            .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
-        {
+        for src in gen.iter().filter(|p| p.extension().is_some_and(|x| x == "cpp")) {
             let name = src.file_stem().unwrap().to_string_lossy().to_string();
             if name.contains("__Slow") || name.ends_with("__Syms") {
                 slow.push(src.clone());
@@ -249,10 +210,7 @@ fn run() -> Result<(), String> {
                 fast.push((fs::metadata(src).map_or(0, |m| m.len()), src.clone()));
             }
         }
-        fast.push((
-            fs::metadata(&shim_src).map_or(0, |m| m.len()),
-            shim_src.clone(),
-        ));
+        fast.push((fs::metadata(&shim_src).map_or(0, |m| m.len()), shim_src.clone()));
         let n_fast = threads.div_ceil(widths.len()).clamp(1, fast.len());
         let mut buckets: Vec<(u64, Vec<PathBuf>)> = vec![(0, Vec::new()); n_fast];
         fast.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
@@ -261,30 +219,18 @@ fn run() -> Result<(), String> {
             b.0 += len;
             b.1.push(src);
         }
-        let mut units: Vec<(String, Vec<PathBuf>, bool)> = buckets
-            .into_iter()
-            .enumerate()
-            .map(|(i, (_, files))| (format!("unity_fast{i}"), files, false))
-            .collect();
+        let mut units: Vec<(String, Vec<PathBuf>, bool)> =
+            buckets.into_iter().enumerate().map(|(i, (_, files))| (format!("unity_fast{i}"), files, false)).collect();
         if !slow.is_empty() {
             units.push(("unity_slow".into(), slow, true));
         }
         let mut objs = Vec::new();
         for (name, files, slow) in units {
             let src = obj_dir.join(format!("{name}.cpp"));
-            let text: String = files
-                .iter()
-                .map(|f| format!("#include \"{}\"\n", f.display()))
-                .collect();
+            let text: String = files.iter().map(|f| format!("#include \"{}\"\n", f.display())).collect();
             fs::write(&src, text).map_err(|e| e.to_string())?;
             let obj = obj_dir.join(format!("{name}.o"));
-            jobs.push(Job {
-                src,
-                obj: obj.clone(),
-                slow,
-                defines: defines.clone(),
-                includes: incs.clone(),
-            });
+            jobs.push(Job { src, obj: obj.clone(), slow, defines: defines.clone(), includes: incs.clone() });
             objs.push(obj);
         }
         archives.push((lib, objs, mdir.join("stamp"), stamp));
@@ -326,10 +272,7 @@ fn run() -> Result<(), String> {
 
     // Link: models first, then the runtime they call, then the C++ library.
     for &w in &widths {
-        println!(
-            "cargo::rustc-link-search=native={}",
-            out_dir.join(format!("w{w}")).display()
-        );
+        println!("cargo::rustc-link-search=native={}", out_dir.join(format!("w{w}")).display());
         println!("cargo::rustc-link-lib=static=l4lb_w{w}");
         println!("cargo::rustc-cfg=l4lb_w{w}");
     }
@@ -356,9 +299,7 @@ fn parse_widths(v: Option<&str>) -> Result<Vec<u32>, String> {
     }
     let mut out = Vec::new();
     for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let w: u32 = part
-            .parse()
-            .map_err(|_| format!("L4LB_WIDTHS: `{part}` is not a number"))?;
+        let w: u32 = part.parse().map_err(|_| format!("L4LB_WIDTHS: `{part}` is not a number"))?;
         if !ALL_WIDTHS.contains(&w) {
             return Err(format!("L4LB_WIDTHS: {w} is not one of {ALL_WIDTHS:?}"));
         }
@@ -370,13 +311,7 @@ fn parse_widths(v: Option<&str>) -> Result<Vec<u32>, String> {
     Ok(out)
 }
 
-fn verilate(
-    verilator: &str,
-    w: u32,
-    rtl_dir: &Path,
-    sources: &[&PathBuf],
-    mdir: &Path,
-) -> Result<(), String> {
+fn verilate(verilator: &str, w: u32, rtl_dir: &Path, sources: &[&PathBuf], mdir: &Path) -> Result<(), String> {
     fs::create_dir_all(mdir).map_err(|e| e.to_string())?;
     // Stale files from an earlier RTL (e.g. a module that was removed) must not be compiled.
     for e in fs::read_dir(mdir).map_err(|e| e.to_string())?.flatten() {
@@ -386,27 +321,17 @@ fn verilate(
         }
     }
     let mut cmd = Command::new(verilator);
-    cmd.args([
-        "--cc",
-        "-O3",
-        "--x-assign",
-        "fast",
-        "--x-initial",
-        "fast",
-        "-Wno-fatal",
-    ])
-    .args(trace_enabled().then_some("--trace"))
-    .args(["--top-module", "l4lb"])
-    .arg(format!("-GDATA_WIDTH={w}"))
-    .arg("--prefix")
-    .arg(format!("Vl4lb_w{w}"))
-    .arg("-Mdir")
-    .arg(mdir)
-    .arg(format!("-I{}", rtl_dir.display()))
-    .args(sources);
-    let out = cmd
-        .output()
-        .map_err(|e| format!("running {verilator}: {e}"))?;
+    cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
+        .args(trace_enabled().then_some("--trace"))
+        .args(["--top-module", "l4lb"])
+        .arg(format!("-GDATA_WIDTH={w}"))
+        .arg("--prefix")
+        .arg(format!("Vl4lb_w{w}"))
+        .arg("-Mdir")
+        .arg(mdir)
+        .arg(format!("-I{}", rtl_dir.display()))
+        .args(sources);
+    let out = cmd.output().map_err(|e| format!("running {verilator}: {e}"))?;
     if !out.status.success() {
         return Err(format!(
             "verilator failed on the RTL in {} at DATA_WIDTH={w}:\n{}{}",
@@ -447,16 +372,10 @@ fn base_build() -> cc::Build {
 
 fn model_defines() -> Vec<(String, String)> {
     let t = if trace_enabled() { "1" } else { "0" };
-    [
-        ("VM_COVERAGE", "0"),
-        ("VM_SC", "0"),
-        ("VM_TRACE", t),
-        ("VM_TRACE_FST", "0"),
-        ("VM_TRACE_VCD", t),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    [("VM_COVERAGE", "0"), ("VM_SC", "0"), ("VM_TRACE", t), ("VM_TRACE_FST", "0"), ("VM_TRACE_VCD", t)]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// VCD support is compiled in unless `L4LB_VCD=0`.
@@ -476,9 +395,7 @@ fn compile(base: &cc::Build, job: &Job) -> Result<(), String> {
         cmd.arg("-I").arg(i);
     }
     cmd.arg("-c").arg(&job.src).arg("-o").arg(&job.obj);
-    let out = cmd
-        .output()
-        .map_err(|e| format!("running the C++ compiler: {e}"))?;
+    let out = cmd.output().map_err(|e| format!("running the C++ compiler: {e}"))?;
     if !out.status.success() {
         return Err(format!(
             "compiling {} failed:\n{:?}\n{}",

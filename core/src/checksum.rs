@@ -89,13 +89,7 @@ pub fn update16(hc: u16, old: u16, new: u16) -> u16 {
 /// `old` to `new`: `HC' = ~(~HC + ~m_hi + ~m_lo + m'_hi + m'_lo)`, one sum of five terms.
 pub fn update32(hc: u16, old: u32, new: u32) -> u16 {
     let not_old = !old;
-    !fold(
-        !hc as u64
-            + (not_old >> 16) as u64
-            + (not_old & 0xFFFF) as u64
-            + (new >> 16) as u64
-            + (new & 0xFFFF) as u64,
-    )
+    !fold(!hc as u64 + (not_old >> 16) as u64 + (not_old & 0xFFFF) as u64 + (new >> 16) as u64 + (new & 0xFFFF) as u64)
 }
 
 /// [`update32`] for an IPv4 address.
@@ -124,8 +118,8 @@ mod tests {
     fn ipv4_header_example() {
         // A widely quoted IPv4 header with its checksum b861 (Wikipedia, "IPv4 header checksum").
         let mut h = [
-            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
-            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8,
+            0x00, 0xc7,
         ];
         assert_eq!(data(&h), 0xFFFF); // verifies
         h[10] = 0;
@@ -186,14 +180,10 @@ mod tests {
     fn address_update_matches_recompute() {
         // The header of `ipv4_header_example` with its destination 192.168.0.199 -> 10.1.0.1.
         let mut h = [
-            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
-            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8,
+            0x00, 0xc7,
         ];
-        let new = update_addr(
-            0xb861,
-            Ipv4Addr::new(192, 168, 0, 199),
-            Ipv4Addr::new(10, 1, 0, 1),
-        );
+        let new = update_addr(0xb861, Ipv4Addr::new(192, 168, 0, 199), Ipv4Addr::new(10, 1, 0, 1));
         h[16..20].copy_from_slice(&[10, 1, 0, 1]);
         h[10..12].copy_from_slice(&new.to_be_bytes());
         assert_eq!(data(&h), 0xFFFF);
@@ -209,12 +199,7 @@ mod tests {
     fn pseudo_header() {
         // 192.168.0.1 -> 192.168.0.199, UDP, length 0x5f:
         // c0a8 + 0001 + c0a8 + 00c7 + 0011 + 005f = 0x18288 -> 0x8289.
-        let s = pseudo_header_v4(
-            Ipv4Addr::new(192, 168, 0, 1),
-            Ipv4Addr::new(192, 168, 0, 199),
-            17,
-            0x5f,
-        );
+        let s = pseudo_header_v4(Ipv4Addr::new(192, 168, 0, 1), Ipv4Addr::new(192, 168, 0, 199), 17, 0x5f);
         assert_eq!(s, 0x8289);
     }
 }

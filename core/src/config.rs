@@ -62,11 +62,7 @@ pub struct Vip {
 impl Vip {
     /// The VIP's match key.
     pub fn key(&self) -> VipKey {
-        VipKey {
-            addr: self.address,
-            port: self.port,
-            protocol: self.protocol,
-        }
+        VipKey { addr: self.address, port: self.port, protocol: self.protocol }
     }
 }
 
@@ -155,14 +151,9 @@ impl Config {
 
     /// Reads, parses and validates the configuration file at `path`; errors name the file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Config::from_toml_str(&text).map_err(|e| ConfigError::File {
-            path: path.to_path_buf(),
-            source: Box::new(e),
-        })
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        Config::from_toml_str(&text).map_err(|e| ConfigError::File { path: path.to_path_buf(), source: Box::new(e) })
     }
 }
 
@@ -171,16 +162,8 @@ const VIP_KEYS: &[&str] = &["address", "port", "protocol", "ring_size", "backend
 const BACKEND_KEYS: &[&str] = &["address", "mac", "weight"];
 
 /// An error about `field` of the VIP `vip` (if any).
-fn invalid(
-    vip: Option<&VipRef>,
-    field: impl Into<String>,
-    message: impl Into<String>,
-) -> ConfigError {
-    ConfigError::Invalid {
-        vip: vip.cloned(),
-        field: field.into(),
-        message: message.into(),
-    }
+fn invalid(vip: Option<&VipRef>, field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { vip: vip.cloned(), field: field.into(), message: message.into() }
 }
 
 /// `a string ("80")`, `an integer (80)`, ... for "found ..." messages.
@@ -204,60 +187,28 @@ fn unknown_keys(
     what: &str,
 ) -> Result<(), ConfigError> {
     if let Some(k) = table.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(invalid(
-            vip,
-            field,
-            format!("unknown key {k:?} {what} (expected {})", known.join(", ")),
-        ));
+        return Err(invalid(vip, field, format!("unknown key {k:?} {what} (expected {})", known.join(", "))));
     }
     Ok(())
 }
 
-fn integer(
-    v: &Value,
-    vip: Option<&VipRef>,
-    field: &str,
-    lo: i64,
-    hi: i64,
-) -> Result<i64, ConfigError> {
+fn integer(v: &Value, vip: Option<&VipRef>, field: &str, lo: i64, hi: i64) -> Result<i64, ConfigError> {
     match v {
         Value::Integer(i) if (lo..=hi).contains(i) => Ok(*i),
-        Value::Integer(i) => Err(invalid(
-            vip,
-            field,
-            format!("{i} is out of range ({lo}..={hi})"),
-        )),
-        other => Err(invalid(
-            vip,
-            field,
-            format!("expected an integer {lo}..={hi}, found {}", describe(other)),
-        )),
+        Value::Integer(i) => Err(invalid(vip, field, format!("{i} is out of range ({lo}..={hi})"))),
+        other => Err(invalid(vip, field, format!("expected an integer {lo}..={hi}, found {}", describe(other)))),
     }
 }
 
-fn string<'a>(
-    v: &'a Value,
-    vip: Option<&VipRef>,
-    field: &str,
-    expected: &str,
-) -> Result<&'a str, ConfigError> {
+fn string<'a>(v: &'a Value, vip: Option<&VipRef>, field: &str, expected: &str) -> Result<&'a str, ConfigError> {
     match v {
         Value::String(s) => Ok(s),
-        other => Err(invalid(
-            vip,
-            field,
-            format!("expected {expected}, found {}", describe(other)),
-        )),
+        other => Err(invalid(vip, field, format!("expected {expected}, found {}", describe(other)))),
     }
 }
 
 fn ip(v: &Value, vip: Option<&VipRef>, field: &str) -> Result<IpAddr, ConfigError> {
-    let s = string(
-        v,
-        vip,
-        field,
-        "an IP address as a string like \"10.0.0.1\" or \"2001:db8::1\"",
-    )?;
+    let s = string(v, vip, field, "an IP address as a string like \"10.0.0.1\" or \"2001:db8::1\"")?;
     s.parse::<IpAddr>().map_err(|_| {
         invalid(
             vip,
@@ -274,14 +225,7 @@ fn array_of_tables<'a>(
     header: &str,
 ) -> Result<Vec<&'a Table>, ConfigError> {
     let not_tables = |found: &Value| {
-        invalid(
-            vip,
-            field,
-            format!(
-                "expected an array of tables ({header}), found {}",
-                describe(found)
-            ),
-        )
+        invalid(vip, field, format!("expected an array of tables ({header}), found {}", describe(found)))
     };
     match v {
         Value::Array(items) => items
@@ -297,11 +241,7 @@ fn array_of_tables<'a>(
 
 fn validate(top: &Table) -> Result<Config, ConfigError> {
     if let Some(k) = top.keys().find(|k| !TOP_KEYS.contains(&k.as_str())) {
-        return Err(invalid(
-            None,
-            "",
-            format!("unknown key {k:?} at the top level (expected hash_seed, [[vip]])"),
-        ));
+        return Err(invalid(None, "", format!("unknown key {k:?} at the top level (expected hash_seed, [[vip]])")));
     }
     let hash_seed = match top.get("hash_seed") {
         Some(v) => integer(v, None, "hash_seed", 0, u32::MAX as i64)? as u32,
@@ -316,11 +256,7 @@ fn validate(top: &Table) -> Result<Config, ConfigError> {
     for (index, t) in vip_tables.into_iter().enumerate() {
         let vip = validate_vip(index, t)?;
         if let Some(first) = seen.insert(vip.key(), index) {
-            let r = VipRef {
-                index,
-                key: Some(vip.key()),
-                address: Some(vip.address),
-            };
+            let r = VipRef { index, key: Some(vip.key()), address: Some(vip.address) };
             return Err(invalid(
                 Some(&r),
                 "",
@@ -333,19 +269,9 @@ fn validate(top: &Table) -> Result<Config, ConfigError> {
 }
 
 fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
-    let mut r = VipRef {
-        index,
-        key: None,
-        address: None,
-    };
+    let mut r = VipRef { index, key: None, address: None };
     let required = |name: &str, r: &VipRef| {
-        t.get(name).ok_or_else(|| {
-            invalid(
-                Some(r),
-                name,
-                "missing (every [[vip]] needs address, port and protocol)",
-            )
-        })
+        t.get(name).ok_or_else(|| invalid(Some(r), name, "missing (every [[vip]] needs address, port and protocol)"))
     };
     // Read the key fields first so that later messages can name the VIP by its key, but report
     // an unknown key (often a misspelt field) before a missing one.
@@ -353,32 +279,24 @@ fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
     if let Ok(a) = address {
         r.address = Some(a);
     }
-    let port = required("port", &r)
-        .and_then(|v| integer(v, Some(&r), "port", 0, 65535).map(|p| p as u16));
+    let port = required("port", &r).and_then(|v| integer(v, Some(&r), "port", 0, 65535).map(|p| p as u16));
     let protocol = required("protocol", &r).and_then(|v| {
         let s = string(v, Some(&r), "protocol", "\"tcp\" or \"udp\"")?;
         match s {
             "tcp" => Ok(Protocol::Tcp),
             "udp" => Ok(Protocol::Udp),
-            _ => Err(invalid(
-                Some(&r),
-                "protocol",
-                format!("{s:?} is not a protocol (expected \"tcp\" or \"udp\")"),
-            )),
+            _ => Err(invalid(Some(&r), "protocol", format!("{s:?} is not a protocol (expected \"tcp\" or \"udp\")"))),
         }
     });
     if let (Ok(a), Ok(p), Ok(proto)) = (&address, &port, &protocol) {
-        r.key = Some(VipKey {
-            addr: *a,
-            port: *p,
-            protocol: *proto,
-        });
+        r.key = Some(VipKey { addr: *a, port: *p, protocol: *proto });
     }
     unknown_keys(t, VIP_KEYS, Some(&r), "", "in [[vip]]")?;
     let (address, port, protocol) = (address?, port?, protocol?);
     let ring_size = match t.get("ring_size") {
         Some(v) => {
-            let m = integer(v, Some(&r), "ring_size", maglev::MIN_RING_SIZE as i64, maglev::MAX_RING_SIZE as i64)? as u32;
+            let m =
+                integer(v, Some(&r), "ring_size", maglev::MIN_RING_SIZE as i64, maglev::MAX_RING_SIZE as i64)? as u32;
             if !maglev::is_prime(m) {
                 return Err(invalid(
                     Some(&r),
@@ -399,14 +317,7 @@ fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
     for (i, b) in backend_tables.into_iter().enumerate() {
         backends.push(validate_backend(&r, i, b)?);
     }
-    Ok(Vip {
-        address,
-        port,
-        protocol,
-        ring_size,
-        ring_size_default: t.get("ring_size").is_none(),
-        backends,
-    })
+    Ok(Vip { address, port, protocol, ring_size, ring_size_default: t.get("ring_size").is_none(), backends })
 }
 
 fn validate_backend(r: &VipRef, i: usize, t: &Table) -> Result<Backend, ConfigError> {
@@ -432,13 +343,7 @@ fn validate_backend(r: &VipRef, i: usize, t: &Table) -> Result<Backend, ConfigEr
             }
             a
         }
-        None => {
-            return Err(invalid(
-                Some(r),
-                field("address"),
-                "missing (every [[vip.backend]] needs an address)",
-            ))
-        }
+        None => return Err(invalid(Some(r), field("address"), "missing (every [[vip.backend]] needs an address)")),
     };
     let mac = match t.get("mac") {
         Some(v) => {
@@ -458,11 +363,7 @@ fn validate_backend(r: &VipRef, i: usize, t: &Table) -> Result<Backend, ConfigEr
         Some(v) => integer(v, Some(r), &field("weight"), 0, MAX_WEIGHT as i64)? as u32,
         None => 1,
     };
-    Ok(Backend {
-        address,
-        mac,
-        weight,
-    })
+    Ok(Backend { address, mac, weight })
 }
 
 #[cfg(test)]
@@ -502,16 +403,8 @@ protocol = "tcp"
         assert_eq!(
             v.backends,
             vec![
-                Backend {
-                    address: Ipv4Addr::new(10, 1, 0, 1).into(),
-                    mac: Some([2, 0, 0, 0, 1, 1]),
-                    weight: 1
-                },
-                Backend {
-                    address: Ipv4Addr::new(10, 1, 0, 2).into(),
-                    mac: None,
-                    weight: 0
-                },
+                Backend { address: Ipv4Addr::new(10, 1, 0, 1).into(), mac: Some([2, 0, 0, 0, 1, 1]), weight: 1 },
+                Backend { address: Ipv4Addr::new(10, 1, 0, 2).into(), mac: None, weight: 0 },
             ]
         );
         assert_eq!(c.vips[1].key().to_string(), "10.0.0.2:80/tcp");
@@ -533,12 +426,7 @@ protocol = "tcp"
     #[test]
     fn empty_config() {
         assert_eq!(Config::from_toml_str("").unwrap(), Config::default());
-        assert_eq!(
-            Config::from_toml_str("hash_seed = 4294967295")
-                .unwrap()
-                .hash_seed,
-            u32::MAX
-        );
+        assert_eq!(Config::from_toml_str("hash_seed = 4294967295").unwrap().hash_seed, u32::MAX);
     }
 
     #[test]

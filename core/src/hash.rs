@@ -26,11 +26,7 @@ const fn make_tables() -> [[u32; 256]; 8] {
         let mut c = i as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 {
-                (c >> 1) ^ POLY_REFLECTED
-            } else {
-                c >> 1
-            };
+            c = if c & 1 != 0 { (c >> 1) ^ POLY_REFLECTED } else { c >> 1 };
             k += 1;
         }
         t[0][i] = c;
@@ -92,18 +88,12 @@ unsafe fn update_sse42(crc: u32, data: &[u8]) -> u32 {
     let mut c64 = crc as u64;
     let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
-        c64 = _mm_crc32_u64(
-            c64,
-            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
-        );
+        c64 = _mm_crc32_u64(c64, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
     }
     let mut crc = c64 as u32;
     let mut rest = chunks.remainder();
     if rest.len() >= 4 {
-        crc = _mm_crc32_u32(
-            crc,
-            u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]),
-        );
+        crc = _mm_crc32_u32(crc, u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]));
         rest = &rest[4..];
     }
     for &b in rest {
@@ -143,11 +133,7 @@ mod tests {
         for &b in data {
             crc ^= b as u32;
             for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0x82F6_3B78
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0x82F6_3B78 } else { crc >> 1 };
             }
         }
         crc
@@ -182,26 +168,17 @@ mod tests {
 
     #[test]
     fn fast_paths_match_bitwise_at_every_length_and_split() {
-        let data: Vec<u8> = (0..200u32)
-            .map(|i| (i.wrapping_mul(167).wrapping_add(13) >> 1) as u8)
-            .collect();
+        let data: Vec<u8> = (0..200u32).map(|i| (i.wrapping_mul(167).wrapping_add(13) >> 1) as u8).collect();
         for len in 0..data.len() {
             for init in [0u32, !0, 0xDEAD_BEEF] {
                 let want = bitwise(init, &data[..len]);
                 assert_eq!(update_table(init, &data[..len]), want, "table, len {len}");
-                assert_eq!(
-                    crc32c_update(init, &data[..len]),
-                    want,
-                    "dispatch, len {len}"
-                );
+                assert_eq!(crc32c_update(init, &data[..len]), want, "dispatch, len {len}");
             }
         }
         // Updating in pieces is the same as updating at once.
         let (a, b) = data.split_at(77);
-        assert_eq!(
-            crc32c_update(crc32c_update(!0, a), b),
-            crc32c_update(!0, &data)
-        );
+        assert_eq!(crc32c_update(crc32c_update(!0, a), b), crc32c_update(!0, &data));
     }
 
     #[test]
@@ -217,23 +194,13 @@ mod tests {
         assert_eq!(key.bytes(), bytes);
         assert_eq!(flow_hash(0, &key), bitwise(!0, &bytes) ^ !0);
         // A seed is the register's initial value XOR 0xFFFFFFFF.
-        assert_eq!(
-            flow_hash(0x1234_5678, &key),
-            bitwise(!0x1234_5678, &bytes) ^ !0
-        );
+        assert_eq!(flow_hash(0x1234_5678, &key), bitwise(!0x1234_5678, &bytes) ^ !0);
         assert_ne!(flow_hash(1, &key), flow_hash(0, &key));
     }
 
     #[test]
     fn vip_key_hash_bytes() {
-        let key = VipKey {
-            addr: Ipv4Addr::new(10, 0, 0, 1).into(),
-            port: 7777,
-            protocol: Protocol::Udp,
-        };
-        assert_eq!(
-            vip_key_hash(&key),
-            bitwise(!0, &[10, 0, 0, 1, 0x1E, 0x61, 17]) ^ !0
-        );
+        let key = VipKey { addr: Ipv4Addr::new(10, 0, 0, 1).into(), port: 7777, protocol: Protocol::Udp };
+        assert_eq!(vip_key_hash(&key), bitwise(!0, &[10, 0, 0, 1, 0x1E, 0x61, 17]) ^ !0);
     }
 }

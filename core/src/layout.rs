@@ -380,10 +380,7 @@ impl BackendEntry {
             return Ok(None);
         }
         let mac = if flags & regmap::BACKEND_MAC_VALID != 0 {
-            Some(mac_from_words(
-                words[regmap::BACKEND_W_MAC_HI as usize],
-                words[regmap::BACKEND_W_MAC_LO as usize],
-            ))
+            Some(mac_from_words(words[regmap::BACKEND_W_MAC_HI as usize], words[regmap::BACKEND_W_MAC_LO as usize]))
         } else {
             None
         };
@@ -417,10 +414,7 @@ pub fn ring_index(hash: u32, info: &VipInfo, ring_entries: u32) -> u32 {
 
 /// `02:00:00:00:01:01`: six lower-case hex bytes separated by colons.
 pub fn format_mac(mac: &[u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]
-    )
+    format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5])
 }
 
 /// Parses six hex bytes of two digits each, separated by `:` (or `-`), in either letter case.
@@ -459,11 +453,7 @@ mod tests {
 
     #[test]
     fn vip_key_display_and_parse() {
-        let k = VipKey {
-            addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
-            port: 7777,
-            protocol: Protocol::Udp,
-        };
+        let k = VipKey { addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), port: 7777, protocol: Protocol::Udp };
         assert_eq!(k.to_string(), "10.0.0.1:7777/udp");
         assert_eq!("10.0.0.1:7777/udp".parse::<VipKey>(), Ok(k));
         assert!("10.0.0.1:7777".parse::<VipKey>().is_err());
@@ -503,31 +493,17 @@ mod tests {
     fn vip_slot_words() {
         // Contract: word 0 [0] valid, [15:8] protocol, [31:16] port; word 1 address; word 5 id.
         let s = VipSlot {
-            key: VipKey {
-                addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
-                port: 7777,
-                protocol: Protocol::Udp,
-            },
+            key: VipKey { addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), port: 7777, protocol: Protocol::Udp },
             vip_id: 3,
         };
         let w = s.encode();
         assert_eq!(w, [0x1E61_1101, 0x0A00_0001, 0, 0, 0, 3, 0, 0]);
         assert_eq!(VipSlot::decode(&w), Ok(Some(s)));
-        assert_eq!(
-            VipSlot::decode(&[0x1E61_1100, 0x0A00_0001, 0, 0, 0, 3, 0, 0]),
-            Ok(None)
-        );
-        assert_eq!(
-            VipSlot::decode(&[0x1E61_0101, 0, 0, 0, 0, 0, 0, 0]),
-            Err(LayoutError::Protocol(1))
-        );
+        assert_eq!(VipSlot::decode(&[0x1E61_1100, 0x0A00_0001, 0, 0, 0, 3, 0, 0]), Ok(None));
+        assert_eq!(VipSlot::decode(&[0x1E61_0101, 0, 0, 0, 0, 0, 0, 0]), Err(LayoutError::Protocol(1)));
         // IPv6: bit 1, words 1..=4 the address, first word first.
         let s6 = VipSlot {
-            key: VipKey {
-                addr: "2001:db8::1".parse().unwrap(),
-                port: 0,
-                protocol: Protocol::Tcp,
-            },
+            key: VipKey { addr: "2001:db8::1".parse().unwrap(), port: 0, protocol: Protocol::Tcp },
             vip_id: 9,
         };
         let w = s6.encode();
@@ -541,89 +517,45 @@ mod tests {
     #[test]
     fn backend_words() {
         // Contract: 02:00:00:00:01:01 gives word 1 = 0x02000000, word 2 = 0x0101.
-        let e = BackendEntry {
-            addr: IpAddr::V4(Ipv4Addr::new(10, 1, 0, 1)),
-            mac: Some([2, 0, 0, 0, 1, 1]),
-        };
+        let e = BackendEntry { addr: IpAddr::V4(Ipv4Addr::new(10, 1, 0, 1)), mac: Some([2, 0, 0, 0, 1, 1]) };
         let w = e.encode();
         assert_eq!(w, [0b101, 0x0200_0000, 0x0101, 0, 0x0A01_0001, 0, 0, 0]);
         assert_eq!(BackendEntry::decode(&w), Ok(Some(e)));
-        let no_mac = BackendEntry {
-            addr: IpAddr::V4(Ipv4Addr::new(10, 1, 0, 2)),
-            mac: None,
-        };
+        let no_mac = BackendEntry { addr: IpAddr::V4(Ipv4Addr::new(10, 1, 0, 2)), mac: None };
         assert_eq!(no_mac.encode(), [1, 0, 0, 0, 0x0A01_0002, 0, 0, 0]);
         assert_eq!(BackendEntry::decode(&no_mac.encode()), Ok(Some(no_mac)));
         assert_eq!(BackendEntry::decode(&[0; 8]), Ok(None));
-        let v6 = BackendEntry {
-            addr: "fd00::1:2".parse().unwrap(),
-            mac: None,
-        };
+        let v6 = BackendEntry { addr: "fd00::1:2".parse().unwrap(), mac: None };
         assert_eq!(v6.encode(), [0b11, 0, 0, 0, 0xFD00_0000, 0, 0, 0x0001_0002]);
         assert_eq!(BackendEntry::decode(&v6.encode()), Ok(Some(v6)));
     }
 
     #[test]
     fn vip_info_words() {
-        let i = VipInfo {
-            ring_base: 100,
-            ring_size: 7,
-        };
+        let i = VipInfo { ring_base: 100, ring_size: 7 };
         assert_eq!(i.encode(), [100, 7, 0, 0]);
         assert_eq!(VipInfo::decode(&[100, 7, 9, 9]), i);
     }
 
     #[test]
     fn ring_index_formula() {
-        let info = VipInfo {
-            ring_base: 10,
-            ring_size: 4,
-        };
+        let info = VipInfo { ring_base: 10, ring_size: 4 };
         assert_eq!(ring_index(0, &info, 65536), 10);
         assert_eq!(ring_index(0x4000_0000, &info, 65536), 11);
         assert_eq!(ring_index(0xFFFF_FFFF, &info, 65536), 13);
         // Wraps around the ring.
-        let info = VipInfo {
-            ring_base: 65535,
-            ring_size: 2,
-        };
+        let info = VipInfo { ring_base: 65535, ring_size: 2 };
         assert_eq!(ring_index(0x8000_0000, &info, 65536), 0);
         // (2^32 - 1)^2 >> 32 = 0xFFFFFFFE; 0xFFFFFFFF + 0xFFFFFFFE = 0x1_FFFF_FFFD; mod 16 = 13.
-        assert_eq!(
-            ring_index(
-                0xFFFF_FFFF,
-                &VipInfo {
-                    ring_base: u32::MAX,
-                    ring_size: u32::MAX
-                },
-                16
-            ),
-            13
-        );
-        assert_eq!(
-            ring_index(
-                123,
-                &VipInfo {
-                    ring_base: 5,
-                    ring_size: 0
-                },
-                64
-            ),
-            5
-        );
+        assert_eq!(ring_index(0xFFFF_FFFF, &VipInfo { ring_base: u32::MAX, ring_size: u32::MAX }, 16), 13);
+        assert_eq!(ring_index(123, &VipInfo { ring_base: 5, ring_size: 0 }, 64), 5);
     }
 
     #[test]
     fn mac_text() {
         assert_eq!(parse_mac("02:00:00:00:01:01"), Some([2, 0, 0, 0, 1, 1]));
-        assert_eq!(
-            parse_mac("AA-bb-CC-dd-EE-ff"),
-            Some([0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF])
-        );
-        assert_eq!(
-            format_mac(&[0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0x0F]),
-            "aa:bb:cc:dd:ee:0f"
-        );
+        assert_eq!(parse_mac("AA-bb-CC-dd-EE-ff"), Some([0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF]));
+        assert_eq!(format_mac(&[0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0x0F]), "aa:bb:cc:dd:ee:0f");
         for bad in [
             "zz:00",
             "02:00:00:00:01",

@@ -33,12 +33,7 @@ pub struct Verdict {
 
 impl Verdict {
     fn pass(reason: Reason) -> Verdict {
-        Verdict {
-            reason,
-            vip_id: None,
-            backend: None,
-            hash: None,
-        }
+        Verdict { reason, vip_id: None, backend: None, hash: None }
     }
 
     /// Whether the frame was balanced (`m_axis_tdest` = 1).
@@ -58,8 +53,7 @@ const GLOBAL_COUNTERS: usize = CNT_REASON + Reason::COUNT;
 /// Stored bits of VIP match slot word 0: valid, IPv6, protocol, port.
 const VIP_KEY_BITS: u32 = 0xFFFF_FF00 | regmap::VIP_MATCH_VALID | regmap::VIP_MATCH_IPV6;
 /// Stored bits of backend word 0: valid, IPv6, MAC valid.
-const BACKEND_FLAG_BITS: u32 =
-    regmap::BACKEND_VALID | regmap::BACKEND_IPV6 | regmap::BACKEND_MAC_VALID;
+const BACKEND_FLAG_BITS: u32 = regmap::BACKEND_VALID | regmap::BACKEND_IPV6 | regmap::BACKEND_MAC_VALID;
 
 /// Stored words of a VIP match slot (words 0, 1..=4, 5).
 #[derive(Debug, Clone, Copy, Default)]
@@ -174,42 +168,15 @@ impl ModelDevice {
     /// non-zero powers of two, `vip_count` and `backend_count` non-zero, and every table must fit
     /// its region of the register map.
     pub fn new(caps: Caps) -> ModelDevice {
-        assert!(
-            caps.vip_buckets.is_power_of_two(),
-            "vip_buckets must be a power of two: {caps:?}"
-        );
-        assert!(
-            caps.ring_entries.is_power_of_two(),
-            "ring_entries must be a power of two: {caps:?}"
-        );
-        assert!(
-            caps.vip_count > 0 && caps.vip_count <= 1 << 16,
-            "vip_count must be 1..=65536: {caps:?}"
-        );
-        assert!(
-            caps.backend_count > 0,
-            "backend_count must be non-zero: {caps:?}"
-        );
-        assert!(
-            caps.vip_slots() <= regmap::VIP_MATCH.max_entries(),
-            "VIP match table too large: {caps:?}"
-        );
-        assert!(
-            caps.vip_count <= regmap::VIP_INFO.max_entries(),
-            "VIP info table too large: {caps:?}"
-        );
-        assert!(
-            caps.vip_count <= regmap::VIP_COUNTERS.max_entries(),
-            "VIP counters too large: {caps:?}"
-        );
-        assert!(
-            caps.backend_count <= regmap::BACKENDS.max_entries(),
-            "backend table too large: {caps:?}"
-        );
-        assert!(
-            caps.ring_entries <= regmap::RING.max_entries(),
-            "ring too large: {caps:?}"
-        );
+        assert!(caps.vip_buckets.is_power_of_two(), "vip_buckets must be a power of two: {caps:?}");
+        assert!(caps.ring_entries.is_power_of_two(), "ring_entries must be a power of two: {caps:?}");
+        assert!(caps.vip_count > 0 && caps.vip_count <= 1 << 16, "vip_count must be 1..=65536: {caps:?}");
+        assert!(caps.backend_count > 0, "backend_count must be non-zero: {caps:?}");
+        assert!(caps.vip_slots() <= regmap::VIP_MATCH.max_entries(), "VIP match table too large: {caps:?}");
+        assert!(caps.vip_count <= regmap::VIP_INFO.max_entries(), "VIP info table too large: {caps:?}");
+        assert!(caps.vip_count <= regmap::VIP_COUNTERS.max_entries(), "VIP counters too large: {caps:?}");
+        assert!(caps.backend_count <= regmap::BACKENDS.max_entries(), "backend table too large: {caps:?}");
+        assert!(caps.ring_entries <= regmap::RING.max_entries(), "ring too large: {caps:?}");
         ModelDevice {
             caps,
             ctrl: 0,
@@ -228,10 +195,7 @@ impl ModelDevice {
             ring: [vec![0; caps.ring_entries as usize], vec![0; caps.ring_entries as usize]],
             bucket_mask: caps.vip_buckets - 1,
             ring_mask: caps.ring_entries - 1,
-            backend_mask: caps
-                .backend_count
-                .is_power_of_two()
-                .then(|| caps.backend_count - 1),
+            backend_mask: caps.backend_count.is_power_of_two().then(|| caps.backend_count - 1),
         }
     }
 
@@ -334,11 +298,7 @@ impl ModelDevice {
             Some(l4) if !h.later_fragment => (be16(l4), be16(l4 + 2)),
             _ => (0, 0),
         };
-        let probe_port = if !h.fragment && dport != 0 {
-            self.find_vip(dst, h.ipv6, dport, h.proto)
-        } else {
-            None
-        };
+        let probe_port = if !h.fragment && dport != 0 { self.find_vip(dst, h.ipv6, dport, h.proto) } else { None };
         let (vip_id, zero_ports) = match probe_port {
             Some(id) => (Some(id), false),
             None => (self.find_vip(dst, h.ipv6, 0, h.proto), true),
@@ -358,15 +318,7 @@ impl ModelDevice {
             if h.fragment {
                 return pass(Reason::Fragment);
             }
-            return (
-                Verdict {
-                    reason: Reason::NoVip,
-                    vip_id: None,
-                    backend: None,
-                    hash: Some(hash),
-                },
-                None,
-            );
+            return (Verdict { reason: Reason::NoVip, vip_id: None, backend: None, hash: Some(hash) }, None);
         };
 
         // 12. a ring slice and a valid backend of the frame's family. A vip_id past VIP_COUNT
@@ -379,23 +331,13 @@ impl ModelDevice {
             Some(w) => (w[2 * bank], w[2 * bank + 1]),
             None => (0, 0),
         };
-        let no_backend = |backend| {
-            (
-                Verdict {
-                    reason: Reason::NoBackend,
-                    vip_id: Some(vip_id),
-                    backend,
-                    hash: Some(hash),
-                },
-                None,
-            )
-        };
+        let no_backend =
+            |backend| (Verdict { reason: Reason::NoBackend, vip_id: Some(vip_id), backend, hash: Some(hash) }, None);
         if ring_size == 0 {
             return no_backend(None);
         }
         // (base + ((h × size) >> 32)) mod RING_ENTRIES, RING_ENTRIES a power of two.
-        let r = ring_base.wrapping_add(((hash as u64 * ring_size as u64) >> 32) as u32)
-            & self.ring_mask;
+        let r = ring_base.wrapping_add(((hash as u64 * ring_size as u64) >> 32) as u32) & self.ring_mask;
         let entry = self.ring[bank][r as usize] as u32;
         let b = match self.backend_mask {
             Some(m) => entry & m,
@@ -406,31 +348,22 @@ impl ModelDevice {
         if be.flags & regmap::BACKEND_VALID == 0 || be_v6 != h.ipv6 {
             return no_backend(Some(b));
         }
-        let mac = if be.flags & regmap::BACKEND_MAC_VALID != 0 {
-            Some(mac_from_words(be.mac_hi, be.mac_lo))
-        } else {
-            None
-        };
+        let mac =
+            if be.flags & regmap::BACKEND_MAC_VALID != 0 { Some(mac_from_words(be.mac_hi, be.mac_lo)) } else { None };
         let mut addr = [0u8; 16];
         for (i, w) in be.addr.iter().enumerate() {
             addr[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
         }
         (
-            Verdict {
-                reason: Reason::Balanced,
-                vip_id: Some(vip_id),
-                backend: Some(b),
-                hash: Some(hash),
-            },
+            Verdict { reason: Reason::Balanced, vip_id: Some(vip_id), backend: Some(b), hash: Some(hash) },
             Some(Patch {
                 ip_csum: (!h.ipv6).then_some(l2 + 10),
                 dst_off: h.dst_off,
                 addr_len: alen,
                 l4_csum: match h.l4 {
-                    Some(l4) if !h.later_fragment => Some((
-                        l4 + if h.proto == ipv4::protocol::TCP { 16 } else { 6 },
-                        h.proto == ipv4::protocol::UDP,
-                    )),
+                    Some(l4) if !h.later_fragment => {
+                        Some((l4 + if h.proto == ipv4::protocol::TCP { 16 } else { 6 }, h.proto == ipv4::protocol::UDP))
+                    }
                     _ => None,
                 },
                 addr,
@@ -841,10 +774,7 @@ mod tests {
     fn offsets_are_checked() {
         let mut d = ModelDevice::new(small_caps());
         assert!(matches!(d.read32(2), Err(RegError::Unaligned { .. })));
-        assert!(matches!(
-            d.write32(1 << 24, 0),
-            Err(RegError::OutOfBounds { .. })
-        ));
+        assert!(matches!(d.write32(1 << 24, 0), Err(RegError::OutOfBounds { .. })));
         assert_eq!(d.read32(0x0FFC).unwrap(), 0);
         assert_eq!(d.read32((1 << 24) - 4).unwrap(), 0);
     }
@@ -861,16 +791,12 @@ mod tests {
         for w in 0..4 {
             d.write32(regmap::VIP_INFO.word(1, w), 0xFFFF_FFFF).unwrap();
         }
-        let got: Vec<u32> = (0..4)
-            .map(|w| d.read32(regmap::VIP_INFO.word(1, w)).unwrap())
-            .collect();
+        let got: Vec<u32> = (0..4).map(|w| d.read32(regmap::VIP_INFO.word(1, w)).unwrap()).collect();
         assert_eq!(got, [0xFFFF_FFFF; 4]); // words 2-3: bank 1
         for w in 0..8 {
             d.write32(regmap::BACKENDS.word(7, w), 0xFFFF_FFFF).unwrap();
         }
-        let got: Vec<u32> = (0..8)
-            .map(|w| d.read32(regmap::BACKENDS.word(7, w)).unwrap())
-            .collect();
+        let got: Vec<u32> = (0..8).map(|w| d.read32(regmap::BACKENDS.word(7, w)).unwrap()).collect();
         assert_eq!(got, [0b111, 0xFFFF_FFFF, 0xFFFF, 0, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF]);
         d.write32(regmap::RING.word(15, 0), 0xABCD_1234).unwrap();
         assert_eq!(d.read32(regmap::RING.word(15, 0)).unwrap(), 0x1234);
@@ -896,11 +822,7 @@ mod tests {
     fn entries_written_through_registers_decode() {
         let mut d = ModelDevice::new(small_caps());
         let slot = VipSlot {
-            key: VipKey {
-                addr: Ipv4Addr::new(10, 0, 0, 1).into(),
-                port: 7777,
-                protocol: Protocol::Udp,
-            },
+            key: VipKey { addr: Ipv4Addr::new(10, 0, 0, 1).into(), port: 7777, protocol: Protocol::Udp },
             vip_id: 2,
         };
         for (w, v) in slot.encode().iter().enumerate() {
@@ -911,10 +833,7 @@ mod tests {
             *v = d.read32(regmap::VIP_MATCH.word(5, w as u32)).unwrap();
         }
         assert_eq!(VipSlot::decode(&words), Ok(Some(slot)));
-        let be = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 1).into(),
-            mac: Some([2, 0, 0, 0, 1, 1]),
-        };
+        let be = BackendEntry { addr: Ipv4Addr::new(10, 1, 0, 1).into(), mac: Some([2, 0, 0, 0, 1, 1]) };
         for (w, v) in be.encode().iter().enumerate() {
             d.write32(regmap::BACKENDS.word(1, w as u32), *v).unwrap();
         }
@@ -932,14 +851,8 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
-            let info = VipInfo {
-                ring_base: x.rotate_left(7),
-                ring_size: x.rotate_left(19) % 70_000,
-            };
-            let masked = info
-                .ring_base
-                .wrapping_add(((x as u64 * info.ring_size as u64) >> 32) as u32)
-                & 0xFFFF;
+            let info = VipInfo { ring_base: x.rotate_left(7), ring_size: x.rotate_left(19) % 70_000 };
+            let masked = info.ring_base.wrapping_add(((x as u64 * info.ring_size as u64) >> 32) as u32) & 0xFFFF;
             assert_eq!(masked, ring_index(x, &info, 65536));
         }
     }
@@ -947,10 +860,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "power of two")]
     fn rejects_unbuildable_caps() {
-        ModelDevice::new(Caps {
-            ring_entries: 1000,
-            ..Caps::default()
-        });
+        ModelDevice::new(Caps { ring_entries: 1000, ..Caps::default() });
     }
 
     #[test]
@@ -959,11 +869,7 @@ mod tests {
         d.counters[CNT_BYTES_IN] = 0x0000_0001_FFFF_FFFF;
         assert_eq!(d.read32(regmap::REG_CNT_BYTES_IN).unwrap(), 0xFFFF_FFFF);
         d.counters[CNT_BYTES_IN] += 1; // carries into the high word after the low read
-        assert_eq!(
-            d.read32(regmap::REG_CNT_BYTES_IN + 4).unwrap(),
-            1,
-            "high word latched by the low read"
-        );
+        assert_eq!(d.read32(regmap::REG_CNT_BYTES_IN + 4).unwrap(), 1, "high word latched by the low read");
         assert_eq!(d.read64(regmap::REG_CNT_BYTES_IN).unwrap(), 0x2_0000_0000);
         assert_eq!(d.counter(regmap::REG_CNT_BYTES_IN), Some(0x2_0000_0000));
         assert_eq!(d.counter(regmap::REG_CNT_BYTES_IN + 4), None);
@@ -981,11 +887,7 @@ mod tests {
     fn device_with_vip(caps: Caps, id: u16) -> (ModelDevice, Vec<u8>) {
         let mut d = ModelDevice::new(caps);
         d.write32(regmap::REG_CTRL, 1).unwrap();
-        let key = VipKey {
-            addr: Ipv4Addr::new(10, 0, 0, 1).into(),
-            port: 7777,
-            protocol: Protocol::Udp,
-        };
+        let key = VipKey { addr: Ipv4Addr::new(10, 0, 0, 1).into(), port: 7777, protocol: Protocol::Udp };
         for s in 0..caps.vip_slots() {
             for (w, v) in (VipSlot { key, vip_id: id }).encode().iter().enumerate() {
                 d.write32(regmap::VIP_MATCH.word(s, w as u32), *v).unwrap();
@@ -1033,28 +935,15 @@ mod tests {
 
     #[test]
     fn backend_index_mod_a_count_that_is_not_a_power_of_two() {
-        let caps = Caps {
-            backend_count: 6,
-            ..small_caps()
-        };
+        let caps = Caps { backend_count: 6, ..small_caps() };
         let (mut d, f) = device_with_vip(caps, 1);
-        for (w, v) in (VipInfo {
-            ring_base: 0,
-            ring_size: 16,
-        })
-        .encode()
-        .iter()
-        .enumerate()
-        {
+        for (w, v) in (VipInfo { ring_base: 0, ring_size: 16 }).encode().iter().enumerate() {
             d.write32(regmap::VIP_INFO.word(1, w as u32), *v).unwrap();
         }
         for r in 0..16 {
             d.write32(regmap::RING.word(r, 0), 8).unwrap(); // 8 mod 6 = 2
         }
-        let be = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 2).into(),
-            mac: None,
-        };
+        let be = BackendEntry { addr: Ipv4Addr::new(10, 1, 0, 2).into(), mac: None };
         for (w, v) in be.encode().iter().enumerate() {
             d.write32(regmap::BACKENDS.word(2, w as u32), *v).unwrap();
         }
@@ -1067,39 +956,22 @@ mod tests {
     #[test]
     fn vip_id_past_vip_count_has_no_backend() {
         let (mut d, mut f) = device_with_vip(small_caps(), 4 + 3);
-        for (w, v) in (VipInfo {
-            ring_base: 5,
-            ring_size: 1,
-        })
-        .encode()
-        .iter()
-        .enumerate()
-        {
+        for (w, v) in (VipInfo { ring_base: 5, ring_size: 1 }).encode().iter().enumerate() {
             d.write32(regmap::VIP_INFO.word(3, w as u32), *v).unwrap();
         }
         d.write32(regmap::RING.word(5, 0), 1).unwrap();
-        let be = BackendEntry {
-            addr: Ipv4Addr::new(10, 1, 0, 1).into(),
-            mac: None,
-        };
+        let be = BackendEntry { addr: Ipv4Addr::new(10, 1, 0, 1).into(), mac: None };
         for (w, v) in be.encode().iter().enumerate() {
             d.write32(regmap::BACKENDS.word(1, w as u32), *v).unwrap();
         }
         let before = f.clone();
         let v = d.process(&mut f, false);
-        assert_eq!(
-            (v.reason, v.vip_id, v.backend),
-            (Reason::NoBackend, Some(7), None)
-        );
+        assert_eq!((v.reason, v.vip_id, v.backend), (Reason::NoBackend, Some(7), None));
         assert_eq!(f, before);
         assert_eq!(d.counter(regmap::VIP_COUNTERS.word(3, 0)), Some(0));
         // Id 3 itself is balanced through the same tables.
         let (mut d3, mut f3) = device_with_vip(small_caps(), 3);
-        for off in [
-            regmap::VIP_INFO.word(3, 0),
-            regmap::VIP_INFO.word(3, 1),
-            regmap::RING.word(5, 0),
-        ] {
+        for off in [regmap::VIP_INFO.word(3, 0), regmap::VIP_INFO.word(3, 1), regmap::RING.word(5, 0)] {
             let v = d.read32(off).unwrap();
             d3.write32(off, v).unwrap();
         }

@@ -150,8 +150,7 @@ pub const VIP_INFO: Region = Region { name: "VIP_INFO", base: 0x02_0000, stride:
 pub const VIP_COUNTERS: Region = Region { name: "VIP_COUNTERS", base: 0x03_0000, stride: 16, span: 0x1_0000 };
 /// Backend counters (read-only, since 2.2): frames and bytes balanced to each backend entry
 /// index, whatever the bank; the same words as [`VIP_COUNTERS`].
-pub const BACKEND_COUNTERS: Region =
-    Region { name: "BACKEND_COUNTERS", base: 0x04_0000, stride: 16, span: 0x1_0000 };
+pub const BACKEND_COUNTERS: Region = Region { name: "BACKEND_COUNTERS", base: 0x04_0000, stride: 16, span: 0x1_0000 };
 /// Backends, bank 0.
 pub const BACKENDS: Region = Region { name: "BACKENDS", base: 0x10_0000, stride: 32, span: 0x10_0000 };
 /// Backends, bank 1.

@@ -35,17 +35,10 @@ protocol = "udp"               # "tcp" or "udp"
     assert_eq!(c.hash_seed, 0);
     assert_eq!(c.vips.len(), 1);
     let v = &c.vips[0];
-    assert_eq!(
-        (v.address, v.port, v.protocol),
-        (Ipv4Addr::new(10, 0, 0, 1).into(), 7777, Protocol::Udp)
-    );
+    assert_eq!((v.address, v.port, v.protocol), (Ipv4Addr::new(10, 0, 0, 1).into(), 7777, Protocol::Udp));
     assert_eq!(
         v.backends,
-        [Backend {
-            address: Ipv4Addr::new(10, 1, 0, 1).into(),
-            mac: Some([2, 0, 0, 0, 1, 1]),
-            weight: 1
-        }]
+        [Backend { address: Ipv4Addr::new(10, 1, 0, 1).into(), mac: Some([2, 0, 0, 0, 1, 1]), weight: 1 }]
     );
 }
 
@@ -81,19 +74,10 @@ protocol = "tcp"
     let w: Vec<u32> = c.vips[0].backends.iter().map(|b| b.weight).collect();
     assert_eq!(w, [1, 0, 256]);
     assert!(c.vips[0].backends.iter().all(|b| b.mac.is_none()));
-    assert_eq!(
-        c.vips.len(),
-        3,
-        "same address and port with another protocol is another VIP"
-    );
+    assert_eq!(c.vips.len(), 3, "same address and port with another protocol is another VIP");
     assert!(c.vips[1].backends.is_empty());
     assert_eq!(Config::from_toml_str("").unwrap(), Config::default());
-    assert_eq!(
-        Config::from_toml_str("# nothing but a comment\n")
-            .unwrap()
-            .vips,
-        []
-    );
+    assert_eq!(Config::from_toml_str("# nothing but a comment\n").unwrap().vips, []);
 }
 
 #[test]
@@ -118,27 +102,13 @@ protocol = "tcp"
 
 #[test]
 fn port_errors() {
-    let cfg = |port: &str| {
-        format!("[[vip]]\naddress = \"10.0.0.1\"\nport = {port}\nprotocol = \"tcp\"\n")
-    };
+    let cfg = |port: &str| format!("[[vip]]\naddress = \"10.0.0.1\"\nport = {port}\nprotocol = \"tcp\"\n");
     // v2: port 0 means every port.
     assert!(Config::from_toml_str(&cfg("0")).is_ok());
-    assert_eq!(
-        err(&cfg("65536")),
-        "vip[0] (10.0.0.1): port: 65536 is out of range (0..=65535)"
-    );
-    assert_eq!(
-        err(&cfg("-1")),
-        "vip[0] (10.0.0.1): port: -1 is out of range (0..=65535)"
-    );
-    assert_eq!(
-        err(&cfg("\"80\"")),
-        r#"vip[0] (10.0.0.1): port: expected an integer 0..=65535, found a string ("80")"#
-    );
-    assert_eq!(
-        err(&cfg("80.0")),
-        "vip[0] (10.0.0.1): port: expected an integer 0..=65535, found a float (80.0)"
-    );
+    assert_eq!(err(&cfg("65536")), "vip[0] (10.0.0.1): port: 65536 is out of range (0..=65535)");
+    assert_eq!(err(&cfg("-1")), "vip[0] (10.0.0.1): port: -1 is out of range (0..=65535)");
+    assert_eq!(err(&cfg("\"80\"")), r#"vip[0] (10.0.0.1): port: expected an integer 0..=65535, found a string ("80")"#);
+    assert_eq!(err(&cfg("80.0")), "vip[0] (10.0.0.1): port: expected an integer 0..=65535, found a float (80.0)");
 }
 
 #[test]
@@ -150,9 +120,7 @@ fn address_errors() {
         err(&cfg("\"10.0.0\"")),
         r#"vip[0]: address: "10.0.0" is not an IP address (expected IPv4 like 10.0.0.1 or IPv6 like 2001:db8::1)"#
     );
-    assert!(
-        err(&cfg("167772161")).starts_with("vip[0]: address: expected an IP address as a string")
-    );
+    assert!(err(&cfg("167772161")).starts_with("vip[0]: address: expected an IP address as a string"));
     // A backend of the other family names VIP, backend and field.
     let backend = format!("{VIP0}  [[vip.backend]]\n  address = \"fe80::1\"\n");
     assert_eq!(
@@ -168,10 +136,7 @@ fn protocol_errors() {
         err(&cfg("\"icmp\"")),
         r#"vip[0] (10.0.0.1): protocol: "icmp" is not a protocol (expected "tcp" or "udp")"#
     );
-    assert_eq!(
-        err(&cfg("6")),
-        r#"vip[0] (10.0.0.1): protocol: expected "tcp" or "udp", found an integer (6)"#
-    );
+    assert_eq!(err(&cfg("6")), r#"vip[0] (10.0.0.1): protocol: expected "tcp" or "udp", found an integer (6)"#);
 }
 
 #[test]
@@ -185,9 +150,7 @@ fn missing_fields() {
         "vip[0]: address: missing (every [[vip]] needs address, port and protocol)"
     );
     assert_eq!(
-        err(&format!(
-            "{VIP0}[[vip]]\naddress = \"10.0.0.3\"\nport = 1\n"
-        )),
+        err(&format!("{VIP0}[[vip]]\naddress = \"10.0.0.3\"\nport = 1\n")),
         "vip[1] (10.0.0.3): protocol: missing (every [[vip]] needs address, port and protocol)"
     );
     assert_eq!(
@@ -198,10 +161,7 @@ fn missing_fields() {
 
 #[test]
 fn unknown_keys_name_the_key_and_where() {
-    assert_eq!(
-        err("hash_sed = 1\n"),
-        r#"unknown key "hash_sed" at the top level (expected hash_seed, [[vip]])"#
-    );
+    assert_eq!(err("hash_sed = 1\n"), r#"unknown key "hash_sed" at the top level (expected hash_seed, [[vip]])"#);
     assert_eq!(
         err(&format!("{VIP0}ttl = 3\n")),
         r#"vip[0] (10.0.0.1:7777/udp): unknown key "ttl" in [[vip]] (expected address, port, protocol, ring_size, backend)"#
@@ -212,9 +172,7 @@ fn unknown_keys_name_the_key_and_where() {
         r#"vip[0] (10.0.0.1): unknown key "prot" in [[vip]] (expected address, port, protocol, ring_size, backend)"#
     );
     assert_eq!(
-        err(&format!(
-            "{VIP0}  [[vip.backend]]\n  address = \"10.1.0.1\"\n  wieght = 2\n"
-        )),
+        err(&format!("{VIP0}  [[vip.backend]]\n  address = \"10.1.0.1\"\n  wieght = 2\n")),
         r#"vip[0] (10.0.0.1:7777/udp): backend[0]: unknown key "wieght" in [[vip.backend]] (expected address, mac, weight)"#
     );
     // A sub-table of a VIP that is not [[vip.backend]].
@@ -226,30 +184,15 @@ fn unknown_keys_name_the_key_and_where() {
 
 #[test]
 fn duplicate_vip() {
-    let e = err(&format!(
-        "{VIP0}[[vip]]\naddress = \"10.0.0.2\"\nport = 7777\nprotocol = \"udp\"\n{VIP0}"
-    ));
-    assert_eq!(
-        e,
-        "vip[2] (10.0.0.1:7777/udp): duplicate VIP: vip[0] has the same address, port and protocol"
-    );
+    let e = err(&format!("{VIP0}[[vip]]\naddress = \"10.0.0.2\"\nport = 7777\nprotocol = \"udp\"\n{VIP0}"));
+    assert_eq!(e, "vip[2] (10.0.0.1:7777/udp): duplicate VIP: vip[0] has the same address, port and protocol");
 }
 
 #[test]
 fn weight_and_mac_errors() {
-    let b = |body: &str| {
-        err(&format!(
-            "{VIP0}  [[vip.backend]]\n  address = \"10.1.0.1\"\n{body}"
-        ))
-    };
-    assert_eq!(
-        b("  weight = 257\n"),
-        "vip[0] (10.0.0.1:7777/udp): backend[0].weight: 257 is out of range (0..=256)"
-    );
-    assert_eq!(
-        b("  weight = -1\n"),
-        "vip[0] (10.0.0.1:7777/udp): backend[0].weight: -1 is out of range (0..=256)"
-    );
+    let b = |body: &str| err(&format!("{VIP0}  [[vip.backend]]\n  address = \"10.1.0.1\"\n{body}"));
+    assert_eq!(b("  weight = 257\n"), "vip[0] (10.0.0.1:7777/udp): backend[0].weight: 257 is out of range (0..=256)");
+    assert_eq!(b("  weight = -1\n"), "vip[0] (10.0.0.1:7777/udp): backend[0].weight: -1 is out of range (0..=256)");
     assert_eq!(
         b("  weight = \"1\"\n"),
         r#"vip[0] (10.0.0.1:7777/udp): backend[0].weight: expected an integer 0..=256, found a string ("1")"#
@@ -258,13 +201,7 @@ fn weight_and_mac_errors() {
         b("  mac = 2\n"),
         r#"vip[0] (10.0.0.1:7777/udp): backend[0].mac: expected a MAC address as a string like "02:00:00:00:01:01", found an integer (2)"#
     );
-    for bad in [
-        "02:00:00:00:01",
-        "02:00:00:00:01:01:01",
-        "0200.0000.0101",
-        "02:00:00:00:01:0x",
-        "",
-    ] {
+    for bad in ["02:00:00:00:01", "02:00:00:00:01:01:01", "0200.0000.0101", "02:00:00:00:01:0x", ""] {
         let e = b(&format!("  mac = \"{bad}\"\n"));
         assert_eq!(
             e,
@@ -275,26 +212,11 @@ fn weight_and_mac_errors() {
 
 #[test]
 fn structure_errors() {
-    assert_eq!(
-        err("hash_seed = -1\n"),
-        "hash_seed: -1 is out of range (0..=4294967295)"
-    );
-    assert_eq!(
-        err("hash_seed = 4294967296\n"),
-        "hash_seed: 4294967296 is out of range (0..=4294967295)"
-    );
-    assert_eq!(
-        err("hash_seed = \"0\"\n"),
-        r#"hash_seed: expected an integer 0..=4294967295, found a string ("0")"#
-    );
-    assert_eq!(
-        err("vip = 3\n"),
-        "vip: expected an array of tables ([[vip]]), found an integer (3)"
-    );
-    assert_eq!(
-        err("[vip]\naddress = \"10.0.0.1\"\n"),
-        "vip: expected an array of tables ([[vip]]), found a table"
-    );
+    assert_eq!(err("hash_seed = -1\n"), "hash_seed: -1 is out of range (0..=4294967295)");
+    assert_eq!(err("hash_seed = 4294967296\n"), "hash_seed: 4294967296 is out of range (0..=4294967295)");
+    assert_eq!(err("hash_seed = \"0\"\n"), r#"hash_seed: expected an integer 0..=4294967295, found a string ("0")"#);
+    assert_eq!(err("vip = 3\n"), "vip: expected an array of tables ([[vip]]), found an integer (3)");
+    assert_eq!(err("[vip]\naddress = \"10.0.0.1\"\n"), "vip: expected an array of tables ([[vip]]), found a table");
     assert_eq!(
         err(&format!("{VIP0}backend = \"10.1.0.1\"\n")),
         r#"vip[0] (10.0.0.1:7777/udp): backend: expected an array of tables ([[vip.backend]]), found a string ("10.1.0.1")"#
@@ -318,32 +240,19 @@ fn load_names_the_file() {
     let dir = std::env::temp_dir().join(format!("l4lb-core-config-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("lb.toml");
-    std::fs::write(
-        &path,
-        format!("{VIP0}  [[vip.backend]]\n  address = \"10.1.0.1\"\n  weight = 300\n"),
-    )
-    .unwrap();
+    std::fs::write(&path, format!("{VIP0}  [[vip.backend]]\n  address = \"10.1.0.1\"\n  weight = 300\n")).unwrap();
     let e = Config::load(&path).unwrap_err().to_string();
     assert_eq!(
         e,
-        format!(
-            "{}: vip[0] (10.0.0.1:7777/udp): backend[0].weight: 300 is out of range (0..=256)",
-            path.display()
-        )
+        format!("{}: vip[0] (10.0.0.1:7777/udp): backend[0].weight: 300 is out of range (0..=256)", path.display())
     );
     std::fs::write(&path, "port = = 1\n").unwrap();
     let e = Config::load(&path).unwrap_err().to_string();
-    assert!(
-        e.starts_with(&format!("{}: ", path.display())) && e.contains("line 1"),
-        "{e}"
-    );
+    assert!(e.starts_with(&format!("{}: ", path.display())) && e.contains("line 1"), "{e}");
     std::fs::write(&path, VIP0).unwrap();
     assert_eq!(Config::load(&path).unwrap().vips.len(), 1);
     let missing = dir.join("missing.toml");
     let e = Config::load(&missing).unwrap_err().to_string();
-    assert!(
-        e.starts_with(&format!("cannot read {}: ", missing.display())),
-        "{e}"
-    );
+    assert!(e.starts_with(&format!("cannot read {}: ", missing.display())), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -4,12 +4,12 @@
 //! extended at random. No panic, length unchanged, only the allowed bytes change, checksums valid
 //! after when valid before.
 
-#[path = "support/invariants.rs"]
-mod invariants;
 #[path = "support/device.rs"]
 mod device;
 #[path = "support/frames.rs"]
 mod frames;
+#[path = "support/invariants.rs"]
+mod invariants;
 
 use device::{device, VIPS};
 use frames::{frame, Rng};

@@ -10,12 +10,7 @@ use l4lb_core::regmap::Reason;
 use l4lb_core::regs::RegisterAccess;
 
 fn balanced(vip_id: u16, backend: u32, hash: u32) -> Verdict {
-    Verdict {
-        reason: Reason::Balanced,
-        vip_id: Some(vip_id),
-        backend: Some(backend),
-        hash: Some(hash),
-    }
+    Verdict { reason: Reason::Balanced, vip_id: Some(vip_id), backend: Some(backend), hash: Some(hash) }
 }
 
 #[test]
@@ -23,11 +18,7 @@ fn udp_balanced() {
     let mut d = known_device();
     let mut f = UDP_IN;
     assert_eq!(d.classify(&f, false), balanced(3, 8, 0xe46e_baa6));
-    assert_eq!(
-        counter(&mut d, CNT_FRAMES_IN),
-        0,
-        "classify has no side effects"
-    );
+    assert_eq!(counter(&mut d, CNT_FRAMES_IN), 0, "classify has no side effects");
     assert_eq!(f, UDP_IN);
     assert_eq!(d.process(&mut f, false), balanced(3, 8, 0xe46e_baa6));
     assert_eq!(f, UDP_OUT);
@@ -196,10 +187,7 @@ fn counters_count_per_reason_and_per_vip() {
         d.process(f, *bad);
     }
     assert_eq!(counter(&mut d, CNT_FRAMES_IN), 7);
-    assert_eq!(
-        counter(&mut d, CNT_BYTES_IN),
-        60 + 60 + 54 + 60 + 10 + 40 + 60
-    );
+    assert_eq!(counter(&mut d, CNT_BYTES_IN), 60 + 60 + 54 + 60 + 10 + 40 + 60);
     assert_eq!(counter(&mut d, CNT_BALANCED), 3);
     assert_eq!(counter(&mut d, CNT_PASSED), 4);
     let per_reason: Vec<u64> = (0..11).map(|n| counter(&mut d, cnt_reason(n))).collect();

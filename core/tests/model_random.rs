@@ -40,11 +40,7 @@ fn setup(rng: &mut Rng) -> Setup {
     for (b, e) in backends.iter_mut().enumerate().take(64) {
         let valid = !rng.chance(10);
         let addr = [172, 16, (b >> 8) as u8, b as u8];
-        let mac = if rng.chance(50) {
-            Some([2, 0, 0, 0, 0x10, b as u8])
-        } else {
-            None
-        };
+        let mac = if rng.chance(50) { Some([2, 0, 0, 0, 0x10, b as u8]) } else { None };
         *e = (valid, addr, mac);
         if valid {
             write_backend(&mut d, b as u32, addr, mac);
@@ -57,18 +53,10 @@ fn setup(rng: &mut Rng) -> Setup {
     let mut vips: Vec<Vip> = Vec::new();
     let mut used = [0u8; 256]; // ways used per (bank, bucket)
     while vips.len() < 40 {
-        let addr = [
-            10,
-            rng.below(4) as u8,
-            rng.below(4) as u8,
-            1 + rng.below(8) as u8,
-        ];
+        let addr = [10, rng.below(4) as u8, rng.below(4) as u8, 1 + rng.below(8) as u8];
         let port = 1 + rng.below(2000) as u16;
         let proto = if rng.chance(50) { 6 } else { 17 };
-        if vips
-            .iter()
-            .any(|v| v.addr == addr && v.port == port && v.proto == proto)
-        {
+        if vips.iter().any(|v| v.addr == addr && v.port == port && v.proto == proto) {
             continue;
         }
         let mut key = addr.to_vec();
@@ -98,22 +86,9 @@ fn setup(rng: &mut Rng) -> Setup {
             ring[r as usize] = b;
             write_ring(&mut d, r, b);
         }
-        vips.push(Vip {
-            addr,
-            port,
-            proto,
-            id,
-            base,
-            size,
-        });
+        vips.push(Vip { addr, port, proto, id, base, size });
     }
-    Setup {
-        d,
-        seed,
-        vips,
-        ring,
-        backends,
-    }
+    Setup { d, seed, vips, ring, backends }
 }
 
 /// A random TCP or UDP frame to `dst:port`, possibly tagged, padded, with random checksums
@@ -122,25 +97,14 @@ fn frame(rng: &mut Rng, dst: [u8; 4], port: u16, proto: u8) -> (Vec<u8>, usize) 
     let mut f = vec![0u8; 12];
     rng.fill(&mut f);
     let l2 = if rng.chance(30) {
-        f.extend_from_slice(&[
-            0x81,
-            0x00,
-            rng.below(16) as u8,
-            rng.next_u32() as u8,
-            0x08,
-            0x00,
-        ]);
+        f.extend_from_slice(&[0x81, 0x00, rng.below(16) as u8, rng.next_u32() as u8, 0x08, 0x00]);
         18
     } else {
         f.extend_from_slice(&[0x08, 0x00]);
         14
     };
     let payload_len = rng.below(300) as usize;
-    let l4_header = if proto == 6 {
-        20 + 4 * rng.below(11) as usize
-    } else {
-        8
-    };
+    let l4_header = if proto == 6 { 20 + 4 * rng.below(11) as usize } else { 8 };
     let total = 20 + l4_header + payload_len;
     let mut ip = [0u8; 20];
     rng.fill(&mut ip);
@@ -187,11 +151,7 @@ fn frame(rng: &mut Rng, dst: [u8; 4], port: u16, proto: u8) -> (Vec<u8>, usize) 
         f[at] = f[at].wrapping_add(1 + rng.below(255) as u8);
     }
     // Ethernet padding or trailer bytes.
-    let pad = if f.len() < 60 {
-        60 - f.len()
-    } else {
-        rng.below(8) as usize
-    };
+    let pad = if f.len() < 60 { 60 - f.len() } else { rng.below(8) as usize };
     for _ in 0..pad {
         f.push(rng.next_u32() as u8);
     }
@@ -235,8 +195,7 @@ fn random_frames_follow_the_contract() {
                 no_backend += 1;
                 continue;
             }
-            let r =
-                ((vip.base as u64 + ((h as u64 * vip.size as u64) >> 32)) % RING as u64) as usize;
+            let r = ((vip.base as u64 + ((h as u64 * vip.size as u64) >> 32)) % RING as u64) as usize;
             let b = s.ring[r] % BACKENDS;
             assert_eq!(v.backend, Some(b));
             let (valid, addr, mac) = s.backends[b as usize];
@@ -252,10 +211,7 @@ fn random_frames_follow_the_contract() {
         }
         assert_eq!(counter(&mut s.d, CNT_FRAMES_IN), 4000);
     }
-    assert!(
-        balanced > 8000 && no_backend > 100,
-        "balanced {balanced}, no backend {no_backend}"
-    );
+    assert!(balanced > 8000 && no_backend > 100, "balanced {balanced}, no backend {no_backend}");
 }
 
 /// Checks a balanced frame against its input: the new address and MAC, nothing else changed
@@ -264,28 +220,16 @@ fn check_rewrite(before: &[u8], after: &[u8], l2: usize, addr: [u8; 4], mac: Opt
     let proto = before[l2 + 9];
     let l4_csum = l2 + 20 + if proto == 6 { 16 } else { 6 };
     assert_eq!(&after[l2 + 16..l2 + 20], &addr);
-    assert_eq!(
-        &after[..6],
-        &mac.unwrap_or([before[0], before[1], before[2], before[3], before[4], before[5]])
-    );
+    assert_eq!(&after[..6], &mac.unwrap_or([before[0], before[1], before[2], before[3], before[4], before[5]]));
     for i in 6..before.len() {
-        let allowed = (l2 + 16..l2 + 20).contains(&i)
-            || (l2 + 10..l2 + 12).contains(&i)
-            || (l4_csum..l4_csum + 2).contains(&i);
+        let allowed =
+            (l2 + 16..l2 + 20).contains(&i) || (l2 + 10..l2 + 12).contains(&i) || (l4_csum..l4_csum + 2).contains(&i);
         if !allowed {
             assert_eq!(after[i], before[i], "byte {i} changed");
         }
     }
-    assert_eq!(
-        ip_residue(after, l2),
-        ip_residue(before, l2),
-        "IP checksum residue"
-    );
-    assert_eq!(
-        l4_residue(after, l2),
-        l4_residue(before, l2),
-        "L4 checksum residue"
-    );
+    assert_eq!(ip_residue(after, l2), ip_residue(before, l2), "IP checksum residue");
+    assert_eq!(l4_residue(after, l2), l4_residue(before, l2), "L4 checksum residue");
     if proto == 17 {
         let was = u16::from_be_bytes([before[l4_csum], before[l4_csum + 1]]);
         let now = u16::from_be_bytes([after[l4_csum], after[l4_csum + 1]]);

@@ -71,22 +71,9 @@ fn base_frames_are_balanced() {
 fn rule1_disabled_comes_first() {
     let mut d = known_device();
     d.write32(CTRL, 0).unwrap();
-    for (f, bad) in [
-        (&UDP_IN[..], false),
-        (&UDP_IN[..], true),
-        (&UDP_IN[..3], false),
-        (&ARP[..], false),
-    ] {
+    for (f, bad) in [(&UDP_IN[..], false), (&UDP_IN[..], true), (&UDP_IN[..3], false), (&ARP[..], false)] {
         let v = run(&mut d, f, bad, Reason::Disabled);
-        assert_eq!(
-            v,
-            Verdict {
-                reason: Reason::Disabled,
-                vip_id: None,
-                backend: None,
-                hash: None
-            }
-        );
+        assert_eq!(v, Verdict { reason: Reason::Disabled, vip_id: None, backend: None, hash: None });
     }
     run(&mut d, &[], false, Reason::Disabled);
 }
@@ -98,22 +85,13 @@ fn rule2_bad_frame_only_when_it_fits_max_len() {
     run(&mut d, &ARP, true, Reason::BadFrame);
     run(&mut d, &UDP_IN[..5], true, Reason::BadFrame);
     // MAX_LEN 59 < len 60: the flag is not looked at, and the packet (14 + 33 bytes) fits.
-    let mut d = known_device_with(Caps {
-        max_len: 59,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { max_len: 59, ..Caps::default() });
     run(&mut d, &UDP_IN, true, Reason::Balanced);
     // MAX_LEN 60 = len: the flag counts.
-    let mut d = known_device_with(Caps {
-        max_len: 60,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { max_len: 60, ..Caps::default() });
     run(&mut d, &UDP_IN, true, Reason::BadFrame);
     // MAX_LEN 46 < len: no BAD_FRAME, and L2 + TL = 47 > 46 gives TOO_LONG.
-    let mut d = known_device_with(Caps {
-        max_len: 46,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { max_len: 46, ..Caps::default() });
     run(&mut d, &UDP_IN, true, Reason::TooLong);
 }
 
@@ -125,35 +103,15 @@ fn rule3_not_ipv4() {
     }
     run(&mut d, &ARP, false, Reason::NotIp);
     // IPv4 bytes under the IPv6 EtherType: version 4 does not match (v2).
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(12, 0x86), (13, 0xdd)]),
-        false,
-        Reason::Malformed,
-    );
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(12, 0x88), (13, 0xa8)]),
-        false,
-        Reason::NotIp,
-    ); // 802.1ad
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(13, 0x01)]),
-        false,
-        Reason::NotIp,
-    );
+    run(&mut d, &with(&UDP_IN, &[(12, 0x86), (13, 0xdd)]), false, Reason::Malformed);
+    run(&mut d, &with(&UDP_IN, &[(12, 0x88), (13, 0xa8)]), false, Reason::NotIp); // 802.1ad
+    run(&mut d, &with(&UDP_IN, &[(13, 0x01)]), false, Reason::NotIp);
     // Tagged: 0x8100 needs 18 bytes and 0x0800 at 16.
     let tagged = tagged_udp();
     for n in 14..18 {
         run(&mut d, &tagged[..n], false, Reason::NotIp);
     }
-    run(
-        &mut d,
-        &with(&tagged, &[(16, 0x08), (17, 0x06)]),
-        false,
-        Reason::NotIp,
-    );
+    run(&mut d, &with(&tagged, &[(16, 0x08), (17, 0x06)]), false, Reason::NotIp);
     // Two tags of either TPID are looked through (v2); a third is not.
     for (a, b) in [(0x81, 0x88), (0x88, 0x81), (0x88, 0x88), (0x81, 0x81)] {
         let mut qinq = UDP_IN[..12].to_vec();
@@ -190,35 +148,20 @@ fn rule4_malformed_short_or_not_version_4() {
     for b in [0x65, 0x66, 0x60, 0x05, 0xf5] {
         run(&mut d, &with(&UDP_IN, &[(14, b)]), false, Reason::Malformed);
     }
-    run(
-        &mut d,
-        &with(&tagged, &[(18, 0x65)]),
-        false,
-        Reason::Malformed,
-    );
+    run(&mut d, &with(&tagged, &[(18, 0x65)]), false, Reason::Malformed);
 }
 
 #[test]
 fn rule5_header_length() {
     let mut d = known_device();
     for ihl in 0..5u8 {
-        run(
-            &mut d,
-            &with(&UDP_IN, &[(14, 0x40 | ihl)]),
-            false,
-            Reason::Malformed,
-        );
+        run(&mut d, &with(&UDP_IN, &[(14, 0x40 | ihl)]), false, Reason::Malformed);
     }
     // v2: options are skipped. With total length 33, IHL 6 leaves 9 bytes (a UDP header, read
     // at offset 38 from the payload: port 0x35b5 is no VIP); IHL 7 and more leave too few.
     run(&mut d, &with(&UDP_IN, &[(14, 0x46)]), false, Reason::NoVip);
     for ihl in 7..16u8 {
-        run(
-            &mut d,
-            &with(&UDP_IN, &[(14, 0x40 | ihl)]),
-            false,
-            Reason::Malformed,
-        );
+        run(&mut d, &with(&UDP_IN, &[(14, 0x40 | ihl)]), false, Reason::Malformed);
     }
     // Protocol comes before lengths.
     let f = with(&ICMP, &[(14, 0x46), (20, 0x20), (17, 0x08)]);
@@ -229,55 +172,15 @@ fn rule5_header_length() {
 fn rule6_fragments() {
     let mut d = known_device();
     // Flags and offset are bytes 20-21 (IPv4 bytes 6-7).
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x20), (21, 0x00)]),
-        false,
-        Reason::Fragment,
-    ); // MF
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x60), (21, 0x00)]),
-        false,
-        Reason::Fragment,
-    ); // DF + MF
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x00), (21, 0x01)]),
-        false,
-        Reason::Fragment,
-    ); // offset 8
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x1f), (21, 0xff)]),
-        false,
-        Reason::Fragment,
-    ); // last offset
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x10), (21, 0x00)]),
-        false,
-        Reason::Fragment,
-    );
+    run(&mut d, &with(&UDP_IN, &[(20, 0x20), (21, 0x00)]), false, Reason::Fragment); // MF
+    run(&mut d, &with(&UDP_IN, &[(20, 0x60), (21, 0x00)]), false, Reason::Fragment); // DF + MF
+    run(&mut d, &with(&UDP_IN, &[(20, 0x00), (21, 0x01)]), false, Reason::Fragment); // offset 8
+    run(&mut d, &with(&UDP_IN, &[(20, 0x1f), (21, 0xff)]), false, Reason::Fragment); // last offset
+    run(&mut d, &with(&UDP_IN, &[(20, 0x10), (21, 0x00)]), false, Reason::Fragment);
     // DF alone, no flags, and the reserved bit are not fragments.
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x40), (21, 0x00)]),
-        false,
-        Reason::Balanced,
-    );
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x00), (21, 0x00)]),
-        false,
-        Reason::Balanced,
-    );
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(20, 0x80), (21, 0x00)]),
-        false,
-        Reason::Balanced,
-    );
+    run(&mut d, &with(&UDP_IN, &[(20, 0x40), (21, 0x00)]), false, Reason::Balanced);
+    run(&mut d, &with(&UDP_IN, &[(20, 0x00), (21, 0x00)]), false, Reason::Balanced);
+    run(&mut d, &with(&UDP_IN, &[(20, 0x80), (21, 0x00)]), false, Reason::Balanced);
     // v2: the protocol comes first; a fragment of another protocol is NOT_TCP_UDP.
     run(&mut d, &with(&ICMP, &[(20, 0x20)]), false, Reason::NotTcpUdp);
 }
@@ -287,26 +190,11 @@ fn rule7_not_tcp_udp() {
     let mut d = known_device();
     run(&mut d, &ICMP, false, Reason::NotTcpUdp);
     for proto in [0u8, 1, 2, 4, 41, 47, 50, 132, 255] {
-        run(
-            &mut d,
-            &with(&UDP_IN, &[(23, proto)]),
-            false,
-            Reason::NotTcpUdp,
-        );
+        run(&mut d, &with(&UDP_IN, &[(23, proto)]), false, Reason::NotTcpUdp);
     }
     // Protocol before lengths: ICMP with total length 0 and a truncated frame.
-    run(
-        &mut d,
-        &with(&ICMP, &[(16, 0), (17, 0)]),
-        false,
-        Reason::NotTcpUdp,
-    );
-    run(
-        &mut d,
-        &with(&ICMP, &[(16, 0x10), (17, 0)]),
-        false,
-        Reason::NotTcpUdp,
-    );
+    run(&mut d, &with(&ICMP, &[(16, 0), (17, 0)]), false, Reason::NotTcpUdp);
+    run(&mut d, &with(&ICMP, &[(16, 0x10), (17, 0)]), false, Reason::NotTcpUdp);
 }
 
 #[test]
@@ -314,34 +202,14 @@ fn rule8_total_length_covers_the_l4_header() {
     let mut d = known_device();
     // UDP needs TL >= 28.
     for tl in [0u8, 1, 20, 27] {
-        run(
-            &mut d,
-            &with(&UDP_IN, &[(16, 0), (17, tl)]),
-            false,
-            Reason::Malformed,
-        );
+        run(&mut d, &with(&UDP_IN, &[(16, 0), (17, tl)]), false, Reason::Malformed);
     }
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(16, 0), (17, 28)]),
-        false,
-        Reason::Balanced,
-    );
+    run(&mut d, &with(&UDP_IN, &[(16, 0), (17, 28)]), false, Reason::Balanced);
     // TCP needs TL >= 40.
     for tl in [0u8, 28, 39] {
-        run(
-            &mut d,
-            &with(&TCP_IN, &[(16, 0), (17, tl)]),
-            false,
-            Reason::Malformed,
-        );
+        run(&mut d, &with(&TCP_IN, &[(16, 0), (17, tl)]), false, Reason::Malformed);
     }
-    run(
-        &mut d,
-        &with(&TCP_IN, &[(16, 0), (17, 40)]),
-        false,
-        Reason::Balanced,
-    );
+    run(&mut d, &with(&TCP_IN, &[(16, 0), (17, 40)]), false, Reason::Balanced);
     // UDP's 28 is not enough for TCP; TCP's 40 is plenty for UDP.
     run(&mut d, &with(&UDP_IN, &[(23, 6)]), false, Reason::Malformed);
 }
@@ -349,21 +217,12 @@ fn rule8_total_length_covers_the_l4_header() {
 #[test]
 fn rule9_too_long() {
     // The UDP frame is L2 + TL = 47 bytes of packet in 60 bytes of frame.
-    let mut d = known_device_with(Caps {
-        max_len: 47,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { max_len: 47, ..Caps::default() });
     run(&mut d, &UDP_IN, false, Reason::Balanced);
-    let mut d = known_device_with(Caps {
-        max_len: 46,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { max_len: 46, ..Caps::default() });
     run(&mut d, &UDP_IN, false, Reason::TooLong);
     // Tagged: L2 + TL = 51.
-    let mut d = known_device_with(Caps {
-        max_len: 50,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { max_len: 50, ..Caps::default() });
     run(&mut d, &tagged_udp(), false, Reason::TooLong);
 
     // Default MAX_LEN 9216: a jumbo frame of 9300 bytes.
@@ -375,12 +234,7 @@ fn rule9_too_long() {
     run(&mut d, &tl(9203), false, Reason::TooLong);
     run(&mut d, &tl(65535), false, Reason::TooLong);
     // TOO_LONG comes before the truncation check: a 60-byte frame claiming 9250 bytes.
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(16, 0x24), (17, 0x22)]),
-        false,
-        Reason::TooLong,
-    );
+    run(&mut d, &with(&UDP_IN, &[(16, 0x24), (17, 0x22)]), false, Reason::TooLong);
 }
 
 #[test]
@@ -392,12 +246,7 @@ fn rule10_truncated_packet_is_malformed() {
         run(&mut d, &UDP_IN[..n], false, Reason::Malformed);
     }
     // Total length past the end of a padded frame.
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(17, 47)]),
-        false,
-        Reason::Malformed,
-    ); // 14 + 47 = 61 > 60
+    run(&mut d, &with(&UDP_IN, &[(17, 47)]), false, Reason::Malformed); // 14 + 47 = 61 > 60
     run(&mut d, &with(&UDP_IN, &[(17, 46)]), false, Reason::Balanced); // 14 + 46 = 60
                                                                        // TCP: 54 bytes of packet.
     run(&mut d, &TCP_IN[..54], false, Reason::Balanced);
@@ -409,31 +258,13 @@ fn rule11_no_vip() {
     let mut d = known_device();
     let v = run(&mut d, &with(&UDP_IN, &[(37, 0x62)]), false, Reason::NoVip); // port 7778
     let f = with(&UDP_IN, &[(37, 0x62)]);
-    assert_eq!(
-        v,
-        Verdict {
-            reason: Reason::NoVip,
-            vip_id: None,
-            backend: None,
-            hash: Some(flow_hash_of(0, &f, 14))
-        }
-    );
+    assert_eq!(v, Verdict { reason: Reason::NoVip, vip_id: None, backend: None, hash: Some(flow_hash_of(0, &f, 14)) });
     run(&mut d, &with(&UDP_IN, &[(33, 3)]), false, Reason::NoVip); // 10.0.0.3
     run(&mut d, &with(&UDP_IN, &[(30, 11)]), false, Reason::NoVip); // 11.0.0.1
                                                                     // The TCP VIP's address and port over UDP.
-    run(
-        &mut d,
-        &with(&UDP_IN, &[(33, 2), (36, 0), (37, 80)]),
-        false,
-        Reason::NoVip,
-    );
+    run(&mut d, &with(&UDP_IN, &[(33, 2), (36, 0), (37, 80)]), false, Reason::NoVip);
     // The UDP VIP's address and port over TCP.
-    run(
-        &mut d,
-        &with(&TCP_IN, &[(33, 1), (36, 0x1e), (37, 0x61)]),
-        false,
-        Reason::NoVip,
-    );
+    run(&mut d, &with(&TCP_IN, &[(33, 1), (36, 0x1e), (37, 0x61)]), false, Reason::NoVip);
 }
 
 #[test]
@@ -489,28 +320,12 @@ fn rule12_no_backend() {
     let mut d = known_device();
     write_info(&mut d, 3, 100, 0);
     let v = run(&mut d, &UDP_IN, false, Reason::NoBackend);
-    assert_eq!(
-        v,
-        Verdict {
-            reason: Reason::NoBackend,
-            vip_id: Some(3),
-            backend: None,
-            hash: Some(0xe46e_baa6)
-        }
-    );
+    assert_eq!(v, Verdict { reason: Reason::NoBackend, vip_id: Some(3), backend: None, hash: Some(0xe46e_baa6) });
     // The chosen backend (8, from ring index 103) is not valid.
     let mut d = known_device();
     d.write32(0x10_0000 + 32 * 8, 0).unwrap();
     let v = run(&mut d, &UDP_IN, false, Reason::NoBackend);
-    assert_eq!(
-        v,
-        Verdict {
-            reason: Reason::NoBackend,
-            vip_id: Some(3),
-            backend: Some(8),
-            hash: Some(0xe46e_baa6)
-        }
-    );
+    assert_eq!(v, Verdict { reason: Reason::NoBackend, vip_id: Some(3), backend: Some(8), hash: Some(0xe46e_baa6) });
     // Only the valid bit counts: MAC-valid alone is not valid.
     d.write32(0x10_0000 + 32 * 8, 4).unwrap();
     run(&mut d, &UDP_IN, false, Reason::NoBackend);
@@ -531,14 +346,8 @@ fn backend_index_is_ring_entry_mod_backend_count() {
 #[test]
 fn ring_index_wraps_mod_ring_entries() {
     // Slice base 65534, size 4: hash 0xe46ebaa6 picks offset 3, index (65534 + 3) mod 65536 = 1.
-    let mut d = known_device_with(Caps {
-        ring_entries: 65536,
-        ..Caps::default()
-    });
+    let mut d = known_device_with(Caps { ring_entries: 65536, ..Caps::default() });
     write_info(&mut d, 3, 65534, 4);
     write_ring(&mut d, 1, 6);
-    assert_eq!(
-        run(&mut d, &UDP_IN, false, Reason::Balanced).backend,
-        Some(6)
-    );
+    assert_eq!(run(&mut d, &UDP_IN, false, Reason::Balanced).backend, Some(6));
 }

@@ -49,10 +49,7 @@ fn corpus_frames_keep_their_invariants() {
         eprintln!("SKIPPED: shared/corpus/tcpdump not found beside the repository (set L4LB_CORPUS)");
         return;
     };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     let (mut files, mut frames, mut balanced, mut valid_checked) = (0, 0u64, 0u64, 0u64);
     let mut reasons = [0u64; 11];
@@ -104,11 +101,7 @@ fn corpus_frames_keep_their_invariants() {
             let b = v.backend.unwrap();
             let (id, j) = (b / 4, b % 4);
             assert_eq!(&out[l2 + 16..l2 + 20], &[10, 200, id as u8, j as u8]);
-            let want_mac = if j % 2 == 0 {
-                [2, 0, 0, 0, id as u8, j as u8]
-            } else {
-                f[..6].try_into().unwrap()
-            };
+            let want_mac = if j % 2 == 0 { [2, 0, 0, 0, id as u8, j as u8] } else { f[..6].try_into().unwrap() };
             assert_eq!(&out[..6], &want_mac);
             let l4_csum = l2 + 20 + if f[l2 + 9] == 6 { 16 } else { 6 };
             for i in 6..f.len() {
@@ -129,9 +122,6 @@ fn corpus_frames_keep_their_invariants() {
         assert_eq!(counter(&mut d, CNT_BYTES_IN), bytes);
     }
     eprintln!("corpus: {files} pcap files, {frames} frames, {balanced} balanced ({valid_checked} with valid checksums), reasons {reasons:?}");
-    assert!(
-        files > 50 && balanced > 1000,
-        "too little of the corpus was exercised"
-    );
+    assert!(files > 50 && balanced > 1000, "too little of the corpus was exercised");
     assert_eq!(reasons[Reason::Disabled as usize], 0);
 }

@@ -284,8 +284,7 @@ impl Plan {
             });
         }
         for v in &cfg.vips {
-            maglev::check_size(v.ring_size)
-                .map_err(|e| DriverError::Invalid(format!("VIP {}: {e}", v.key())))?;
+            maglev::check_size(v.ring_size).map_err(|e| DriverError::Invalid(format!("VIP {}: {e}", v.key())))?;
         }
         let live = |v: &l4lb_core::config::Vip| v.backends.iter().any(|b| b.weight > 0);
         let sizes = ring_sizes(cfg, caps.ring_entries);
@@ -870,8 +869,7 @@ fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -
 /// defaults, and the ring limit check names the shortfall.
 fn ring_sizes(cfg: &Config, ring_entries: u32) -> Vec<u32> {
     let live = |v: &l4lb_core::config::Vip| v.backends.iter().any(|b| b.weight > 0);
-    let explicit: u64 =
-        cfg.vips.iter().filter(|v| live(v) && !v.ring_size_default).map(|v| v.ring_size as u64).sum();
+    let explicit: u64 = cfg.vips.iter().filter(|v| live(v) && !v.ring_size_default).map(|v| v.ring_size as u64).sum();
     let defaults = cfg.vips.iter().filter(|v| live(v) && v.ring_size_default).count() as u64;
     let mut fit = maglev::DEFAULT_RING_SIZE;
     if defaults > 0 && explicit + defaults * fit as u64 > ring_entries as u64 {

@@ -163,18 +163,23 @@ mod tests {
     #[test]
     fn flows_parse_and_bad_ones_are_named() {
         let (k, p) = parse_flow("192.0.2.1:5000-10.0.0.1:80/tcp").unwrap();
-        assert_eq!((k.src, k.src_port, k.dst, k.dst_port, k.protocol, p), (
-            IpAddr::from([192, 0, 2, 1]),
-            5000,
-            IpAddr::from([10, 0, 0, 1]),
-            80,
-            6,
-            Protocol::Tcp
-        ));
+        assert_eq!(
+            (k.src, k.src_port, k.dst, k.dst_port, k.protocol, p),
+            (IpAddr::from([192, 0, 2, 1]), 5000, IpAddr::from([10, 0, 0, 1]), 80, 6, Protocol::Tcp)
+        );
         let (k, _) = parse_flow("[2001:db8::1]:5000-[2001:db8::80]:443/udp").unwrap();
         assert_eq!((k.src, k.dst), ("2001:db8::1".parse().unwrap(), "2001:db8::80".parse().unwrap()));
-        assert!(parse_flow("192.0.2.1:5000-[2001:db8::80]:443/udp").unwrap_err().to_string().contains("different IP versions"));
-        for bad in ["", "1.2.3.4:1-5.6.7.8:2", "1.2.3.4:1-5.6.7.8:2/icmp", "1.2.3.4-5.6.7.8:2/tcp", "1.2.3.4:99999-5.6.7.8:2/udp"] {
+        assert!(parse_flow("192.0.2.1:5000-[2001:db8::80]:443/udp")
+            .unwrap_err()
+            .to_string()
+            .contains("different IP versions"));
+        for bad in [
+            "",
+            "1.2.3.4:1-5.6.7.8:2",
+            "1.2.3.4:1-5.6.7.8:2/icmp",
+            "1.2.3.4-5.6.7.8:2/tcp",
+            "1.2.3.4:99999-5.6.7.8:2/udp",
+        ] {
             let e = parse_flow(bad).unwrap_err().to_string();
             assert!(e.contains("not a flow"), "{e}");
         }

@@ -178,13 +178,13 @@ fn run(cli: Cli) -> Result<Outcome> {
             let same = shown.windows(2).all(|w| w[0].2.digest == w[1].2.digest);
             let code = if same { 0 } else { 3 };
             if common.json {
-                let items = shown.iter().map(|(d, s, g)| Tagged { device: d, inner: Shown { digest: g, state: s } }).collect();
+                let items =
+                    shown.iter().map(|(d, s, g)| Tagged { device: d, inner: Shown { digest: g, state: s } }).collect();
                 let mut out = json_per_device(items, Some(same))?;
                 out.code = code;
                 return Ok(out);
             }
-            let mut text =
-                shown.iter().map(|(spec, st, g)| show_text(st, g, spec)).collect::<Vec<_>>().join("\n");
+            let mut text = shown.iter().map(|(spec, st, g)| show_text(st, g, spec)).collect::<Vec<_>>().join("\n");
             if shown.len() > 1 {
                 text += "\n";
                 if same {
@@ -362,8 +362,11 @@ fn watch(mut devs: Vec<(String, Dev)>, interval: Duration, count: Option<u64>, j
         let now = read_all(&mut devs)?;
         let t_now = Instant::now();
         let secs = (t_now - t_prev).as_secs_f64();
-        let rates: Vec<(String, Rates)> =
-            devs.iter().zip(prev.iter().zip(&now)).map(|((spec, _), (o, n))| (spec.clone(), Rates::between(o, n, secs))).collect();
+        let rates: Vec<(String, Rates)> = devs
+            .iter()
+            .zip(prev.iter().zip(&now))
+            .map(|((spec, _), (o, n))| (spec.clone(), Rates::between(o, n, secs)))
+            .collect();
         let frame = if json {
             let items: Vec<_> = rates.iter().map(|(d, r)| Tagged { device: d, inner: r }).collect();
             let line = if items.len() == 1 {
@@ -396,7 +399,11 @@ fn watch(mut devs: Vec<(String, Dev)>, interval: Duration, count: Option<u64>, j
 fn rates_text(r: &Rates, device: &str) -> String {
     let mut s = format!("\n{device}\n");
     let mut rows = vec![
-        vec!["in".to_string(), format!("{}frames/s", si(r.frames_per_s) + " "), format!("{}b/s", si(r.bits_per_s) + " ")],
+        vec![
+            "in".to_string(),
+            format!("{}frames/s", si(r.frames_per_s) + " "),
+            format!("{}b/s", si(r.bits_per_s) + " "),
+        ],
         vec!["balanced".to_string(), format!("{}frames/s", si(r.balanced_per_s) + " ")],
         vec!["passed".to_string(), format!("{}frames/s", si(r.passed_per_s) + " ")],
     ];
@@ -408,15 +415,28 @@ fn rates_text(r: &Rates, device: &str) -> String {
         let mut rows = vec![vec!["vip_id".into(), "VIP".into(), "frames/s".into(), "bits/s".into(), "frames".into()]];
         for v in &r.vips {
             let total = r.totals.vips.iter().find(|t| t.vip_id == v.vip_id).map_or(0, |t| t.frames);
-            rows.push(vec![v.vip_id.to_string(), v.vip.clone(), si(v.frames_per_s), si(v.bits_per_s), total.to_string()]);
+            rows.push(vec![
+                v.vip_id.to_string(),
+                v.vip.clone(),
+                si(v.frames_per_s),
+                si(v.bits_per_s),
+                total.to_string(),
+            ]);
         }
         s += &table(&rows, "  ");
     }
     if !r.backends.is_empty() {
-        let mut rows = vec![vec!["entry".into(), "backend".into(), "frames/s".into(), "bits/s".into(), "frames".into()]];
+        let mut rows =
+            vec![vec!["entry".into(), "backend".into(), "frames/s".into(), "bits/s".into(), "frames".into()]];
         for b in &r.backends {
             let total = r.totals.backends.iter().find(|t| t.index == b.index).map_or(0, |t| t.frames);
-            rows.push(vec![b.index.to_string(), b.backend.clone(), si(b.frames_per_s), si(b.bits_per_s), total.to_string()]);
+            rows.push(vec![
+                b.index.to_string(),
+                b.backend.clone(),
+                si(b.frames_per_s),
+                si(b.bits_per_s),
+                total.to_string(),
+            ]);
         }
         s += &table(&rows, "  ");
     }
@@ -434,10 +454,7 @@ fn bytes_text(n: u64) -> String {
 
 fn devices_text(boards: &[Board], sys: &pci::Sysfs) -> String {
     if boards.is_empty() {
-        return format!(
-            "no Corundum boards (PCI 1234:1001 or 5543:1001) under {}\n",
-            sys.shown(&sys.pci_devices())
-        );
+        return format!("no Corundum boards (PCI 1234:1001 or 5543:1001) under {}\n", sys.shown(&sys.pci_devices()));
     }
     let mut rows = vec![vec![
         "address".to_string(),

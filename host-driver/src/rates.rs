@@ -136,10 +136,20 @@ mod tests {
             balanced: vip_frames,
             passed: frames - vip_frames,
             reasons: [("NO_VIP".to_string(), frames - vip_frames)].into(),
-            vips: vec![VipStats { vip_id: 0, vip: "10.0.0.1:80/tcp".into(), frames: vip_frames, bytes: vip_frames * 100 }],
+            vips: vec![VipStats {
+                vip_id: 0,
+                vip: "10.0.0.1:80/tcp".into(),
+                frames: vip_frames,
+                bytes: vip_frames * 100,
+            }],
             backends: vec![
                 BackendStats { index: 3, backend: "10.1.0.1".into(), frames: vip_frames / 4, bytes: vip_frames * 25 },
-                BackendStats { index: 9, backend: "10.1.0.2".into(), frames: vip_frames - vip_frames / 4, bytes: vip_frames * 75 },
+                BackendStats {
+                    index: 9,
+                    backend: "10.1.0.2".into(),
+                    frames: vip_frames - vip_frames / 4,
+                    bytes: vip_frames * 75,
+                },
             ],
         }
     }

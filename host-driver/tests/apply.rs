@@ -242,13 +242,7 @@ fn crc32c(data: &[u8]) -> u32 {
 
 /// What the pipeline does (docs/architecture.md, *Finding the VIP*): read both buckets, compare
 /// the 8 slots, return the vip_id of the valid slot with the key.
-fn lookup(
-    r: &mut dyn RegisterAccess,
-    buckets: u32,
-    addr: IpAddr,
-    port: u16,
-    proto: u8,
-) -> Result<Vec<u32>, RegError> {
+fn lookup(r: &mut dyn RegisterAccess, buckets: u32, addr: IpAddr, port: u16, proto: u8) -> Result<Vec<u32>, RegError> {
     // Contract v2: address (4 or 16 bytes), port, protocol; words 1..=4 hold the address,
     // big-endian, IPv4 in word 1 with words 2-4 zero; word 0 bit 1 is the IPv6 flag.
     let a: Vec<u8> = match addr {
@@ -405,7 +399,8 @@ fn plan_lays_out_backends_and_maglev_tables_in_config_order() {
     assert_eq!(plan.ring.len(), 131_325);
     assert!(plan.ring.iter().all(Option::is_some), "no gaps on an empty device");
     // VIP 0: backends 0, 1 (weight 3), 2; VIP 1: 3, 4 (weight 2); VIP 2: 5.
-    let count = |range: std::ops::Range<usize>, b: u32| plan.ring[range].iter().filter(|&&x| x == Some(b)).count() as f64;
+    let count =
+        |range: std::ops::Range<usize>, b: u32| plan.ring[range].iter().filter(|&&x| x == Some(b)).count() as f64;
     for (b, ideal) in [(0, 65_537.0 / 5.0), (1, 65_537.0 * 3.0 / 5.0), (2, 65_537.0 / 5.0)] {
         assert!((count(0..65_537, b) - ideal).abs() < ideal * 0.01, "backend {b}");
     }

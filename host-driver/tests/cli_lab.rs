@@ -80,13 +80,21 @@ fn devices_lists_boards_in_text_and_json() {
     let root = t.sys.root();
     let o = ok(root, &["devices"]);
     assert!(o.contains("no Corundum boards"), "{o}");
-    t.sys.board("0000:81:00.0", 0x1234, 0x1001, Bar::L4lb).bind("0000:81:00.0", "mqnic").mqnic("0000:81:00.0", "mqnic0");
+    t.sys
+        .board("0000:81:00.0", 0x1234, 0x1001, Bar::L4lb)
+        .bind("0000:81:00.0", "mqnic")
+        .mqnic("0000:81:00.0", "mqnic0");
     t.sys.board("0000:82:00.0", 0x5543, 0x1001, Bar::Words { id: 0x1234_0001, version: 0 });
     t.sys.board("0000:00:02.0", 0x8086, 0x1234, Bar::None);
     let o = ok(root, &["devices"]);
     let lines: Vec<&str> = o.lines().collect();
     assert_eq!(lines.len(), 3, "{o}");
-    assert!(lines[1].contains("0000:81:00.0") && lines[1].contains(&format!("l4lb {}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR)) && lines[1].contains("/dev/mqnic0"), "{o}");
+    assert!(
+        lines[1].contains("0000:81:00.0")
+            && lines[1].contains(&format!("l4lb {}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR))
+            && lines[1].contains("/dev/mqnic0"),
+        "{o}"
+    );
     assert!(lines[2].contains("0000:82:00.0") && lines[2].contains("not l4lb (ID register 0x12340001)"), "{o}");
     assert!(!o.contains("0000:00:02.0"), "{o}");
     assert!(lines[1].contains("16 MiB"), "BAR 2 size: {o}");
@@ -112,7 +120,8 @@ fn apply_by_pci_address_and_refuse_wrong_boards() {
     let image = format!("file:{}", p(&t.sys.resource2("0000:01:00.0")));
     let a = ok(root, &["show", "--device", "01:00.0"]);
     let b = ok(root, &["show", "--device", &image]);
-    let digest = |s: &str| s.lines().find(|l| l.starts_with("tables digest:")).unwrap().split(' ').nth(2).unwrap().to_string();
+    let digest =
+        |s: &str| s.lines().find(|l| l.starts_with("tables digest:")).unwrap().split(' ').nth(2).unwrap().to_string();
     assert_eq!(digest(&a), digest(&b));
 
     let before = std::fs::read(t.sys.resource2("0000:02:00.0")).unwrap();
@@ -252,7 +261,10 @@ fn stats_watch_stops_on_ctrl_c() {
     // Wait until it catches SIGINT (Linux: bit 1 of SigCgt in /proc/PID/status).
     let catches = || {
         let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-        status.lines().find_map(|l| l.strip_prefix("SigCgt:")).and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
             .is_some_and(|m| m & (1 << (libc::SIGINT - 1)) != 0)
     };
     let started = Instant::now();
@@ -287,11 +299,23 @@ fn missing_permissions_say_run_as_root() {
     let root = t.sys.root();
     t.sys.board("0000:01:00.0", 0x1234, 0x1001, Bar::L4lb);
     for entry in walk(root) {
-        let mode = if entry.is_dir() { 0o755 } else if entry.ends_with("resource2") { 0o600 } else { 0o644 };
+        let mode = if entry.is_dir() {
+            0o755
+        } else if entry.ends_with("resource2") {
+            0o600
+        } else {
+            0o644
+        };
         std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
     }
     let as_nobody = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_l4lb")).env("L4LB_SYSFS_ROOT", root).args(args).uid(65534).gid(65534).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_l4lb"))
+            .env("L4LB_SYSFS_ROOT", root)
+            .args(args)
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap()
     };
     let before = std::fs::read(t.sys.resource2("0000:01:00.0")).unwrap();
     let o = as_nobody(&["apply", p(&t.config), "--device", "0000:01:00.0"]);

@@ -51,8 +51,8 @@ fn the_digest_is_sha256_of_the_documented_string() {
     s.push(1); // enabled
     s.extend([0x01, 0x02, 0x03, 0x04]); // hash seed
     s.extend([0, 0, 0, 2]); // two VIPs
-    // 10.0.0.1:80/tcp sorts first (by address); its ring of 251 positions, each the backend the
-    // Maglev table (docs/architecture.md, *Maglev*) puts there.
+                            // 10.0.0.1:80/tcp sorts first (by address); its ring of 251 positions, each the backend the
+                            // Maglev table (docs/architecture.md, *Maglev*) puts there.
     s.extend([10, 0, 0, 1, 0, 80, 6, 0, 0, 0, 251]);
     let with_mac = [3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01]; // valid, MAC
     let no_mac = [1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0]; // valid, no MAC
@@ -181,7 +181,9 @@ fn any_change_in_a_decision_changes_the_digest() {
     let r = dev.regs();
     // Two neighbouring positions that hold different backends.
     let i = (0..v.ring_size - 1)
-        .find(|&i| r.read32(ring.word(v.ring_base + i, 0)).unwrap() != r.read32(ring.word(v.ring_base + i + 1, 0)).unwrap())
+        .find(|&i| {
+            r.read32(ring.word(v.ring_base + i, 0)).unwrap() != r.read32(ring.word(v.ring_base + i + 1, 0)).unwrap()
+        })
         .unwrap();
     let (r0, r1) = (ring.word(v.ring_base + i, 0), ring.word(v.ring_base + i + 1, 0));
     let (a, b) = (r.read32(r0).unwrap(), r.read32(r1).unwrap());
@@ -207,7 +209,11 @@ fn ipv6_vips_follow_the_ipv4_ones_after_a_marker() {
     s.extend([10, 0, 0, 1, 0, 80, 6, 0, 0, 0, 251]);
     let members = [Member { identity: &[10, 1, 0, 1], weight: 1 }, Member { identity: &[10, 1, 0, 2], weight: 1 }];
     for owner in maglev::build(&members, 251) {
-        s.extend(if owner == 0 { [3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01] } else { [1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0] });
+        s.extend(if owner == 0 {
+            [3, 10, 1, 0, 1, 0x02, 0, 0, 0, 0x01, 0x01]
+        } else {
+            [1, 10, 1, 0, 2, 0, 0, 0, 0, 0, 0]
+        });
     }
     s.extend([10, 0, 0, 9, 0, 53, 17, 0, 0, 0, 251]);
     for _ in 0..251 {
@@ -217,7 +223,8 @@ fn ipv6_vips_follow_the_ipv4_ones_after_a_marker() {
     s.extend([0, 0, 0, 1]);
     s.extend([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 6, 0, 0, 0, 251]);
     for _ in 0..251 {
-        s.extend([7, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0x06, 0x01]); // valid, MAC, IPv6
+        s.extend([7, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0x06, 0x01]);
+        // valid, MAC, IPv6
     }
     let want: String = Sha256::digest(&s).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(digest_of(&mut programmed(&cfg)), format!("sha256:{want}"));

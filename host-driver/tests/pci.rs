@@ -105,7 +105,8 @@ fn a_corundum_board_without_l4lb_is_refused_before_any_write() {
 fn devices_lists_corundum_boards_and_what_they_carry() {
     let sys = FakeSys::new();
     sys.board("0000:81:00.0", 0x1234, 0x1001, Bar::L4lb).bind("0000:81:00.0", "mqnic").mqnic("0000:81:00.0", "mqnic1");
-    sys.board("0000:01:00.0", 0x5543, 0x1001, Bar::Words { id: 0x1234_0001, version: 0 }).bind("0000:01:00.0", "vfio-pci");
+    sys.board("0000:01:00.0", 0x5543, 0x1001, Bar::Words { id: 0x1234_0001, version: 0 })
+        .bind("0000:01:00.0", "vfio-pci");
     sys.board("0000:02:00.0", 0x1234, 0x1001, Bar::Words { id: regmap::ID_VALUE, version: 0x0003_0001 });
     sys.board("0000:03:00.0", 0x1234, 0x1001, Bar::Words { id: u32::MAX, version: u32::MAX });
     sys.board("0000:04:00.0", 0x1234, 0x1001, Bar::None);
@@ -116,7 +117,10 @@ fn devices_lists_corundum_boards_and_what_they_carry() {
     let addrs: Vec<&str> = boards.iter().map(|b| b.address.as_str()).collect();
     assert_eq!(addrs, ["0000:01:00.0", "0000:02:00.0", "0000:03:00.0", "0000:04:00.0", "0000:81:00.0"]);
     let b = |a: &str| boards.iter().find(|b| b.address == a).unwrap();
-    assert_eq!(b("0000:81:00.0").application, Application::L4lb { version: format!("{}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR) });
+    assert_eq!(
+        b("0000:81:00.0").application,
+        Application::L4lb { version: format!("{}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR) }
+    );
     assert_eq!(b("0000:81:00.0").driver.as_deref(), Some("mqnic"));
     assert_eq!(b("0000:81:00.0").mqnic.as_deref(), Some("/dev/mqnic1"));
     assert_eq!(b("0000:81:00.0").device_forms, ["0000:81:00.0", "/dev/mqnic1"]);

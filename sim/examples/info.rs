@@ -11,11 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("RTL: {}", rtl_dir());
     for w in built_widths() {
         let mut h = Harness::new(w)?;
-        let (id, ver, cap_w) = (
-            h.read32(REG_ID)?,
-            h.read32(REG_VERSION)?,
-            h.read32(REG_CAP_WIDTH)?,
-        );
+        let (id, ver, cap_w) = (h.read32(REG_ID)?, h.read32(REG_VERSION)?, h.read32(REG_CAP_WIDTH)?);
         let (lat, max_len) = (h.read32(REG_CAP_LATENCY)?, h.read32(REG_CAP_MAX_LEN)?);
         h.queue_frame(&[0x55; 60], false)?;
         h.run(1_000_000)?;

@@ -140,15 +140,7 @@ pub(crate) fn vtable(width: u32) -> Option<&'static Vtable> {
     // SAFETY: null or a valid 'static pointer (above).
     let v = unsafe { p.as_ref() }?;
     assert_eq!(v.width, width, "shim width mismatch");
-    assert_eq!(
-        v.in_size as usize,
-        std::mem::size_of::<In>(),
-        "shim `struct l4lb_in` differs from ffi::In"
-    );
-    assert_eq!(
-        v.out_size as usize,
-        std::mem::size_of::<Out>(),
-        "shim `struct l4lb_out` differs from ffi::Out"
-    );
+    assert_eq!(v.in_size as usize, std::mem::size_of::<In>(), "shim `struct l4lb_in` differs from ffi::In");
+    assert_eq!(v.out_size as usize, std::mem::size_of::<Out>(), "shim `struct l4lb_out` differs from ffi::Out");
     Some(v)
 }

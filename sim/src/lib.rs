@@ -99,10 +99,7 @@ pub enum SimError {
 
 /// The widths this build of the crate contains (`L4LB_WIDTHS` at build time).
 pub fn built_widths() -> Vec<u32> {
-    built_widths_str()
-        .split(',')
-        .filter_map(|w| w.parse().ok())
-        .collect()
+    built_widths_str().split(',').filter_map(|w| w.parse().ok()).collect()
 }
 
 fn built_widths_str() -> &'static str {
@@ -193,11 +190,7 @@ impl Harness {
             model,
             width: width_bits,
             bpb,
-            full_keep: if bpb == 64 {
-                u64::MAX
-            } else {
-                (1u64 << bpb) - 1
-            },
+            full_keep: if bpb == 64 { u64::MAX } else { (1u64 << bpb) - 1 },
             inp: ffi::In::default(),
             out: ffi::Out::default(),
             cycle: 0,
@@ -231,8 +224,7 @@ impl Harness {
         };
         if let Some(dir) = std::env::var_os("L4LB_TRACE").filter(|d| !d.is_empty()) {
             let dir = Path::new(&dir);
-            std::fs::create_dir_all(dir)
-                .map_err(|e| SimError::Trace(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| SimError::Trace(format!("{}: {e}", dir.display())))?;
             let n = TRACE_SEQ.fetch_add(1, Ordering::Relaxed);
             h.trace_to(&dir.join(format!("l4lb_w{width_bits}_{}_{n}.vcd", std::process::id())))?;
         }
@@ -276,16 +268,11 @@ impl Harness {
         let tail = data.len() - (beats - 1) * self.bpb;
         let off = self.arena_shift + self.arena.len();
         self.arena.extend_from_slice(data);
-        self.arena
-            .resize(self.arena.len() + beats * self.bpb - data.len(), 0);
+        self.arena.resize(self.arena.len() + beats * self.bpb - data.len(), 0);
         self.queue.push_back(InFrame {
             off,
             beats: u32::try_from(beats).expect("frame too long"),
-            last_keep: if tail == 64 {
-                u64::MAX
-            } else {
-                (1u64 << tail) - 1
-            },
+            last_keep: if tail == 64 { u64::MAX } else { (1u64 << tail) - 1 },
             bad: bad_frame,
         });
         // Keeps `step` free of allocation: every queued frame has a slot waiting.
@@ -367,8 +354,7 @@ impl Harness {
                 self.inp.s_tvalid = 0;
             }
         }
-        self.inp.m_tready =
-            (self.out_stall_permille == 0 || !self.chance(self.out_stall_permille)) as u8;
+        self.inp.m_tready = (self.out_stall_permille == 0 || !self.chance(self.out_stall_permille)) as u8;
 
         self.raw_step();
 
@@ -439,16 +425,12 @@ impl Harness {
         let n = if last {
             let n = keep.trailing_ones() as usize;
             if n == 0 || n > self.bpb || (n < 64 && keep >> n != 0) {
-                self.protocol_fault(&format!(
-                    "last beat has tkeep {keep:#x}: not contiguous from lane 0"
-                ));
+                self.protocol_fault(&format!("last beat has tkeep {keep:#x}: not contiguous from lane 0"));
             }
             n.min(self.bpb)
         } else {
             if keep != self.full_keep {
-                self.protocol_fault(&format!(
-                    "beat before the last has tkeep {keep:#x}, not full"
-                ));
+                self.protocol_fault(&format!("beat before the last has tkeep {keep:#x}, not full"));
             }
             self.bpb
         };
@@ -473,10 +455,7 @@ impl Harness {
     #[cold]
     fn protocol_fault(&mut self, what: &str) {
         if self.fault.is_none() {
-            self.fault = Some(SimError::Protocol {
-                cycle: self.cycle,
-                what: what.to_string(),
-            });
+            self.fault = Some(SimError::Protocol { cycle: self.cycle, what: what.to_string() });
         }
     }
 
@@ -541,17 +520,8 @@ impl Harness {
         let rc = unsafe { (self.vt.trace_open)(self.model.as_ptr(), c.as_ptr()) };
         match rc {
             0 => {}
-            -2 => {
-                return Err(SimError::Trace(
-                    "VCD support was not built (L4LB_VCD=0 at build time)".into(),
-                ))
-            }
-            _ => {
-                return Err(SimError::Trace(format!(
-                    "cannot open {} for writing",
-                    path.display()
-                )))
-            }
+            -2 => return Err(SimError::Trace("VCD support was not built (L4LB_VCD=0 at build time)".into())),
+            _ => return Err(SimError::Trace(format!("cannot open {} for writing", path.display()))),
         }
         Ok(())
     }
@@ -563,12 +533,7 @@ impl Harness {
     }
 
     /// Steps until `done` (checked after each cycle) or the timeout; the AXI-Lite state machine.
-    fn axil_wait(
-        &mut self,
-        what: &str,
-        offset: u32,
-        mut done: impl FnMut(&mut Self) -> bool,
-    ) -> Result<(), RegError> {
+    fn axil_wait(&mut self, what: &str, offset: u32, mut done: impl FnMut(&mut Self) -> bool) -> Result<(), RegError> {
         for _ in 0..AXIL_TIMEOUT_CYCLES {
             self.step();
             if done(self) {
@@ -580,9 +545,7 @@ impl Harness {
         self.inp.axil_bready = 0;
         self.inp.axil_arvalid = 0;
         self.inp.axil_rready = 0;
-        Err(RegError::Device(format!(
-            "AXI-Lite {what} at {offset:#x} timed out after {AXIL_TIMEOUT_CYCLES} cycles"
-        )))
+        Err(RegError::Device(format!("AXI-Lite {what} at {offset:#x} timed out after {AXIL_TIMEOUT_CYCLES} cycles")))
     }
 }
 
@@ -632,9 +595,7 @@ impl RegisterAccess for Harness {
             )));
         }
         if resp != 0 {
-            return Err(RegError::Device(format!(
-                "AXI-Lite read at {offset:#x}: RRESP {resp}"
-            )));
+            return Err(RegError::Device(format!("AXI-Lite read at {offset:#x}: RRESP {resp}")));
         }
         Ok(value)
     }
@@ -665,14 +626,10 @@ impl RegisterAccess for Harness {
         if self.inp.axil_awvalid != 0 || self.inp.axil_wvalid != 0 {
             self.inp.axil_awvalid = 0;
             self.inp.axil_wvalid = 0;
-            return Err(RegError::Device(format!(
-                "AXI-Lite write at {offset:#x}: response before address and data"
-            )));
+            return Err(RegError::Device(format!("AXI-Lite write at {offset:#x}: response before address and data")));
         }
         if resp != 0 {
-            return Err(RegError::Device(format!(
-                "AXI-Lite write at {offset:#x}: BRESP {resp}"
-            )));
+            return Err(RegError::Device(format!("AXI-Lite write at {offset:#x}: BRESP {resp}")));
         }
         Ok(())
     }

@@ -3,9 +3,7 @@
 
 use std::error::Error;
 
-use l4lb_core::regmap::{
-    ID_VALUE, REG_CAP_LATENCY, REG_CAP_WIDTH, REG_CTRL, REG_HASH_SEED, REG_ID,
-};
+use l4lb_core::regmap::{ID_VALUE, REG_CAP_LATENCY, REG_CAP_WIDTH, REG_CTRL, REG_HASH_SEED, REG_ID};
 use l4lb_core::regs::{RegError, RegisterAccess};
 use l4lb_rtlsim::{built_widths, Harness, OutFrame, SimError, WIDTHS};
 
@@ -64,45 +62,21 @@ fn udp_frame(len: usize) -> Vec<u8> {
 
 fn check_same(sent: &[(Vec<u8>, bool)], got: &[OutFrame], width: u32) -> TestResult {
     if sent.len() != got.len() {
-        return Err(format!(
-            "{width} bits: {} frames sent, {} came out",
-            sent.len(),
-            got.len()
-        )
-        .into());
+        return Err(format!("{width} bits: {} frames sent, {} came out", sent.len(), got.len()).into());
     }
     for (i, ((data, bad), out)) in sent.iter().zip(got).enumerate() {
         if out.data.len() != data.len() {
-            return Err(format!(
-                "{width} bits: frame {i}: {} bytes in, {} out",
-                data.len(),
-                out.data.len()
-            )
-            .into());
+            return Err(format!("{width} bits: frame {i}: {} bytes in, {} out", data.len(), out.data.len()).into());
         }
         if &out.data != data {
-            let at = data
-                .iter()
-                .zip(&out.data)
-                .position(|(a, b)| a != b)
-                .unwrap();
-            return Err(format!(
-                "{width} bits: frame {i} ({} bytes) differs from byte {at}",
-                data.len()
-            )
-            .into());
+            let at = data.iter().zip(&out.data).position(|(a, b)| a != b).unwrap();
+            return Err(format!("{width} bits: frame {i} ({} bytes) differs from byte {at}", data.len()).into());
         }
         if out.bad_flag != *bad {
-            return Err(format!(
-                "{width} bits: frame {i}: bad flag {} in, {} out",
-                bad, out.bad_flag
-            )
-            .into());
+            return Err(format!("{width} bits: frame {i}: bad flag {} in, {} out", bad, out.bad_flag).into());
         }
         if out.balanced {
-            return Err(
-                format!("{width} bits: frame {i} was balanced with no VIP configured").into(),
-            );
+            return Err(format!("{width} bits: frame {i} was balanced with no VIP configured").into());
         }
     }
     Ok(())
@@ -118,11 +92,7 @@ fn id_and_width_registers_read_at_every_width() -> TestResult {
         assert_eq!(id, ID_VALUE, "{w} bits: ID register");
         assert_eq!(h.read32(REG_CAP_WIDTH)?, w, "{w} bits: CAP_WIDTH");
         // A transaction takes a few cycles, not the timeout.
-        assert!(
-            h.cycle() < 50,
-            "{w} bits: two reads took {} cycles",
-            h.cycle()
-        );
+        assert!(h.cycle() < 50, "{w} bits: two reads took {} cycles", h.cycle());
     }
     Ok(())
 }
@@ -136,32 +106,9 @@ fn frames_pass_byte_identical_when_disabled() -> TestResult {
         let bpb = h.bytes_per_beat();
         let mut rng = Rng(0x5EED ^ w as u64);
         let mut sent = Vec::new();
-        let lens = [
-            1,
-            2,
-            bpb - 1,
-            bpb,
-            bpb + 1,
-            14,
-            42,
-            59,
-            60,
-            64,
-            65,
-            127,
-            128,
-            129,
-            1514,
-            1518,
-            9014,
-            9216,
-        ];
+        let lens = [1, 2, bpb - 1, bpb, bpb + 1, 14, 42, 59, 60, 64, 65, 127, 128, 129, 1514, 1518, 9014, 9216];
         for (i, &len) in lens.iter().enumerate() {
-            let data = if i % 2 == 0 {
-                rng.bytes(len)
-            } else {
-                udp_frame(len)
-            };
+            let data = if i % 2 == 0 { rng.bytes(len) } else { udp_frame(len) };
             let bad = i % 3 == 1;
             h.queue_frame(&data, bad)?;
             sent.push((data, bad));
@@ -186,11 +133,7 @@ fn back_to_back_frames_leave_without_gaps_at_a_constant_latency() -> TestResult 
         let mut rng = Rng(0xB2B ^ w as u64);
         let mut sent = Vec::new();
         for len in 1..=200usize {
-            let data = if len >= 42 && len % 3 == 0 {
-                udp_frame(len)
-            } else {
-                rng.bytes(len)
-            };
+            let data = if len >= 42 && len % 3 == 0 { udp_frame(len) } else { rng.bytes(len) };
             h.queue_frame(&data, false)?;
             sent.push((data, false));
         }
@@ -202,11 +145,9 @@ fn back_to_back_frames_leave_without_gaps_at_a_constant_latency() -> TestResult 
             let beats = sent[i].0.len().div_ceil(bpb) as u64;
             total_beats += beats;
             if f.latency() != latency {
-                return Err(format!(
-                    "{w} bits: frame {i} took {} cycles, CAP_LATENCY says {latency}",
-                    f.latency()
-                )
-                .into());
+                return Err(
+                    format!("{w} bits: frame {i} took {} cycles, CAP_LATENCY says {latency}", f.latency()).into()
+                );
             }
             if let Some(next) = out.get(i + 1) {
                 if next.in_cycle != f.in_cycle + beats {
@@ -225,15 +166,8 @@ fn back_to_back_frames_leave_without_gaps_at_a_constant_latency() -> TestResult 
         let st = h.stats();
         assert_eq!(st.beats_in, total_beats);
         assert_eq!(st.beats_out, total_beats);
-        assert_eq!(
-            st.cycles,
-            total_beats + latency,
-            "{w} bits: first beat in to last beat out"
-        );
-        assert_eq!(
-            (st.latency_min, st.latency_max),
-            (Some(latency), Some(latency))
-        );
+        assert_eq!(st.cycles, total_beats + latency, "{w} bits: first beat in to last beat out");
+        assert_eq!((st.latency_min, st.latency_max), (Some(latency), Some(latency)));
     }
     Ok(())
 }
@@ -258,11 +192,7 @@ fn random_stalls_lose_and_reorder_nothing() -> TestResult {
                         1..=3 => 60 + rng.below(40) as usize,
                         _ => 1 + rng.below(400) as usize,
                     };
-                    let data = if len >= 42 && rng.below(2) == 0 {
-                        udp_frame(len)
-                    } else {
-                        rng.bytes(len)
-                    };
+                    let data = if len >= 42 && rng.below(2) == 0 { udp_frame(len) } else { rng.bytes(len) };
                     let bad = rng.below(8) == 0;
                     h.queue_frame(&data, bad)?;
                     sent.push((data, bad));
@@ -289,10 +219,7 @@ fn random_stalls_lose_and_reorder_nothing() -> TestResult {
             }
             check_same(&sent, &got, w)?;
             let st = h.stats();
-            assert!(
-                st.latency_min.unwrap() >= latency,
-                "{w} bits: a frame beat CAP_LATENCY"
-            );
+            assert!(st.latency_min.unwrap() >= latency, "{w} bits: a frame beat CAP_LATENCY");
             assert_eq!(h.frames_entered(), sent.len() as u64);
         }
     }
@@ -304,38 +231,23 @@ fn register_offsets_are_checked() -> TestResult {
     let w = widths()?[0];
     let mut h = Harness::new(w)?;
     assert_eq!(h.size(), 1 << 24);
-    assert!(matches!(
-        h.read32(2),
-        Err(RegError::Unaligned { offset: 2 })
-    ));
-    assert!(matches!(
-        h.write32(1 << 24, 0),
-        Err(RegError::OutOfBounds { .. })
-    ));
+    assert!(matches!(h.read32(2), Err(RegError::Unaligned { offset: 2 })));
+    assert!(matches!(h.write32(1 << 24, 0), Err(RegError::OutOfBounds { .. })));
     h.read32((1 << 24) - 4)?; // the last word of the window reads (0: unmapped)
-    assert_eq!(
-        h.read64(REG_ID)?,
-        (ID_VALUE as u64) | ((h.read32(4)? as u64) << 32)
-    );
+    assert_eq!(h.read64(REG_ID)?, (ID_VALUE as u64) | ((h.read32(4)? as u64) << 32));
     Ok(())
 }
 
 #[test]
 fn bad_arguments_are_refused() -> TestResult {
-    assert!(matches!(
-        Harness::new(32),
-        Err(SimError::UnsupportedWidth(32))
-    ));
+    assert!(matches!(Harness::new(32), Err(SimError::UnsupportedWidth(32))));
     for w in WIDTHS {
         if !built_widths().contains(&w) {
             assert!(matches!(Harness::new(w), Err(SimError::NotBuilt(_))));
         }
     }
     let mut h = Harness::new(widths()?[0])?;
-    assert!(matches!(
-        h.queue_frame(&[], false),
-        Err(SimError::EmptyFrame)
-    ));
+    assert!(matches!(h.queue_frame(&[], false), Err(SimError::EmptyFrame)));
     Ok(())
 }
 
@@ -371,10 +283,7 @@ fn trace_writes_a_vcd() -> TestResult {
     let text = std::fs::read_to_string(&path)?;
     std::fs::remove_file(&path)?;
     assert!(text.contains("$enddefinitions"), "no VCD header");
-    assert!(
-        text.contains("s_axis_tvalid"),
-        "no s_axis_tvalid in the trace"
-    );
+    assert!(text.contains("s_axis_tvalid"), "no s_axis_tvalid in the trace");
     assert!(matches!(
         Harness::new(widths()?[0])?.trace_to(std::path::Path::new("/nonexistent/dir/x.vcd")),
         Err(SimError::Trace(_))

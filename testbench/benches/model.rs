@@ -15,7 +15,8 @@ use std::net::Ipv4Addr;
 const FLOWS: usize = 1024;
 
 pub fn sample_config() -> Config {
-    Config::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/sample.toml"))).expect("sample config")
+    Config::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/sample.toml")))
+        .expect("sample config")
 }
 
 fn min_frame(flow: usize) -> Vec<u8> {

@@ -19,7 +19,10 @@ fn base() -> Config {
     for v in 0..16 {
         t += &format!("[[vip]]\naddress = \"10.0.0.{}\"\nport = 80\nprotocol = \"tcp\"\n", v + 1);
         for b in 0..8 {
-            t += &format!("  [[vip.backend]]\n  address = \"10.1.{v}.{}\"\n  mac = \"02:00:00:00:{v:02x}:{b:02x}\"\n", b + 1);
+            t += &format!(
+                "  [[vip.backend]]\n  address = \"10.1.{v}.{}\"\n  mac = \"02:00:00:00:{v:02x}:{b:02x}\"\n",
+                b + 1
+            );
         }
     }
     Config::from_toml_str(&t).unwrap()

@@ -3,10 +3,10 @@
 
 use anyhow::{bail, Result};
 use indicatif::ProgressBar;
+use l4lb_core::config::Config;
 use l4lb_core::layout::Caps;
 use l4lb_core::model::ModelDevice;
 use l4lb_core::regs::RegisterAccess;
-use l4lb_core::config::Config;
 use l4lb_driver::device::Device;
 use l4lb_rtlsim::Harness;
 

@@ -27,9 +27,7 @@ pub struct ReplayOptions {
 
 /// Parses `FRAME:CONFIG` (`--reconfigure`).
 pub fn parse_reconfigure(s: &str) -> Result<(u64, PathBuf), String> {
-    let (frame, path) = s
-        .split_once(':')
-        .ok_or_else(|| format!("{s:?} is not FRAME:CONFIG (e.g. 5000:new.toml)"))?;
+    let (frame, path) = s.split_once(':').ok_or_else(|| format!("{s:?} is not FRAME:CONFIG (e.g. 5000:new.toml)"))?;
     let frame = frame.parse().map_err(|_| format!("{frame:?} in {s:?} is not a frame number"))?;
     if path.is_empty() {
         return Err(format!("{s:?} names no config file"));
@@ -106,8 +104,11 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         register_writes: applied.register_writes,
         register_reads: applied.register_reads,
     };
-    let frames: Vec<InFrame> =
-        packets.iter().filter(|p| !p.data.is_empty()).map(|p| InFrame { data: p.data.clone(), bad_frame: false }).collect();
+    let frames: Vec<InFrame> = packets
+        .iter()
+        .filter(|p| !p.data.is_empty())
+        .map(|p| InFrame { data: p.data.clone(), bad_frame: false })
+        .collect();
     let progress = (opts.progress && std::io::stderr().is_terminal() && frames.len() >= 10_000).then(|| {
         let p = ProgressBar::new(frames.len() as u64);
         p.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} frames {per_sec} eta {eta}").unwrap());
@@ -206,13 +207,8 @@ pub fn summary(r: &ReplayReport) -> String {
     for v in &r.device.vips {
         s += &format!("  VIP {}: {} frames, {} bytes balanced\n", v.vip, v.frames, v.bytes);
     }
-    let backends: Vec<String> = r
-        .device
-        .backends
-        .iter()
-        .filter(|b| b.frames > 0)
-        .map(|b| format!("{} {}", b.backend, b.frames))
-        .collect();
+    let backends: Vec<String> =
+        r.device.backends.iter().filter(|b| b.frames > 0).map(|b| format!("{} {}", b.backend, b.frames)).collect();
     if !backends.is_empty() {
         s += &format!("  frames per backend: {}\n", backends.join(", "));
     }

@@ -134,7 +134,8 @@ pub fn build_l4(s: &L4Spec) -> Vec<u8> {
         f.extend_from_slice(&ip_octets(&s.src));
         f.extend_from_slice(&ip_octets(&s.dst));
         for (i, (_, n)) in s.ext_headers.iter().enumerate() {
-            let nh = s.ext_headers.get(i + 1).map(|e| e.0).unwrap_or(if s.fragment.is_some() { 44 } else { s.protocol });
+            let nh =
+                s.ext_headers.get(i + 1).map(|e| e.0).unwrap_or(if s.fragment.is_some() { 44 } else { s.protocol });
             let len = 8 * (*n as usize + 1);
             let mut h = vec![0u8; len];
             h[0] = nh;
@@ -255,7 +256,14 @@ pub struct Mix {
 
 impl Default for Mix {
     fn default() -> Mix {
-        Mix { max_payload: 1472, odd_permille: 200, vip_permille: 600, jumbo_permille: 0, flows_per_vip: 64, frame_size: None }
+        Mix {
+            max_payload: 1472,
+            odd_permille: 200,
+            vip_permille: 600,
+            jumbo_permille: 0,
+            flows_per_vip: 64,
+            frame_size: None,
+        }
     }
 }
 
@@ -282,7 +290,11 @@ fn base_spec(rng: &mut Rng, mix: &Mix, dst: IpAddr, dst_port: u16, protocol: u8,
     let (src, src_port) = client(dst.is_ipv6(), flow);
     let v6 = dst.is_ipv6();
     // Headers of contract v2: QinQ, IPv4 options, IPv6 extension headers.
-    let outer_tag = if rng.chance(100) { Some(([0x8100u16, 0x88a8][rng.range(0, 1) as usize], rng.range(1, 4094) as u16)) } else { None };
+    let outer_tag = if rng.chance(100) {
+        Some(([0x8100u16, 0x88a8][rng.range(0, 1) as usize], rng.range(1, 4094) as u16))
+    } else {
+        None
+    };
     let ip_options = if !v6 && rng.chance(100) { 4 * rng.range(1, 10) as usize } else { 0 };
     let mut ext_headers = Vec::new();
     if v6 && rng.chance(250) {
@@ -416,7 +428,8 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
     }
     if dst.is_ipv6() && rng.chance(300) {
         // Deep chains: up to 160 bytes of extension headers, around the 128-byte window.
-        spec.ext_headers = (0..rng.range(1, 6)).map(|_| ([0u8, 43, 60][rng.range(0, 2) as usize], rng.range(0, 4) as u8)).collect();
+        spec.ext_headers =
+            (0..rng.range(1, 6)).map(|_| ([0u8, 43, 60][rng.range(0, 2) as usize], rng.range(0, 4) as u8)).collect();
     }
     let mut f = build_l4(&spec);
     let l2 = 14 + 4 * (spec.vlan.is_some() as usize + spec.outer_tag.is_some() as usize);
@@ -441,7 +454,11 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
         4 => f[l2] = (rng.range(0, 15) as u8) << 4 | (f[l2] & 0x0f),
         // IPv6: payload length beyond the frame or short of the headers.
         5 if v6 => {
-            let pl = if rng.chance(500) { (f.len() - l2 - 40 + rng.range(1, 100) as usize) as u16 } else { rng.range(0, 60) as u16 };
+            let pl = if rng.chance(500) {
+                (f.len() - l2 - 40 + rng.range(1, 100) as usize) as u16
+            } else {
+                rng.range(0, 60) as u16
+            };
             f[l2 + 4..l2 + 6].copy_from_slice(&pl.to_be_bytes());
         }
         // IPv6: an extension header length that runs past the packet.
@@ -462,12 +479,17 @@ fn odd_frame(config: &Config, mix: &Mix, rng: &mut Rng) -> Vec<u8> {
         6 => f[l2 + 9] = [1u8, 47, 50, 132][rng.range(0, 3) as usize],
         // Total length too large (beyond the frame) or too small for the L4 header.
         7 => {
-            let tl = if rng.chance(500) { (f.len() - l2 + rng.range(1, 100) as usize) as u16 } else { rng.range(0, 27) as u16 };
+            let tl = if rng.chance(500) {
+                (f.len() - l2 + rng.range(1, 100) as usize) as u16
+            } else {
+                rng.range(0, 27) as u16
+            };
             f[l2 + 2..l2 + 4].copy_from_slice(&tl.to_be_bytes());
         }
         // Other ethertypes: ARP, the other IP version, QinQ, LLDP.
         8 => {
-            let et: [u8; 2] = [[0x08, 0x06], [0x86, 0xdd], [0x08, 0x00], [0x88, 0xa8], [0x88, 0xcc]][rng.range(0, 4) as usize];
+            let et: [u8; 2] =
+                [[0x08, 0x06], [0x86, 0xdd], [0x08, 0x00], [0x88, 0xa8], [0x88, 0xcc]][rng.range(0, 4) as usize];
             f[l2 - 2..l2].copy_from_slice(&et);
         }
         // One more tag (three in all are not parsed) or two of either TPID.
@@ -516,12 +538,19 @@ mod tests {
             let mix = Mix { frame_size: Some((lo, hi)), odd_permille: 150, ..Mix::default() };
             let frames = generate(&cfg, 3000, &mix, &mut Rng::new(5));
             let lens: Vec<usize> = frames.iter().map(|f| f.len()).collect();
-            assert!(lens.iter().all(|&n| (lo..=hi.max(74)).contains(&n)), "{lo}-{hi}: lengths {:?}", lens.iter().filter(|&&n| n < lo || n > hi).collect::<Vec<_>>());
+            assert!(
+                lens.iter().all(|&n| (lo..=hi.max(74)).contains(&n)),
+                "{lo}-{hi}: lengths {:?}",
+                lens.iter().filter(|&&n| n < lo || n > hi).collect::<Vec<_>>()
+            );
             if hi >= 74 {
                 assert!(lens.iter().all(|&n| (lo..=hi).contains(&n)));
             }
             assert_eq!(lens.iter().min(), Some(&lo), "{lo}-{hi}: the shortest length is drawn");
-            let to_vip = frames.iter().filter(|f| f.len() > 34 && f[12..14] == [0x08, 0x00] && f[30..34] == [10, 0, 0, 1]).count();
+            let to_vip = frames
+                .iter()
+                .filter(|f| f.len() > 34 && f[12..14] == [0x08, 0x00] && f[30..34] == [10, 0, 0, 1])
+                .count();
             assert!(to_vip > 300, "{lo}-{hi}: only {to_vip} IPv4 VIP frames");
         }
     }

@@ -35,7 +35,18 @@ fn sample_replays_through_rtl_and_model_alike() {
     let (ro, mo) = (tmp("rtl.pcap"), tmp("model.pcap"));
     let r = replay_json("rtl", "512", &ro);
     let m = replay_json("model", "512", &mo);
-    for key in ["frames_in", "frames_out", "balanced", "passed", "cycles", "beats_in", "beats_out", "latency_cycles_min", "latency_cycles_max", "wall_seconds"] {
+    for key in [
+        "frames_in",
+        "frames_out",
+        "balanced",
+        "passed",
+        "cycles",
+        "beats_in",
+        "beats_out",
+        "latency_cycles_min",
+        "latency_cycles_max",
+        "wall_seconds",
+    ] {
         assert!(r.get(key).is_some(), "--json lacks {key}: {r}");
     }
     assert_eq!(r["frames_in"], r["frames_out"]);
@@ -43,7 +54,8 @@ fn sample_replays_through_rtl_and_model_alike() {
     assert_eq!(r["balanced"], m["balanced"]);
     assert_eq!(r["latency_cycles_min"], r["latency_cycles_max"]);
     // Back to back with the output always ready: one beat per cycle, plus the pipeline's latency.
-    let (cycles, beats, lat) = (r["cycles"].as_u64().unwrap(), r["beats_in"].as_u64().unwrap(), r["latency_cycles_min"].as_u64().unwrap());
+    let (cycles, beats, lat) =
+        (r["cycles"].as_u64().unwrap(), r["beats_in"].as_u64().unwrap(), r["latency_cycles_min"].as_u64().unwrap());
     assert_eq!(cycles, beats + lat, "idle cycles in a back-to-back replay");
     assert_eq!(std::fs::read(&ro).unwrap(), std::fs::read(&mo).unwrap(), "RTL and model outputs differ");
     assert_eq!(r["device"], m["device"], "device counters differ");
@@ -68,11 +80,18 @@ fn errors_say_what_is_wrong() {
     let bad = tmp("bad.toml");
     std::fs::write(&bad, "[[vip]]\naddress = \"10.0.0.1\"\nport = 80\nprotocol = \"sctp\"\n").unwrap();
     fails_with(&["replay", pcap, "--config", bad.to_str().unwrap(), "--output", out, "--engine", "model"], "protocol");
-    std::fs::write(&bad, "[[vip]]\naddress = \"10.0.0.1\"\nport = 80\nprotocol = \"tcp\"\n[[vip.backend]]\naddress = \"10.1.0.300\"\n").unwrap();
+    std::fs::write(
+        &bad,
+        "[[vip]]\naddress = \"10.0.0.1\"\nport = 80\nprotocol = \"tcp\"\n[[vip.backend]]\naddress = \"10.1.0.300\"\n",
+    )
+    .unwrap();
     fails_with(&["replay", pcap, "--config", bad.to_str().unwrap(), "--output", out, "--engine", "model"], "address");
     fails_with(&["replay", pcap, "--config", cfg, "--output", out, "--engine", "model", "--width", "100"], "width 100");
     fails_with(&["replay", pcap, "--config", cfg, "--output", out, "--engine", "model", "--trace", out], "--trace");
-    fails_with(&["replay", pcap, "--config", cfg, "--output", "/nonexistent-dir/o.pcap", "--engine", "model"], "/nonexistent-dir/o.pcap");
+    fails_with(
+        &["replay", pcap, "--config", cfg, "--output", "/nonexistent-dir/o.pcap", "--engine", "model"],
+        "/nonexistent-dir/o.pcap",
+    );
 }
 
 #[test]

@@ -25,12 +25,17 @@ fn corpus_frames() -> Option<Vec<InFrame>> {
         match read_capture(&p) {
             Ok(pkts) => {
                 files += 1;
-                frames.extend(pkts.into_iter().filter(|p| !p.data.is_empty()).map(|p| InFrame { data: p.data, bad_frame: false }));
+                frames.extend(
+                    pkts.into_iter().filter(|p| !p.data.is_empty()).map(|p| InFrame { data: p.data, bad_frame: false }),
+                );
             }
             Err(_) => refused += 1, // non-Ethernet link types and files that are not captures
         }
     }
-    eprintln!("corpus: {} frames from {files} captures ({refused} files refused: not Ethernet or not a capture)", frames.len());
+    eprintln!(
+        "corpus: {} frames from {files} captures ({refused} files refused: not Ethernet or not a capture)",
+        frames.len()
+    );
     assert!(files > 400 && frames.len() > 7000, "the corpus looks incomplete");
     Some(frames)
 }
@@ -52,7 +57,8 @@ fn corpus_config(frames: &[InFrame]) -> Config {
         if d.len() < l2 + 24 || d[l2] != 0x45 || !matches!(d[l2 + 9], 6 | 17) {
             continue;
         }
-        let key = ([d[l2 + 16], d[l2 + 17], d[l2 + 18], d[l2 + 19]], u16::from_be_bytes([d[l2 + 22], d[l2 + 23]]), d[l2 + 9]);
+        let key =
+            ([d[l2 + 16], d[l2 + 17], d[l2 + 18], d[l2 + 19]], u16::from_be_bytes([d[l2 + 22], d[l2 + 23]]), d[l2 + 9]);
         if key.1 != 0 {
             *count.entry(key).or_default() += 1;
         }
@@ -108,7 +114,10 @@ fn corpus_config(frames: &[InFrame]) -> Config {
         } else {
             continue;
         };
-        toml += &format!("[[vip]]\naddress = \"{addr}\"\nport = {port}\nprotocol = \"{}\"\nring_size = 4093\n", if *proto == 6 { "tcp" } else { "udp" });
+        toml += &format!(
+            "[[vip]]\naddress = \"{addr}\"\nport = {port}\nprotocol = \"{}\"\nring_size = 4093\n",
+            if *proto == 6 { "tcp" } else { "udp" }
+        );
         for b in 0..(i % 3) + 1 {
             toml += &format!("  [[vip.backend]]\n  address = \"fd00::{i:x}:{}\"\n", b + 1);
             if b % 2 == 1 {
@@ -155,6 +164,10 @@ fn corpus_through_rtl_and_model() {
         assert_eq!(timing.latency_cycles_min, timing.latency_cycles_max);
         let rs = Device::open(rtl.regs()).unwrap().stats().unwrap();
         let ms = Device::open(model.regs()).unwrap().stats().unwrap();
-        assert_eq!(serde_json::to_value(&rs).unwrap(), serde_json::to_value(&ms).unwrap(), "width {width}: counters differ");
+        assert_eq!(
+            serde_json::to_value(&rs).unwrap(),
+            serde_json::to_value(&ms).unwrap(),
+            "width {width}: counters differ"
+        );
     }
 }

@@ -82,7 +82,10 @@ fn removing_a_backend_mid_stream_switches_every_flow_at_one_instant() {
         let (out, _, reports) = rtl.run_reconfiguring(&input, &[(RECONFIGURE_AT, new.clone())]).unwrap();
         assert_eq!(out.len(), FRAMES);
         let r = &reports[0];
-        assert!(r.entered_at_start >= RECONFIGURE_AT && r.entered_at_end > r.entered_at_start, "{r:?}: traffic kept flowing");
+        assert!(
+            r.entered_at_start >= RECONFIGURE_AT && r.entered_at_end > r.entered_at_start,
+            "{r:?}: traffic kept flowing"
+        );
 
         // Which tables each frame saw.
         let mut switch_at = None;
@@ -95,13 +98,19 @@ fn removing_a_backend_mid_stream_switches_every_flow_at_one_instant() {
                 let new_tables = dst == after[f];
                 match switch_at {
                     None if new_tables => switch_at = Some(i),
-                    Some(t) => assert!(new_tables, "width {width}: frame {i} saw the old tables after frame {t} saw the new"),
+                    Some(t) => {
+                        assert!(new_tables, "width {width}: frame {i} saw the old tables after frame {t} saw the new")
+                    }
                     None => {}
                 }
             }
         }
-        let t = switch_at.unwrap_or_else(|| panic!("width {width}: the new tables never took effect while traffic flowed: {r:?}"));
-        assert!(t as u64 >= r.entered_at_start && (t as u64) <= r.entered_at_end, "width {width}: switch at {t}, {r:?}");
+        let t = switch_at
+            .unwrap_or_else(|| panic!("width {width}: the new tables never took effect while traffic flowed: {r:?}"));
+        assert!(
+            t as u64 >= r.entered_at_start && (t as u64) <= r.entered_at_end,
+            "width {width}: switch at {t}, {r:?}"
+        );
 
         // The model switched at exactly that frame gives the same bytes.
         let mut model = Engine::new(EngineKind::Model, width).unwrap();

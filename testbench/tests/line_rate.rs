@@ -33,7 +33,8 @@ fn frame(size: usize, kind: u64, rng: &mut Rng) -> Vec<u8> {
     let tcp = kind & 1 != 0;
     let vlan = kind & 2 != 0;
     let to_vip = kind & 4 == 0;
-    let (dst, port, protocol) = if tcp { (Ipv4Addr::new(10, 0, 0, 1), 80, 6) } else { (Ipv4Addr::new(10, 0, 0, 1), 7777, 17) };
+    let (dst, port, protocol) =
+        if tcp { (Ipv4Addr::new(10, 0, 0, 1), 80, 6) } else { (Ipv4Addr::new(10, 0, 0, 1), 7777, 17) };
     let header = 14 + if vlan { 4 } else { 0 } + 20 + if tcp { 20 } else { 8 };
     let mut payload = vec![0u8; size - header];
     rng.fill(&mut payload);
@@ -148,7 +149,8 @@ fn every_frame_size_back_to_back_at_every_width() {
     for width in l4lb_rtlsim::built_widths() {
         let mut rng = Rng::new(seed ^ u64::from(width));
         // Pass 1: ascending sizes, all balanced, alternating UDP/TCP and VLAN.
-        let mut frames: Vec<Vec<u8>> = sizes().into_iter().enumerate().map(|(i, s)| frame(s, (i as u64) & 3, &mut rng)).collect();
+        let mut frames: Vec<Vec<u8>> =
+            sizes().into_iter().enumerate().map(|(i, s)| frame(s, (i as u64) & 3, &mut rng)).collect();
         // Pass 2: the same sizes shuffled (the jumbo lands anywhere), half of them to no VIP.
         let mut order = sizes();
         for i in (1..order.len()).rev() {

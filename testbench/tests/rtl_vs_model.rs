@@ -13,10 +13,7 @@ use std::net::Ipv6Addr;
 
 fn traffic(cfg: &Config, rng: &mut Rng, count: usize) -> Vec<InFrame> {
     let mix = Mix { odd_permille: 300, jumbo_permille: 5, max_payload: 600, ..Mix::default() };
-    generate(cfg, count, &mix, rng)
-        .into_iter()
-        .map(|data| InFrame { data, bad_frame: rng.chance(20) })
-        .collect()
+    generate(cfg, count, &mix, rng).into_iter().map(|data| InFrame { data, bad_frame: rng.chance(20) }).collect()
 }
 
 fn programmed(kind: EngineKind, width: u32, cfg: &Config) -> Engine {
@@ -40,7 +37,9 @@ fn compare(width: u32, cfg: &Config, frames: &[InFrame], stalls: Option<(u32, u3
     // balanced frames per backend address, from the rewritten frames themselves
     let mut to_backend: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
     for (i, ((f, r), m)) in frames.iter().zip(&rtl_out).zip(&model_out).enumerate() {
-        let show = |o: &OutRecord| format!("balanced={} len={} head={:02x?}", o.balanced, o.data.len(), &o.data[..o.data.len().min(64)]);
+        let show = |o: &OutRecord| {
+            format!("balanced={} len={} head={:02x?}", o.balanced, o.data.len(), &o.data[..o.data.len().min(64)])
+        };
         assert!(
             r == m,
             "width {width}, frame {i} (len {}, bad {}): RTL and model differ\n  in:    {:02x?}\n  RTL:   {}\n  model: {}",
@@ -52,7 +51,10 @@ fn compare(width: u32, cfg: &Config, frames: &[InFrame], stalls: Option<(u32, u3
         );
         match oracle(&f.data, f.bad_frame, cfg, true) {
             Some(vip) => {
-                assert!(r.balanced, "width {width}, frame {i}: the contract says balanced to VIP {vip}, the RTL passed it");
+                assert!(
+                    r.balanced,
+                    "width {width}, frame {i}: the contract says balanced to VIP {vip}, the RTL passed it"
+                );
                 check_balanced(&f.data, &r.data, cfg, vip).unwrap_or_else(|e| panic!("width {width}, frame {i}: {e}"));
                 balanced += 1;
                 let dst = dst_addr(&r.data).expect("a balanced frame keeps its headers");
@@ -197,7 +199,8 @@ fn ipv6_extension_header_edges() {
         let l2 = 14 + 4 * tags;
         for count in 0..12usize {
             for udp in [false, true] {
-                let fragments = [None, Some((0, true)), Some((rng.range(1, 0x1fff) as u16, rng.chance(500))), Some((0, false))];
+                let fragments =
+                    [None, Some((0, true)), Some((rng.range(1, 0x1fff) as u16, rng.chance(500))), Some((0, false))];
                 for fragment in fragments {
                     let ext: Vec<(u8, u8)> = (0..count).map(|i| ([0u8, 60, 43][i % 3], 0)).collect();
                     let f = v6_frame(&mut rng, tags, udp, ext.clone(), fragment);
@@ -226,7 +229,8 @@ fn ipv6_extension_header_edges() {
                         ext[k] = (44, 0);
                         let mut g = v6_frame(&mut rng, tags, udp, ext, fragment);
                         let at = l2 + 40 + 8 * k;
-                        g[at + 2..at + 4].copy_from_slice(&[[0u8, 0], [0, 1], [0, 8], [0xff, 0xf9]][rng.range(0, 3) as usize]);
+                        g[at + 2..at + 4]
+                            .copy_from_slice(&[[0u8, 0], [0, 1], [0, 8], [0xff, 0xf9]][rng.range(0, 3) as usize]);
                         frames.push(g);
                     }
                 }

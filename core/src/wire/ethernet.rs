@@ -293,15 +293,9 @@ mod tests {
 
     #[test]
     fn lengths() {
-        assert_eq!(
-            Frame::new_checked(&UNTAGGED[..13]).unwrap_err(),
-            Error::Truncated
-        );
+        assert_eq!(Frame::new_checked(&UNTAGGED[..13]).unwrap_err(), Error::Truncated);
         assert!(Frame::new_checked(&UNTAGGED[..14]).is_ok());
-        assert_eq!(
-            Frame::new_checked(&TAGGED[..17]).unwrap_err(),
-            Error::Truncated
-        );
+        assert_eq!(Frame::new_checked(&TAGGED[..17]).unwrap_err(), Error::Truncated);
         assert!(Frame::new_checked(&TAGGED[..18]).is_ok());
         assert!(Frame::new_checked(&[][..]).is_err());
     }

@@ -224,10 +224,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     /// Sets the fragment offset in bytes (a multiple of 8).
     pub fn set_frag_offset(&mut self, bytes: u16) {
         let v = self.be16(field::FLG_OFF);
-        self.set_be16(
-            field::FLG_OFF,
-            (v & !OFFSET_MASK) | ((bytes >> 3) & OFFSET_MASK),
-        )
+        self.set_be16(field::FLG_OFF, (v & !OFFSET_MASK) | ((bytes >> 3) & OFFSET_MASK))
     }
 
     /// Sets the time to live.
@@ -330,8 +327,8 @@ mod tests {
 
     // 192.168.0.1 -> 192.168.0.199, UDP, total length 0x73, DF, TTL 64, checksum b861.
     static HEADER: [u8; 20] = [
-        0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8, 0x00,
-        0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8,
+        0x00, 0xc7,
     ];
 
     fn packet_bytes() -> Vec<u8> {
@@ -365,14 +362,8 @@ mod tests {
     #[test]
     fn lengths() {
         let bytes = packet_bytes();
-        assert_eq!(
-            Packet::new_checked(&bytes[..19]).unwrap_err(),
-            Error::Truncated
-        );
-        assert_eq!(
-            Packet::new_checked(&bytes[..0x72]).unwrap_err(),
-            Error::Truncated
-        );
+        assert_eq!(Packet::new_checked(&bytes[..19]).unwrap_err(), Error::Truncated);
+        assert_eq!(Packet::new_checked(&bytes[..0x72]).unwrap_err(), Error::Truncated);
         let mut b = bytes.clone();
         b[0] = 0x44; // IHL 4
         assert_eq!(Packet::new_checked(&b[..]).unwrap_err(), Error::Malformed);
@@ -382,10 +373,7 @@ mod tests {
         // Trailing bytes past the total length (Ethernet padding) are fine.
         let mut b = bytes.clone();
         b.extend_from_slice(&[0; 10]);
-        assert_eq!(
-            Packet::new_checked(&b[..]).unwrap().payload().len(),
-            0x73 - 20
-        );
+        assert_eq!(Packet::new_checked(&b[..]).unwrap().payload().len(), 0x73 - 20);
     }
 
     #[test]
@@ -426,16 +414,10 @@ mod tests {
     fn repr_rejects() {
         let mut b = packet_bytes();
         b[11] ^= 1;
-        assert_eq!(
-            Repr::parse(&Packet::new_unchecked(&b[..])).unwrap_err(),
-            Error::Checksum
-        );
+        assert_eq!(Repr::parse(&Packet::new_unchecked(&b[..])).unwrap_err(), Error::Checksum);
         let mut b = packet_bytes();
         b[0] = 0x65;
-        assert_eq!(
-            Repr::parse(&Packet::new_unchecked(&b[..])).unwrap_err(),
-            Error::Malformed
-        );
+        assert_eq!(Repr::parse(&Packet::new_unchecked(&b[..])).unwrap_err(), Error::Malformed);
     }
 
     #[test]

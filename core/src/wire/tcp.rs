@@ -234,11 +234,7 @@ pub struct Repr<'a> {
 
 impl<'a> Repr<'a> {
     /// Parses a segment whose checksum verifies for `src` → `dst`. Options are skipped.
-    pub fn parse<T: AsRef<[u8]> + ?Sized>(
-        packet: &Packet<&'a T>,
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) -> Result<Repr<'a>> {
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&'a T>, src: Ipv4Addr, dst: Ipv4Addr) -> Result<Repr<'a>> {
         packet.check_len()?;
         if !packet.verify_checksum(src, dst) {
             return Err(Error::Checksum);
@@ -261,12 +257,7 @@ impl<'a> Repr<'a> {
 
     /// Writes the segment into a buffer of exactly [`buffer_len`](Self::buffer_len) bytes, with
     /// its checksum for `src` → `dst`.
-    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(
-        &self,
-        packet: &mut Packet<T>,
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) {
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(&self, packet: &mut Packet<T>, src: Ipv4Addr, dst: Ipv4Addr) {
         packet.set_src_port(self.src_port);
         packet.set_dst_port(self.dst_port);
         packet.set_seq_number(self.seq_number);
@@ -292,8 +283,8 @@ mod tests {
     // Checksum (computed independently of this crate): pseudo-header sum 0xCBC7, segment sum
     // with checksum 0 is 0x550F, 0xCBC7 + 0x550F = 0x120D6 -> 0x20D7, complement 0xDF28.
     static SEGMENT: [u8; 22] = [
-        0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x50, 0x12, 0xff,
-        0xff, 0xdf, 0x28, 0x00, 0x00, b'h', b'i',
+        0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x50, 0x12, 0xff, 0xff, 0xdf, 0x28,
+        0x00, 0x00, b'h', b'i',
     ];
 
     #[test]
@@ -314,10 +305,7 @@ mod tests {
 
     #[test]
     fn lengths() {
-        assert_eq!(
-            Packet::new_checked(&SEGMENT[..19]).unwrap_err(),
-            Error::Truncated
-        );
+        assert_eq!(Packet::new_checked(&SEGMENT[..19]).unwrap_err(), Error::Truncated);
         let mut b = SEGMENT;
         b[12] = 0x40; // data offset 4
         assert_eq!(Packet::new_checked(&b[..]).unwrap_err(), Error::Malformed);
@@ -334,9 +322,6 @@ mod tests {
         assert_eq!(out, SEGMENT);
         let mut bad = SEGMENT;
         bad[21] ^= 1;
-        assert_eq!(
-            Repr::parse(&Packet::new_unchecked(&bad[..]), SRC, DST).unwrap_err(),
-            Error::Checksum
-        );
+        assert_eq!(Repr::parse(&Packet::new_unchecked(&bad[..]), SRC, DST).unwrap_err(), Error::Checksum);
     }
 }

@@ -162,20 +162,12 @@ pub struct Repr<'a> {
 
 impl<'a> Repr<'a> {
     /// Parses a datagram whose checksum verifies (or is 0) for `src` → `dst`.
-    pub fn parse<T: AsRef<[u8]> + ?Sized>(
-        packet: &Packet<&'a T>,
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) -> Result<Repr<'a>> {
+    pub fn parse<T: AsRef<[u8]> + ?Sized>(packet: &Packet<&'a T>, src: Ipv4Addr, dst: Ipv4Addr) -> Result<Repr<'a>> {
         packet.check_len()?;
         if !packet.verify_checksum(src, dst) {
             return Err(Error::Checksum);
         }
-        Ok(Repr {
-            src_port: packet.src_port(),
-            dst_port: packet.dst_port(),
-            payload: packet.payload(),
-        })
+        Ok(Repr { src_port: packet.src_port(), dst_port: packet.dst_port(), payload: packet.payload() })
     }
 
     /// Bytes header and payload take.
@@ -185,12 +177,7 @@ impl<'a> Repr<'a> {
 
     /// Writes the datagram into a buffer of at least [`buffer_len`](Self::buffer_len) bytes,
     /// with its checksum for `src` → `dst`.
-    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(
-        &self,
-        packet: &mut Packet<T>,
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) {
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(&self, packet: &mut Packet<T>, src: Ipv4Addr, dst: Ipv4Addr) {
         packet.set_src_port(self.src_port);
         packet.set_dst_port(self.dst_port);
         packet.set_len(self.buffer_len() as u16);
@@ -207,9 +194,7 @@ mod tests {
     const DST: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 
     // 192.168.1.2:40000 -> 10.0.0.1:7777, "hello"; checksum 0x35B5 computed independently.
-    static DATAGRAM: [u8; 13] = [
-        0x9c, 0x40, 0x1e, 0x61, 0x00, 0x0d, 0x35, 0xb5, b'h', b'e', b'l', b'l', b'o',
-    ];
+    static DATAGRAM: [u8; 13] = [0x9c, 0x40, 0x1e, 0x61, 0x00, 0x0d, 0x35, 0xb5, b'h', b'e', b'l', b'l', b'o'];
 
     #[test]
     fn fields() {
@@ -233,14 +218,8 @@ mod tests {
 
     #[test]
     fn lengths() {
-        assert_eq!(
-            Packet::new_checked(&DATAGRAM[..7]).unwrap_err(),
-            Error::Truncated
-        );
-        assert_eq!(
-            Packet::new_checked(&DATAGRAM[..12]).unwrap_err(),
-            Error::Truncated
-        );
+        assert_eq!(Packet::new_checked(&DATAGRAM[..7]).unwrap_err(), Error::Truncated);
+        assert_eq!(Packet::new_checked(&DATAGRAM[..12]).unwrap_err(), Error::Truncated);
         let mut b = DATAGRAM;
         b[5] = 7;
         assert_eq!(Packet::new_checked(&b[..]).unwrap_err(), Error::Malformed);
@@ -254,14 +233,7 @@ mod tests {
     #[test]
     fn repr_round_trip() {
         let repr = Repr::parse(&Packet::new_checked(&DATAGRAM[..]).unwrap(), SRC, DST).unwrap();
-        assert_eq!(
-            repr,
-            Repr {
-                src_port: 40000,
-                dst_port: 7777,
-                payload: b"hello"
-            }
-        );
+        assert_eq!(repr, Repr { src_port: 40000, dst_port: 7777, payload: b"hello" });
         let mut out = [0u8; 13];
         repr.emit(&mut Packet::new_unchecked(&mut out[..]), SRC, DST);
         assert_eq!(out, DATAGRAM);

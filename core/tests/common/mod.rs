@@ -71,12 +71,7 @@ pub fn l4_residue(frame: &[u8], l2: usize) -> Option<u16> {
         return None;
     }
     let len = (seg.len() as u16).to_be_bytes();
-    Some(ones_sum(&[
-        &frame[l2 + 12..l2 + 20],
-        &[0, proto],
-        &len,
-        seg,
-    ]))
+    Some(ones_sum(&[&frame[l2 + 12..l2 + 20], &[0, proto], &len, seg]))
 }
 
 /// CRC-32C bit by bit from the definition: reflected, polynomial 0x82F63B78.
@@ -84,11 +79,7 @@ pub fn crc32c_bitwise(mut crc: u32, data: &[u8]) -> u32 {
     for &b in data {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0x82F6_3B78
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0x82F6_3B78 } else { crc >> 1 };
         }
     }
     crc
@@ -111,19 +102,11 @@ pub fn enabled(caps: Caps) -> ModelDevice {
 }
 
 /// VIP match slot `slot`: word 0 valid | protocol << 8 | port << 16, word 1 address, word 5 id.
-pub fn write_slot(
-    d: &mut dyn RegisterAccess,
-    slot: u32,
-    addr: [u8; 4],
-    port: u16,
-    proto: u8,
-    vip_id: u16,
-) {
+pub fn write_slot(d: &mut dyn RegisterAccess, slot: u32, addr: [u8; 4], port: u16, proto: u8, vip_id: u16) {
     let base = 0x01_0000 + 32 * slot;
     d.write32(base + 4, u32::from_be_bytes(addr)).unwrap();
     d.write32(base + 20, vip_id as u32).unwrap();
-    d.write32(base, 1 | (proto as u32) << 8 | (port as u32) << 16)
-        .unwrap();
+    d.write32(base, 1 | (proto as u32) << 8 | (port as u32) << 16).unwrap();
 }
 
 /// VIP info `vip`: word 0 ring_base, word 1 ring_size.
@@ -138,10 +121,8 @@ pub fn write_backend(d: &mut dyn RegisterAccess, b: u32, addr: [u8; 4], mac: Opt
     let mut flags = 1;
     if let Some(m) = mac {
         flags |= 4;
-        d.write32(base + 4, u32::from_be_bytes([m[0], m[1], m[2], m[3]]))
-            .unwrap();
-        d.write32(base + 8, ((m[4] as u32) << 8) | m[5] as u32)
-            .unwrap();
+        d.write32(base + 4, u32::from_be_bytes([m[0], m[1], m[2], m[3]])).unwrap();
+        d.write32(base + 8, ((m[4] as u32) << 8) | m[5] as u32).unwrap();
     }
     d.write32(base + 16, u32::from_be_bytes(addr)).unwrap();
     d.write32(base, flags).unwrap();
@@ -165,14 +146,7 @@ pub fn place_vip(
     for (bank, bucket) in [(0u32, k % 128), (1, (k >> 16) % 128)] {
         let n = &mut used[(bank * 128 + bucket) as usize];
         if *n < 4 {
-            write_slot(
-                d,
-                bank * 512 + bucket * 4 + *n as u32,
-                addr,
-                port,
-                proto,
-                vip_id,
-            );
+            write_slot(d, bank * 512 + bucket * 4 + *n as u32, addr, port, proto, vip_id);
             *n += 1;
             return true;
         }

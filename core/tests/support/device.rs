@@ -20,8 +20,12 @@ pub fn device() -> ModelDevice {
     let caps = Caps::default();
     let mut d = ModelDevice::new(caps);
     d.write32(regmap::REG_CTRL, 1).unwrap();
-    let backends: [(&str, Option<[u8; 6]>); 4] =
-        [("10.9.0.1", Some([2, 0, 0, 0, 9, 1])), ("10.9.0.2", None), ("fd00::1", None), ("fd00::2", Some([2, 0, 0, 0, 9, 4]))];
+    let backends: [(&str, Option<[u8; 6]>); 4] = [
+        ("10.9.0.1", Some([2, 0, 0, 0, 9, 1])),
+        ("10.9.0.2", None),
+        ("fd00::1", None),
+        ("fd00::2", Some([2, 0, 0, 0, 9, 4])),
+    ];
     for (i, (a, mac)) in backends.iter().enumerate() {
         let e = BackendEntry { addr: a.parse().unwrap(), mac: *mac };
         for (w, v) in e.encode().iter().enumerate() {
@@ -47,4 +51,3 @@ pub fn device() -> ModelDevice {
     }
     d
 }
-

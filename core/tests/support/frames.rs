@@ -119,4 +119,3 @@ pub fn frame(rng: &mut Rng, dst: IpAddr, port: u16, proto: u8) -> Vec<u8> {
     f.extend_from_slice(&l4);
     f
 }
-

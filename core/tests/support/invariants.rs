@@ -46,7 +46,17 @@ fn layout(f: &[u8]) -> Option<Layout> {
             if end > n || end < l2 + hl {
                 return None;
             }
-            Some(Layout { l2, v6: false, ihl_bytes: hl, dst: l2 + 16, alen: 4, proto: f[l2 + 9], l4: (!later).then_some(l2 + hl), fragment: later || ff & 0x2000 != 0, end })
+            Some(Layout {
+                l2,
+                v6: false,
+                ihl_bytes: hl,
+                dst: l2 + 16,
+                alen: 4,
+                proto: f[l2 + 9],
+                l4: (!later).then_some(l2 + hl),
+                fragment: later || ff & 0x2000 != 0,
+                end,
+            })
         }
         0x86dd => {
             if n < l2 + 40 || f[l2] >> 4 != 6 {
@@ -73,7 +83,17 @@ fn layout(f: &[u8]) -> Option<Layout> {
             if end > n {
                 return None;
             }
-            Some(Layout { l2, v6: true, ihl_bytes: 0, dst: l2 + 24, alen: 16, proto: nh, l4: (!later).then_some(o), fragment, end })
+            Some(Layout {
+                l2,
+                v6: true,
+                ihl_bytes: 0,
+                dst: l2 + 24,
+                alen: 16,
+                proto: nh,
+                l4: (!later).then_some(o),
+                fragment,
+                end,
+            })
         }
         _ => None,
     }

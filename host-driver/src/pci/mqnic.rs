@@ -40,9 +40,21 @@ pub const REGION_TYPE_RAM: u32 = 0x2000;
 /// "none" is 0, so the request is just `type << 8 | nr`; PowerPC, MIPS and SPARC encode "none"
 /// as 1 in bits 31:29.
 pub const fn io(nr: u32) -> u32 {
-    #[cfg(any(target_arch = "powerpc", target_arch = "powerpc64", target_arch = "mips", target_arch = "mips64", target_arch = "sparc64"))]
+    #[cfg(any(
+        target_arch = "powerpc",
+        target_arch = "powerpc64",
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "sparc64"
+    ))]
     const DIR_NONE: u32 = 1 << 29;
-    #[cfg(not(any(target_arch = "powerpc", target_arch = "powerpc64", target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")))]
+    #[cfg(not(any(
+        target_arch = "powerpc",
+        target_arch = "powerpc64",
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "sparc64"
+    )))]
     const DIR_NONE: u32 = 0;
     DIR_NONE | (IOCTL_TYPE << 8) | nr
 }
@@ -200,8 +212,9 @@ pub fn open(sys: &Sysfs, path: &Path) -> Result<MqnicBar, DriverError> {
         ioctl(&file, GET_REGION_INFO, &mut info).map(|_| info)
     })
     .map_err(fail)?;
-    let map = map_region(&file, app.offset, app.size)
-        .map_err(|e| fail(format!("mmap of the application region ({} bytes at {:#x}) failed: {e}", app.size, app.offset)))?;
+    let map = map_region(&file, app.offset, app.size).map_err(|e| {
+        fail(format!("mmap of the application region ({} bytes at {:#x}) failed: {e}", app.size, app.offset))
+    })?;
     Ok(MqnicBar { map, size: app.size, path: path.to_owned(), _file: file })
 }
 
@@ -268,7 +281,11 @@ mod tests {
     #[test]
     fn the_app_region_is_found_by_type() {
         // The layout Corundum's driver reports: ctrl, app, ram.
-        let regions = [region(0, REGION_TYPE_NIC_CTRL, 1 << 24), region(1, REGION_TYPE_APP_CTRL, 1 << 24), region(2, REGION_TYPE_RAM, 0)];
+        let regions = [
+            region(0, REGION_TYPE_NIC_CTRL, 1 << 24),
+            region(1, REGION_TYPE_APP_CTRL, 1 << 24),
+            region(2, REGION_TYPE_RAM, 0),
+        ];
         let app = find_app_region(3, |i| Ok(regions[i as usize])).unwrap();
         assert_eq!((app.index, app.offset, app.size), (1, 1 << 40, 1 << 24));
         assert_eq!(app.name(), "app");

@@ -194,15 +194,17 @@ pub fn list_boards(sys: &Sysfs) -> Result<Vec<Board>, DriverError> {
             None => Application::NoBar,
             Some(_) => match read_id_version(&bar) {
                 Ok((id, version)) => Application::from_registers(id, version),
-                Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Application::Unreadable {
-                    reason: "permission denied reading BAR 2: run as root".to_string(),
-                },
+                Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                    Application::Unreadable { reason: "permission denied reading BAR 2: run as root".to_string() }
+                }
                 Err(e) => Application::Unreadable { reason: e.to_string() },
             },
         };
         let mqnic = std::fs::read_dir(dir.join("misc"))
             .ok()
-            .and_then(|d| d.filter_map(|e| e.ok()?.file_name().into_string().ok()).find(|n| super::mqnic::is_mqnic_name(n)))
+            .and_then(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok()).find(|n| super::mqnic::is_mqnic_name(n))
+            })
             .map(|n| format!("/dev/{n}"));
         let driver = driver_at(&dir);
         let mut device_forms = vec![addr.to_string()];

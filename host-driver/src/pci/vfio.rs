@@ -95,7 +95,9 @@ pub fn open(sys: &Sysfs, addr: &PciAddr) -> Result<Box<dyn RegisterAccess>, Driv
                 "permission denied on /dev/vfio/{group} or /dev/vfio/vfio: run as root, or give this user the group's \
                  device file (chown USER /dev/vfio/{group})"
             ),
-            io::ErrorKind::NotFound => format!("/dev/vfio/{group} does not exist: is vfio-pci loaded (modprobe vfio-pci)?"),
+            io::ErrorKind::NotFound => {
+                format!("/dev/vfio/{group} does not exist: is vfio-pci loaded (modprobe vfio-pci)?")
+            }
             _ if e.raw_os_error() == Some(libc::EBUSY) => format!(
                 "IOMMU group {group} is in use (another process, a VM, or another device of the group bound elsewhere)"
             ),

@@ -156,7 +156,8 @@ pub fn oracle(frame: &[u8], bad_frame: bool, cfg: &Config, enabled: bool) -> Opt
         Some(l4) => be16(frame, l4 + 2) as u16,
         None => 0,
     };
-    let find = |port: u16| cfg.vips.iter().position(|v| v.address == dst && v.port == port && v.protocol.number() == h.proto);
+    let find =
+        |port: u16| cfg.vips.iter().position(|v| v.address == dst && v.port == port && v.protocol.number() == h.proto);
     let exact = if h.fragment || dport == 0 { None } else { find(dport) };
     let i = exact.or_else(|| find(0))?;
     if cfg.vips[i].backends.iter().all(|b| b.weight == 0) {

@@ -9,8 +9,7 @@ use l4lb_core::config::Config;
 use l4lb_core::layout::Caps;
 use l4lb_core::model::ModelDevice;
 use l4lb_driver::device::Device;
-use l4lb_testbench::traffic::{build_l4, L4Spec};
-use std::net::Ipv4Addr;
+use l4lb_testbench::traffic::udp_vip_frame;
 
 const FLOWS: usize = 1024;
 
@@ -19,36 +18,10 @@ pub fn sample_config() -> Config {
         .expect("sample config")
 }
 
-fn min_frame(flow: usize) -> Vec<u8> {
-    let f = build_l4(&L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
-        src_mac: [0x02, 0, 0, 0, 0xbb, 0x01],
-        vlan: None,
-        src: Ipv4Addr::new(192, 168, (flow >> 8) as u8, flow as u8).into(),
-        dst: Ipv4Addr::new(10, 0, 0, 1).into(),
-        protocol: 17,
-        src_port: 1024 + flow as u16,
-        dst_port: 7777,
-        ttl: 64,
-        outer_tag: None,
-        vlan_tpid: 0x8100,
-        ip_options: 0,
-        ext_headers: Vec::new(),
-        fragment: None,
-        payload: vec![0x5a; 18],
-        udp_no_checksum: false,
-        l4_checksum_error: 0,
-        ip_checksum_error: 0,
-        padding: 0,
-    });
-    assert_eq!(f.len(), 60);
-    f
-}
-
 fn model(c: &mut Criterion) {
     let mut dev = ModelDevice::new(Caps::with_width(512));
     Device::open(&mut dev).unwrap().apply(&sample_config()).unwrap();
-    let frames: Vec<Vec<u8>> = (0..FLOWS).map(min_frame).collect();
+    let frames: Vec<Vec<u8>> = (0..FLOWS).map(|i| udp_vip_frame(60, i)).collect();
     let mut buf = [0u8; 60];
     // Every frame is balanced: the bench measures the full rewrite path.
     for f in &frames {

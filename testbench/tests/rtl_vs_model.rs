@@ -243,3 +243,51 @@ fn ipv6_extension_header_edges() {
     frames.extend(traffic(&cfg, &mut rng, 2 * crafted));
     compare(width, &cfg, &frames, None);
 }
+
+/// A VIP match slot whose vip_id is at or past VIP_COUNT has no VIP info entry; the contract
+/// leaves it open, and RTL and model both treat it as an empty ring slice (NO_BACKEND). The
+/// driver never writes such an id, so the test rewrites the id of every valid slot directly.
+#[test]
+fn vip_id_past_vip_count_is_an_empty_slice() {
+    let seed = seed("vip_id_past_vip_count_is_an_empty_slice");
+    let mut rng = Rng::new(seed);
+    let cfg = feature_config(rng.next_u32());
+    let frames = traffic(&cfg, &mut rng, 400);
+    let built = l4lb_rtlsim::built_widths();
+    let width = if built.contains(&512) { 512 } else { built[0] };
+    let slots = l4lb_core::layout::Caps::with_width(width).vip_slots();
+    let mut outs = Vec::new();
+    let mut stats = Vec::new();
+    for kind in [EngineKind::Rtl, EngineKind::Model] {
+        let mut e = programmed(kind, width, &cfg);
+        let regs = e.regs();
+        let mut rewritten = 0;
+        for s in 0..slots {
+            let base = regmap::VIP_MATCH.base + s * regmap::VIP_MATCH.stride;
+            if regs.read32(base + 4 * regmap::VIP_MATCH_W_KEY).unwrap() & regmap::VIP_MATCH_VALID != 0 {
+                // 256 is the default VIP_COUNT. The low bits stay those of the slot's own VIP,
+                // whose info entry holds a ring slice: a lookup that ignored the high bits would
+                // balance the frame.
+                let id = regs.read32(base + 4 * regmap::VIP_MATCH_W_ID).unwrap() & 0xFFFF;
+                regs.write32(base + 4 * regmap::VIP_MATCH_W_ID, 256 * (1 + s % 255) + id).unwrap();
+                rewritten += 1;
+            }
+        }
+        assert!(rewritten > 0, "the feature config programs VIP match slots");
+        let (out, _) = e.run(&frames, None).expect("run");
+        stats.push(Device::open(e.regs()).unwrap().stats().unwrap().reasons);
+        outs.push(out);
+    }
+    let vip_frames = frames.iter().filter(|f| oracle(&f.data, f.bad_frame, &cfg, true).is_some()).count();
+    assert!(vip_frames > 0, "the traffic has frames to the VIPs");
+    for (i, (r, m)) in outs[0].iter().zip(&outs[1]).enumerate() {
+        assert!(r == m, "frame {i}: RTL and model differ");
+        assert!(!r.balanced && r.data == frames[i].data, "frame {i}: balanced to a VIP without info");
+    }
+    assert_eq!(stats[0], stats[1], "reason counters, RTL against model");
+    assert!(
+        stats[0].get("NO_BACKEND").copied().unwrap_or(0) >= vip_frames as u64,
+        "every frame to a VIP is NO_BACKEND: {:?}",
+        stats[0]
+    );
+}

@@ -43,7 +43,10 @@ module l4lb #(
     // Ring entries per table bank, power of two (2 banks: 2^20 x 2 x 16 bits fit the U50's URAM)
     parameter RING_ENTRIES = 1048576,
     // Longest frame the pipeline checks, in bytes; multiple of 64
-    parameter MAX_LEN = 9216
+    parameter MAX_LEN = 9216,
+    // The port this core serves and the card's number of ports (PORTS register; 1..8)
+    parameter PORT_INDEX = 0,
+    parameter PORT_COUNT = 1
 ) (
     input  wire                       clk,
     input  wire                       rst,
@@ -90,7 +93,13 @@ module l4lb #(
     output wire [31:0]                s_axil_rdata,
     output wire [1:0]                 s_axil_rresp,
     output wire                       s_axil_rvalid,
-    input  wire                       s_axil_rready
+    input  wire                       s_axil_rready,
+
+    /*
+     * HAIRPIN register: nibble p is the TX port for frames balanced on RX port p (used by the
+     * application block; a core on its own leaves it open)
+     */
+    output wire [31:0]                hairpin_map
 );
 
 localparam BYTES = KEEP_WIDTH;
@@ -190,6 +199,14 @@ initial begin
 `endif
         $finish;
     end
+    if (PORT_COUNT < 1 || PORT_COUNT > 8 || PORT_INDEX < 0 || PORT_INDEX >= PORT_COUNT) begin
+`ifdef SYNTHESIS
+        $display("Error: PORT_COUNT must be in 1..8 and PORT_INDEX below it (instance %m)");
+`else
+        $error("Error: PORT_COUNT must be in 1..8 and PORT_INDEX below it (instance %m)");
+`endif
+        $finish;
+    end
     if (AXIL_ADDR_WIDTH < 23 || AXIL_ADDR_WIDTH > 32) begin
 `ifdef SYNTHESIS
         $display("Error: AXIL_ADDR_WIDTH must be in 23..32 (instance %m)");
@@ -250,7 +267,9 @@ l4lb_axil_regs #(
     .CAP_RING(RING_ENTRIES),
     .CAP_LATENCY(LATENCY),
     .CAP_MAX_LEN(MAX_LEN),
-    .BUS_RD_LATENCY(3)
+    .BUS_RD_LATENCY(3),
+    .PORT_INDEX(PORT_INDEX),
+    .PORT_COUNT(PORT_COUNT)
 )
 axil_regs_inst (
     .clk(clk),
@@ -278,6 +297,7 @@ axil_regs_inst (
     .hash_seed(hash_seed),
     .table_bank(table_bank),
     .bank_busy(bank_busy),
+    .hairpin_map(hairpin_map),
     .bus_we(bus_we),
     .bus_re(bus_re),
     .bus_addr(bus_addr),

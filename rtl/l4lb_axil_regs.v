@@ -29,7 +29,10 @@ module l4lb_axil_regs #(
     // CAP_MAX_LEN register value
     parameter CAP_MAX_LEN = 9216,
     // Cycles from bus_re to valid bus_rdata
-    parameter BUS_RD_LATENCY = 3
+    parameter BUS_RD_LATENCY = 3,
+    // PORTS register: the port this core serves and the card's number of ports
+    parameter PORT_INDEX = 0,
+    parameter PORT_COUNT = 1
 ) (
     input  wire                       clk,
     input  wire                       rst,
@@ -60,6 +63,7 @@ module l4lb_axil_regs #(
     output wire [31:0]                hash_seed,
     output wire                       table_bank,    // BANK bit 0: active table bank
     input  wire [1:0]                 bank_busy,     // BANK_BUSY: banks read by frames in flight
+    output wire [31:0]                hairpin_map,   // HAIRPIN: TX port per RX port, a nibble each
 
     // host bus to tables and counters (byte offsets)
     output wire                       bus_we,
@@ -78,6 +82,11 @@ localparam [31:0] CAP_BACKENDS_32 = CAP_BACKENDS;
 localparam [31:0] CAP_RING_32 = CAP_RING;
 localparam [31:0] CAP_LATENCY_32 = CAP_LATENCY;
 localparam [31:0] CAP_MAX_LEN_32 = CAP_MAX_LEN;
+localparam integer PORT_INDEX_INT = PORT_INDEX;
+localparam integer PORT_COUNT_INT = PORT_COUNT;
+localparam [7:0]  PORT_INDEX_8 = PORT_INDEX_INT[7:0];
+localparam [7:0]  PORT_COUNT_8 = PORT_COUNT_INT[7:0];
+localparam [31:0] PORTS_VALUE = {16'd0, PORT_COUNT_8, PORT_INDEX_8};
 localparam integer RD_WAIT_INT = BUS_RD_LATENCY;
 localparam [3:0]  RD_WAIT = RD_WAIT_INT[3:0];
 
@@ -111,6 +120,9 @@ reg [31:0] local_rdata_reg = 32'd0, local_rdata_next;
 reg        ctrl_enable_reg = 1'b0, ctrl_enable_next;
 reg [31:0] hash_seed_reg = 32'd0, hash_seed_next;
 reg        table_bank_reg = 1'b0, table_bank_next;
+// READ_PORT is kept for reading back only: the application block steers reads by its own copy
+reg [7:0]  read_port_reg = 8'd0, read_port_next;
+reg [31:0] hairpin_reg = HAIRPIN_RESET, hairpin_next;
 
 assign s_axil_awready = !aw_full_reg;
 assign s_axil_wready = !w_full_reg;
@@ -124,6 +136,7 @@ assign s_axil_rvalid = rvalid_reg;
 assign ctrl_enable = ctrl_enable_reg;
 assign hash_seed = hash_seed_reg;
 assign table_bank = table_bank_reg;
+assign hairpin_map = hairpin_reg;
 
 assign bus_we = bus_we_reg;
 assign bus_re = bus_re_reg;
@@ -148,6 +161,8 @@ function [31:0] local_read;
     input [31:0] seed;
     input        bank;
     input [1:0]  busy;
+    input [7:0]  read_port;
+    input [31:0] hairpin;
     begin
         case (addr)
             REG_ID: local_read = L4LB_ID_VALUE;
@@ -163,6 +178,9 @@ function [31:0] local_read;
             REG_HASH_SEED: local_read = seed;
             REG_BANK: local_read = {31'd0, bank};
             REG_BANK_BUSY: local_read = {30'd0, busy};
+            REG_PORTS: local_read = PORTS_VALUE;
+            REG_READ_PORT: local_read = {24'd0, read_port};
+            REG_HAIRPIN: local_read = hairpin;
             default: local_read = 32'd0;
         endcase
     end
@@ -193,6 +211,8 @@ always @* begin
     ctrl_enable_next = ctrl_enable_reg;
     hash_seed_next = hash_seed_reg;
     table_bank_next = table_bank_reg;
+    read_port_next = read_port_reg;
+    hairpin_next = hairpin_reg;
 
     // accept address and data independently
     if (s_axil_awvalid && !aw_full_reg) begin
@@ -235,6 +255,17 @@ always @* begin
                             table_bank_next = w_data_reg[0];
                         end
                     end
+                    REG_READ_PORT: begin
+                        if (w_strb_reg[0]) begin
+                            read_port_next = w_data_reg[7:0];
+                        end
+                    end
+                    REG_HAIRPIN: begin
+                        if (w_strb_reg[0]) hairpin_next[7:0] = w_data_reg[7:0];
+                        if (w_strb_reg[1]) hairpin_next[15:8] = w_data_reg[15:8];
+                        if (w_strb_reg[2]) hairpin_next[23:16] = w_data_reg[23:16];
+                        if (w_strb_reg[3]) hairpin_next[31:24] = w_data_reg[31:24];
+                    end
                     default: begin
                         // tables (over the bus), read-only or unmapped
                     end
@@ -247,7 +278,7 @@ always @* begin
                 bus_re_next = 1'b1;
                 bus_addr_next = ar_addr_reg;
                 local_rdata_next = local_read(ar_addr_reg, ctrl_enable_reg, hash_seed_reg,
-                                              table_bank_reg, bank_busy);
+                                              table_bank_reg, bank_busy, read_port_reg, hairpin_reg);
                 wait_next = 4'd0;
                 state_next = STATE_READ_WAIT;
             end
@@ -304,6 +335,8 @@ always @(posedge clk) begin
     ctrl_enable_reg <= ctrl_enable_next;
     hash_seed_reg <= hash_seed_next;
     table_bank_reg <= table_bank_next;
+    read_port_reg <= read_port_next;
+    hairpin_reg <= hairpin_next;
 
     if (rst) begin
         state_reg <= STATE_IDLE;
@@ -317,6 +350,8 @@ always @(posedge clk) begin
         ctrl_enable_reg <= 1'b0;
         hash_seed_reg <= 32'd0;
         table_bank_reg <= 1'b0;
+        read_port_reg <= 8'd0;
+        hairpin_reg <= HAIRPIN_RESET;
     end
 end
 

@@ -3,7 +3,7 @@
 // Each module includes the whole map and uses a part of it, so each line waives the
 // unused-parameter lint warning for its own constant only.
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_ID_VALUE = 32'h4c344c42; /* verilator lint_on UNUSEDPARAM */
-/* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_VERSION_VALUE = 32'h00020002; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] L4LB_VERSION_VALUE = 32'h00020003; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_ID = 32'h00000000; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_VERSION = 32'h00000004; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_CAP_WIDTH = 32'h00000008; /* verilator lint_on UNUSEDPARAM */
@@ -17,6 +17,10 @@
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_HASH_SEED = 32'h00000044; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_BANK = 32'h00000048; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_BANK_BUSY = 32'h0000004c; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_PORTS = 32'h00000050; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_READ_PORT = 32'h00000054; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_HAIRPIN = 32'h00000058; /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_off UNUSEDPARAM */ localparam [31:0] HAIRPIN_RESET = 32'h76543210; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_CNT_FRAMES_IN = 32'h00000100; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_CNT_BYTES_IN = 32'h00000108; /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_off UNUSEDPARAM */ localparam [31:0] REG_CNT_BALANCED = 32'h00000110; /* verilator lint_on UNUSEDPARAM */

@@ -140,6 +140,10 @@ pub struct ModelDevice {
     hash_seed: u32,
     /// Active table bank (`BANK` bit 0).
     bank: u32,
+    /// `READ_PORT` and `HAIRPIN`: stored as the core stores them (a core on its own is port 0 of
+    /// 1; the multi-port routing they steer is the application block's).
+    read_port: u32,
+    hairpin: u32,
     counters: [u64; GLOBAL_COUNTERS],
     /// The high word latched by the last read of any counter's low word (one latch for all
     /// counters, as in the RTL); a high-word read returns it.
@@ -182,6 +186,8 @@ impl ModelDevice {
             ctrl: 0,
             hash_seed: 0,
             bank: 0,
+            read_port: 0,
+            hairpin: regmap::HAIRPIN_RESET,
             counters: [0; GLOBAL_COUNTERS],
             counter_latch: 0,
             vip_match: vec![MatchSlot::default(); caps.vip_slots() as usize],
@@ -634,6 +640,9 @@ impl RegisterAccess for ModelDevice {
                 regmap::REG_BANK => self.bank,
                 // No frame is ever in flight in the model.
                 regmap::REG_BANK_BUSY => 0,
+                regmap::REG_PORTS => 1 << regmap::PORTS_COUNT_SHIFT,
+                regmap::REG_READ_PORT => self.read_port,
+                regmap::REG_HAIRPIN => self.hairpin,
                 _ => 0,
             },
             Loc::Counter(i, high) => {
@@ -687,6 +696,8 @@ impl RegisterAccess for ModelDevice {
             Loc::Control(regmap::REG_CTRL) => self.ctrl = value & regmap::CTRL_ENABLE,
             Loc::Control(regmap::REG_HASH_SEED) => self.hash_seed = value,
             Loc::Control(regmap::REG_BANK) => self.bank = value & 1,
+            Loc::Control(regmap::REG_READ_PORT) => self.read_port = value & 0xFF,
+            Loc::Control(regmap::REG_HAIRPIN) => self.hairpin = value,
             Loc::Slot(i, w) => {
                 let s = &mut self.vip_match[i];
                 match w {
@@ -749,7 +760,7 @@ mod tests {
     fn caps_registers() {
         let mut d = ModelDevice::new(small_caps());
         assert_eq!(d.read32(regmap::REG_ID).unwrap(), 0x4C34_4C42);
-        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0002_0002);
+        assert_eq!(d.read32(regmap::REG_VERSION).unwrap(), 0x0002_0003);
         assert_eq!(Caps::read(&mut d).unwrap(), small_caps());
         // Read-only: writes are ignored.
         d.write32(regmap::REG_CAP_WIDTH, 7).unwrap();
@@ -768,6 +779,17 @@ mod tests {
         assert_eq!(d.read32(regmap::REG_CTRL).unwrap(), 1);
         d.write32(regmap::REG_HASH_SEED, 0xDEAD_BEEF).unwrap();
         assert_eq!(d.read32(regmap::REG_HASH_SEED).unwrap(), 0xDEAD_BEEF);
+        // a core on its own: port 0 of 1; READ_PORT keeps 8 bits; HAIRPIN starts with every port
+        // sent back to itself (nibble p = p) and keeps all 32 bits
+        assert_eq!(d.read32(regmap::REG_PORTS).unwrap(), 0x0000_0100);
+        d.write32(regmap::REG_PORTS, 0x0505).unwrap();
+        assert_eq!(d.read32(regmap::REG_PORTS).unwrap(), 0x0000_0100);
+        assert_eq!(d.read32(regmap::REG_READ_PORT).unwrap(), 0);
+        d.write32(regmap::REG_READ_PORT, 0x1234).unwrap();
+        assert_eq!(d.read32(regmap::REG_READ_PORT).unwrap(), 0x34);
+        assert_eq!(d.read32(regmap::REG_HAIRPIN).unwrap(), 0x7654_3210);
+        d.write32(regmap::REG_HAIRPIN, 0x0000_0001).unwrap();
+        assert_eq!(d.read32(regmap::REG_HAIRPIN).unwrap(), 0x0000_0001);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub const ID_VALUE: u32 = 0x4C34_4C42;
 /// Major version of the register map and data-plane contract.
 pub const VERSION_MAJOR: u16 = 2;
 /// Minor version.
-pub const VERSION_MINOR: u16 = 2;
+pub const VERSION_MINOR: u16 = 3;
 /// `VERSION` register value.
 pub const VERSION_VALUE: u32 = ((VERSION_MAJOR as u32) << 16) | VERSION_MINOR as u32;
 
@@ -39,6 +39,25 @@ pub const REG_BANK: u32 = 0x0048;
 pub const REG_BANK_BUSY: u32 = 0x004C;
 /// Table banks (VIP info, backends, ring).
 pub const TABLE_BANKS: u32 = 2;
+
+// Ports (since 2.3). A card with several Ethernet ports (Corundum's application block) has one
+// core per port, each with its own copy of the tables and counters. Writes go to every port;
+// reads return the copy of the port `READ_PORT` names.
+/// `PORTS` (RO): [7:0] the port this copy serves, [15:8] how many ports the card has (a core on
+/// its own reads port 0 of 1).
+pub const REG_PORTS: u32 = 0x0050;
+/// `READ_PORT` (RW): [7:0] the port whose copy reads return (a port that does not exist reads 0).
+pub const REG_READ_PORT: u32 = 0x0054;
+/// `HAIRPIN` (RW): nibble `p` (bits `4p+3..4p`) is the TX port that frames balanced on RX port
+/// `p` leave on. A nibble naming a port that does not exist sends them out of port `p` itself.
+pub const REG_HAIRPIN: u32 = 0x0058;
+/// `HAIRPIN` after reset: every port sends its balanced frames back out of itself.
+pub const HAIRPIN_RESET: u32 = 0x7654_3210;
+/// Ports [`REG_HAIRPIN`] can describe.
+pub const MAX_PORTS: u32 = 8;
+/// `PORTS` fields.
+pub const PORTS_INDEX_SHIFT: u32 = 0;
+pub const PORTS_COUNT_SHIFT: u32 = 8;
 
 /// `CTRL` bit 0: balance VIP traffic (0: every frame passes, reason `DISABLED`).
 pub const CTRL_ENABLE: u32 = 1 << 0;
@@ -256,6 +275,10 @@ pub fn verilog_header() -> String {
         ("REG_HASH_SEED", REG_HASH_SEED),
         ("REG_BANK", REG_BANK),
         ("REG_BANK_BUSY", REG_BANK_BUSY),
+        ("REG_PORTS", REG_PORTS),
+        ("REG_READ_PORT", REG_READ_PORT),
+        ("REG_HAIRPIN", REG_HAIRPIN),
+        ("HAIRPIN_RESET", HAIRPIN_RESET),
         ("REG_CNT_FRAMES_IN", REG_CNT_FRAMES_IN),
         ("REG_CNT_BYTES_IN", REG_CNT_BYTES_IN),
         ("REG_CNT_BALANCED", REG_CNT_BALANCED),
@@ -325,6 +348,12 @@ mod tests {
         assert!(RING_ENTRIES >= 1 << 20);
         // new control registers stay in the control block range given to them
         assert!(REG_BANK >= 0x48 && REG_BANK_BUSY < 0x100);
+        assert!(REG_PORTS > REG_BANK_BUSY && REG_HAIRPIN < 0x100);
+        // HAIRPIN holds one nibble per port, and its reset value sends every port to itself
+        assert_eq!(MAX_PORTS * 4, 32);
+        for p in 0..MAX_PORTS {
+            assert_eq!((HAIRPIN_RESET >> (4 * p)) & 0xF, p);
+        }
         // Reason counters stay inside the control page.
         assert!(reg_cnt_reason(Reason::TooDeep) + 8 <= 0x1000);
     }

@@ -338,3 +338,36 @@ fn bank_busy_follows_the_frames_in_flight() -> TestResult {
     }
     Ok(())
 }
+
+/// docs/architecture.md, *Ports*: a core on its own is port 0 of 1; `READ_PORT` keeps its low
+/// byte and `HAIRPIN` all 32 bits, starting with every port sent back out of itself. The model
+/// (core/src/model.rs) must read the same after the same writes.
+#[test]
+fn port_registers_read_as_the_model_does() -> TestResult {
+    use l4lb_core::layout::Caps;
+    use l4lb_core::model::ModelDevice;
+    use l4lb_core::regmap::{REG_HAIRPIN, REG_PORTS, REG_READ_PORT};
+    use l4lb_core::regs::RegisterAccess;
+    for w in widths()? {
+        let mut h = Harness::new(w)?;
+        let mut m = ModelDevice::new(Caps::read(&mut h)?);
+        // independent facts first: PORTS = {count 1, index 0}; HAIRPIN nibble p = p
+        assert_eq!(h.read32(REG_PORTS)?, 0x0000_0100, "{w} bits: PORTS");
+        assert_eq!(h.read32(REG_HAIRPIN)?, 0x7654_3210, "{w} bits: HAIRPIN after reset");
+        for (reg, value) in [
+            (REG_PORTS, 0x0000_0503),
+            (REG_READ_PORT, 0xABCD_EF05),
+            (REG_HAIRPIN, 0x0123_4567),
+            (REG_HAIRPIN, 0xFFFF_FF01),
+        ] {
+            h.write32(reg, value)?;
+            m.write32(reg, value)?;
+            for r in [REG_PORTS, REG_READ_PORT, REG_HAIRPIN] {
+                assert_eq!(h.read32(r)?, m.read32(r)?, "{w} bits: register 0x{r:x} after 0x{value:08x} to 0x{reg:x}");
+            }
+        }
+        assert_eq!(h.read32(REG_READ_PORT)?, 0x05, "{w} bits: READ_PORT keeps its low byte");
+        assert_eq!(h.read32(REG_HAIRPIN)?, 0xFFFF_FF01, "{w} bits: HAIRPIN keeps 32 bits");
+    }
+    Ok(())
+}

@@ -94,7 +94,8 @@ l4lb #(
     .s_axil_rdata(axil_rdata),
     .s_axil_rresp(axil_rresp),
     .s_axil_rvalid(axil_rvalid),
-    .s_axil_rready(1'b1)
+    .s_axil_rready(1'b1),
+    .hairpin_map()
 );
 
 reg [1023:0] dir;

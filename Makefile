@@ -150,7 +150,7 @@ APP_CONFIGS := \
   "-GAXIL_APP_CTRL_ADDR_WIDTH=24" \
   "-GAXIL_APP_CTRL_ADDR_WIDTH=24 -GIF_COUNT=2 -GAXIS_DATA_WIDTH=64 -GPTP_TS_ENABLE=0" \
   "-GAXIL_APP_CTRL_ADDR_WIDTH=25 -GIF_COUNT=2 -GPORTS_PER_IF=2 -GAXIS_DATA_WIDTH=128" \
-  "-DL4LB_HAIRPIN_PEER -GIF_COUNT=2"
+  "-GIF_COUNT=2 -GAXIL_APP_CTRL_ADDR_WIDTH=24"
 
 corundum-lint: deps
 	@for c in $(APP_CONFIGS); do \
@@ -164,8 +164,8 @@ corundum-sim:
 	  echo "installing iverilog (apt-get)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq iverilog >/dev/null; }
 	@mkdir -p build
-	@for peer in "" -DL4LB_HAIRPIN_PEER; do \
-	  echo "iverilog tb_mqnic_app_block $${peer:-(hairpin to the same port)}"; \
+	@for peer in "" -DTB_HAIRPIN_PEER; do \
+	  echo "iverilog tb_mqnic_app_block $${peer:-(HAIRPIN at reset: the same port)}"; \
 	  iverilog -g2012 $$peer -o build/tb_mqnic_app_block.vvp -Irtl -Isim/corundum -s tb_mqnic_app_block \
 	    sim/corundum/tb_mqnic_app_block.v $(RTL) || exit 1; \
 	  vvp -n build/tb_mqnic_app_block.vvp | tee build/tb_mqnic_app_block.log; \

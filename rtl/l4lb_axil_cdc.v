@@ -6,8 +6,10 @@
 /*
  * AXI-Lite bridge from s_clk (slave side) to PORTS master sides, each on its own clock
  * (m_clk[n]), for the table and counter accesses of the host. Writes go to every port; a read
- * goes to the port s_axil_arport names (a port number >= PORTS reads 0). One transaction is in
- * flight at a time:
+ * goes to the port that the last write to READ_PORT_ADDR named in its low byte (port 0 after
+ * reset; a port number >= PORTS reads 0). That write also reaches every port, which keeps a
+ * copy to read back. One transaction is in flight at a time, in the order the slave side
+ * accepts them (a write before a read offered in the same cycle):
  *
  *   s_clk:    accept AW+W (writes first) or AR, hold address/data/strobe and the port mask in
  *             *_hold_reg, flip req
@@ -33,8 +35,8 @@ module l4lb_axil_cdc #(
     parameter ADDR_WIDTH = 24,
     // Master sides (ports)
     parameter PORTS = 1,
-    // Width of the read port number
-    parameter PORT_SEL_WIDTH = 1
+    // Byte address of the READ_PORT register
+    parameter READ_PORT_ADDR = 32'h54
 ) (
     /*
      * Slave side (host, s_clk)
@@ -54,8 +56,6 @@ module l4lb_axil_cdc #(
     input  wire                  s_axil_bready,
     input  wire [ADDR_WIDTH-1:0] s_axil_araddr,
     input  wire [2:0]            s_axil_arprot,
-    // port a read goes to, with araddr
-    input  wire [PORT_SEL_WIDTH-1:0] s_axil_arport,
     input  wire                  s_axil_arvalid,
     output wire                  s_axil_arready,
     output wire [31:0]           s_axil_rdata,
@@ -134,7 +134,11 @@ assign s_axil_rdata = s_rdata_reg;
 assign s_axil_rresp = s_resp_reg;
 assign s_axil_rvalid = s_rvalid_reg;
 
-wire [31:0] arport_ext = {{32-PORT_SEL_WIDTH{1'b0}}, s_axil_arport};
+// the port reads go to (READ_PORT), and whether an address is READ_PORT's
+reg [7:0] read_port_reg = 8'd0, read_port_next;
+wire [31:0] read_port_ext = {24'd0, read_port_reg};
+wire [31:0] awaddr_ext = {{32-ADDR_WIDTH{1'b0}}, s_axil_awaddr};
+wire aw_read_port = (awaddr_ext & ~32'd3) == READ_PORT_ADDR;
 
 // the response of the selected ports: a read's data from its port, the first error of a write
 reg [31:0] sel_rdata;
@@ -164,6 +168,7 @@ always @* begin
     wstrb_hold_next = wstrb_hold_reg;
     write_hold_next = write_hold_reg;
     mask_hold_next = mask_hold_reg;
+    read_port_next = read_port_reg;
     s_awready_next = 1'b0;
     s_wready_next = 1'b0;
     s_arready_next = 1'b0;
@@ -183,6 +188,9 @@ always @* begin
                 wstrb_hold_next = s_axil_wstrb;
                 write_hold_next = 1'b1;
                 mask_hold_next = {PORTS{1'b1}};
+                if (aw_read_port && s_axil_wstrb[0]) begin
+                    read_port_next = s_axil_wdata[7:0];
+                end
                 s_req_next = !s_req_reg;
                 s_state_next = S_WAIT;
             end else if (s_axil_arvalid) begin
@@ -191,7 +199,7 @@ always @* begin
                 prot_hold_next = s_axil_arprot;
                 write_hold_next = 1'b0;
                 for (k = 0; k < PORTS; k = k + 1) begin
-                    mask_hold_next[k] = arport_ext == k;
+                    mask_hold_next[k] = read_port_ext == k;
                 end
                 s_req_next = !s_req_reg;
                 s_state_next = S_WAIT;
@@ -226,6 +234,7 @@ always @(posedge s_clk) begin
     wstrb_hold_reg <= wstrb_hold_next;
     write_hold_reg <= write_hold_next;
     mask_hold_reg <= mask_hold_next;
+    read_port_reg <= read_port_next;
     s_awready_reg <= s_awready_next;
     s_wready_reg <= s_wready_next;
     s_arready_reg <= s_arready_next;
@@ -243,6 +252,7 @@ always @(posedge s_clk) begin
         s_arready_reg <= 1'b0;
         s_bvalid_reg <= 1'b0;
         s_rvalid_reg <= 1'b0;
+        read_port_reg <= 8'd0;
     end
 end
 

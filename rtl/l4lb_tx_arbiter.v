@@ -4,14 +4,16 @@
 `default_nettype none
 
 /*
- * Two sources share one TX stream: source 0 is the host (the core's direct TX), source 1 the
- * hairpin FIFO. A grant lasts one whole frame (from its first beat to its last), so frames
- * never interleave. Between frames the grant goes round robin: the source that did not send
- * last goes first when both wait. Nothing is dropped: the host source is backpressured, and the
- * hairpin FIFO takes priority once it holds more than URGENT_FILL beats, so that it drains at
- * the TX line rate; the RX side of a port never delivers faster than its TX side sends, so the
- * FIFO cannot overflow (the FIFO depth must be at least URGENT_FILL plus one host frame plus
- * one hairpinned frame).
+ * Host TX (source 0) and HP_COUNT hairpin FIFOs (sources 1..HP_COUNT: one per RX port that can
+ * send balanced frames out of this port) share one TX stream. A grant lasts one whole frame
+ * (from its first beat to its last), so frames never interleave. Between frames the grant goes
+ * round robin: the first waiting source after the one that sent last. Nothing is dropped here:
+ * the host source is backpressured, and hairpin FIFOs that hold more than URGENT_FILL beats go
+ * first (round robin among themselves), so that a FIFO drains at the TX line rate. When one RX
+ * port hairpins to this port and RX is no faster than TX, its FIFO cannot overflow (the FIFO
+ * depth must be at least URGENT_FILL plus one host frame plus one hairpinned frame); when
+ * several RX ports send here at once and together outrun the link, the FIFOs drop whole frames
+ * and count them (l4lb_hairpin_fifo).
  *
  * Hairpinned frames leave with tuser = {TX tag 0, bad}: Corundum's TX engine sets the tag's
  * top bit on every frame it sends and ignores completions without it, so the completion the MAC
@@ -24,75 +26,142 @@ module l4lb_tx_arbiter #(
     parameter KEEP_WIDTH = DATA_WIDTH/8,
     // Width of TX tuser: {tag, bad}
     parameter USER_WIDTH = 17,
-    // Width of the hairpin FIFO fill count
+    // Hairpin sources (1..8)
+    parameter HP_COUNT = 1,
+    // Width of a hairpin FIFO fill count
     parameter FILL_WIDTH = 10,
-    // Hairpin FIFO fill (beats) above which hairpinned frames go first
+    // Hairpin FIFO fill (beats) above which its frames go first
     parameter URGENT_FILL = 128
 ) (
-    input  wire                  clk,
-    input  wire                  rst,
+    input  wire                           clk,
+    input  wire                           rst,
 
     /*
      * Host TX (source 0)
      */
-    input  wire [DATA_WIDTH-1:0] s_axis_host_tdata,
-    input  wire [KEEP_WIDTH-1:0] s_axis_host_tkeep,
-    input  wire                  s_axis_host_tvalid,
-    output wire                  s_axis_host_tready,
-    input  wire                  s_axis_host_tlast,
-    input  wire [USER_WIDTH-1:0] s_axis_host_tuser,
+    input  wire [DATA_WIDTH-1:0]          s_axis_host_tdata,
+    input  wire [KEEP_WIDTH-1:0]          s_axis_host_tkeep,
+    input  wire                           s_axis_host_tvalid,
+    output wire                           s_axis_host_tready,
+    input  wire                           s_axis_host_tlast,
+    input  wire [USER_WIDTH-1:0]          s_axis_host_tuser,
 
     /*
-     * Hairpinned frames (source 1): whole frames only, tuser is the bad-frame bit
+     * Hairpinned frames (source 1 + i for FIFO i), concatenated: whole frames only, tuser is
+     * the bad-frame bit
      */
-    input  wire [DATA_WIDTH-1:0] s_axis_hp_tdata,
-    input  wire [KEEP_WIDTH-1:0] s_axis_hp_tkeep,
-    input  wire                  s_axis_hp_tvalid,
-    output wire                  s_axis_hp_tready,
-    input  wire                  s_axis_hp_tlast,
-    input  wire                  s_axis_hp_tuser,
-    input  wire [FILL_WIDTH-1:0] hp_fill,
+    input  wire [HP_COUNT*DATA_WIDTH-1:0] s_axis_hp_tdata,
+    input  wire [HP_COUNT*KEEP_WIDTH-1:0] s_axis_hp_tkeep,
+    input  wire [HP_COUNT-1:0]            s_axis_hp_tvalid,
+    output wire [HP_COUNT-1:0]            s_axis_hp_tready,
+    input  wire [HP_COUNT-1:0]            s_axis_hp_tlast,
+    input  wire [HP_COUNT-1:0]            s_axis_hp_tuser,
+    input  wire [HP_COUNT*FILL_WIDTH-1:0] hp_fill,
 
     /*
      * TX out
      */
-    output wire [DATA_WIDTH-1:0] m_axis_tdata,
-    output wire [KEEP_WIDTH-1:0] m_axis_tkeep,
-    output wire                  m_axis_tvalid,
-    input  wire                  m_axis_tready,
-    output wire                  m_axis_tlast,
-    output wire [USER_WIDTH-1:0] m_axis_tuser
+    output wire [DATA_WIDTH-1:0]          m_axis_tdata,
+    output wire [KEEP_WIDTH-1:0]          m_axis_tkeep,
+    output wire                           m_axis_tvalid,
+    input  wire                           m_axis_tready,
+    output wire                           m_axis_tlast,
+    output wire [USER_WIDTH-1:0]          m_axis_tuser
 );
 
-// a frame (or its first beat) is shown and which source owns it
-reg busy_reg = 1'b0, busy_next;
-reg sel_reg = 1'b0, sel_next;
-// source that sent the last frame (round robin)
-reg last_reg = 1'b1, last_next;
+localparam SOURCES = HP_COUNT + 1;
+localparam SEL_WIDTH = $clog2(SOURCES);
+localparam integer LAST_INT = SOURCES - 1;
+localparam [SEL_WIDTH-1:0] LAST_SOURCE = LAST_INT[SEL_WIDTH-1:0];
 
-wire hp_urgent = {{32-FILL_WIDTH{1'b0}}, hp_fill} > URGENT_FILL;
-
-// the grant for a frame that starts this cycle
-reg pick;
-always @* begin
-    if (s_axis_hp_tvalid && (hp_urgent || !s_axis_host_tvalid || last_reg == 1'b0)) begin
-        pick = 1'b1;
-    end else begin
-        pick = 1'b0;
+initial begin
+    if (HP_COUNT < 1 || HP_COUNT > 8) begin
+`ifdef SYNTHESIS
+        $display("Error: HP_COUNT must be in 1..8 (instance %m)");
+`else
+        $error("Error: HP_COUNT must be in 1..8 (instance %m)");
+`endif
+        $finish;
     end
 end
 
-wire sel = busy_reg ? sel_reg : pick;
-wire src_valid = sel ? s_axis_hp_tvalid : s_axis_host_tvalid;
-wire src_last = sel ? s_axis_hp_tlast : s_axis_host_tlast;
+// a frame (or its first beat) is shown and which source owns it
+reg busy_reg = 1'b0, busy_next;
+reg [SEL_WIDTH-1:0] sel_reg = {SEL_WIDTH{1'b0}}, sel_next;
+// source that sent the last frame (round robin); the host goes first after reset
+reg [SEL_WIDTH-1:0] last_reg = LAST_SOURCE, last_next;
 
-assign m_axis_tdata = sel ? s_axis_hp_tdata : s_axis_host_tdata;
-assign m_axis_tkeep = sel ? s_axis_hp_tkeep : s_axis_host_tkeep;
+// sources waiting, and the hairpin FIFOs past their urgent fill
+wire [SOURCES-1:0] req = {s_axis_hp_tvalid, s_axis_host_tvalid};
+reg [SOURCES-1:0] urgent;
+integer i;
+always @* begin
+    urgent = {SOURCES{1'b0}};
+    for (i = 0; i < HP_COUNT; i = i + 1) begin
+        urgent[i + 1] = s_axis_hp_tvalid[i] &&
+            {{32-FILL_WIDTH{1'b0}}, hp_fill[i*FILL_WIDTH +: FILL_WIDTH]} > URGENT_FILL;
+    end
+end
+
+// the grant for a frame that starts this cycle: the first candidate after last_reg
+wire [SOURCES-1:0] cand = (urgent != {SOURCES{1'b0}}) ? urgent : req;
+reg [SEL_WIDTH-1:0] pick;
+reg [SEL_WIDTH-1:0] idx;
+reg found;
+integer j;
+always @* begin
+    pick = {SEL_WIDTH{1'b0}};
+    found = 1'b0;
+    idx = last_reg;
+    for (j = 0; j < SOURCES; j = j + 1) begin
+        idx = (idx == LAST_SOURCE) ? {SEL_WIDTH{1'b0}} : idx + 1'b1;
+        if (!found && cand[idx]) begin
+            pick = idx;
+            found = 1'b1;
+        end
+    end
+end
+
+wire [SEL_WIDTH-1:0] sel = busy_reg ? sel_reg : pick;
+
+// the selected source's beat
+reg [DATA_WIDTH-1:0] src_tdata;
+reg [KEEP_WIDTH-1:0] src_tkeep;
+reg                  src_valid;
+reg                  src_last;
+reg [USER_WIDTH-1:0] src_tuser;
+integer k;
+always @* begin
+    src_tdata = s_axis_host_tdata;
+    src_tkeep = s_axis_host_tkeep;
+    src_valid = s_axis_host_tvalid;
+    src_last = s_axis_host_tlast;
+    src_tuser = s_axis_host_tuser;
+    for (k = 0; k < HP_COUNT; k = k + 1) begin
+        if ({{32-SEL_WIDTH{1'b0}}, sel} == k + 1) begin
+            src_tdata = s_axis_hp_tdata[k*DATA_WIDTH +: DATA_WIDTH];
+            src_tkeep = s_axis_hp_tkeep[k*KEEP_WIDTH +: KEEP_WIDTH];
+            src_valid = s_axis_hp_tvalid[k];
+            src_last = s_axis_hp_tlast[k];
+            src_tuser = {{USER_WIDTH-1{1'b0}}, s_axis_hp_tuser[k]};
+        end
+    end
+end
+
+assign m_axis_tdata = src_tdata;
+assign m_axis_tkeep = src_tkeep;
 assign m_axis_tvalid = src_valid;
 assign m_axis_tlast = src_last;
-assign m_axis_tuser = sel ? {{USER_WIDTH-1{1'b0}}, s_axis_hp_tuser} : s_axis_host_tuser;
-assign s_axis_host_tready = !sel && m_axis_tready;
-assign s_axis_hp_tready = sel && m_axis_tready;
+assign m_axis_tuser = src_tuser;
+assign s_axis_host_tready = sel == {SEL_WIDTH{1'b0}} && m_axis_tready;
+
+genvar g;
+generate
+for (g = 0; g < HP_COUNT; g = g + 1) begin : hp_ready
+    localparam [SEL_WIDTH-1:0] SRC = g + 1;
+    assign s_axis_hp_tready[g] = sel == SRC && m_axis_tready;
+end
+endgenerate
 
 always @* begin
     busy_next = busy_reg;
@@ -117,8 +186,8 @@ always @(posedge clk) begin
 
     if (rst) begin
         busy_reg <= 1'b0;
-        sel_reg <= 1'b0;
-        last_reg <= 1'b1;
+        sel_reg <= {SEL_WIDTH{1'b0}};
+        last_reg <= LAST_SOURCE;
     end
 end
 

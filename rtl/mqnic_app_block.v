@@ -9,8 +9,9 @@
  * docs/corundum.md.
  *
  * On each port the load balancer sits on the direct RX path, on that port's MAC clock. Balanced
- * frames are hairpinned out of the same port's direct TX path, sharing it at frame boundaries
- * with the host's TX traffic; every other frame goes up to the host unchanged. The host reaches
+ * frames are hairpinned out of a direct TX path (the same port's after reset; the HAIRPIN
+ * register picks another per RX port), sharing it at frame boundaries with the host's TX
+ * traffic; every other frame goes up to the host unchanged. The host reaches
  * the l4lb registers and tables through s_axil_app_ctrl (Corundum's app BAR, BAR 2) on clk; an
  * AXI-Lite clock-domain crossing carries each access into each port's MAC clock domain.
  * Interfaces the load balancer does not use behave as in the template.
@@ -577,25 +578,17 @@ wire _unused_ports = &{1'b0,
     m_axi_hbm_arready, m_axi_hbm_rid, m_axi_hbm_rdata, m_axi_hbm_rresp, m_axi_hbm_rlast,
     m_axi_hbm_ruser, m_axi_hbm_rvalid, hbm_status, m_axis_stat_tready, gpio_in, jtag_tms, jtag_tck};
 
+`include "l4lb_regmap.vh" // REG_READ_PORT for the AXI-Lite bridge
+
 localparam L4LB_APP_ID = 32'h4C344C42;
 localparam TEMPLATE_APP_ID = 32'h12340001;
-// the l4lb register map ends below 0x80_0000: address bits from 23 up select a port for reads
-localparam MAP_BITS = 23;
+// the l4lb register map spans 24 address bits; a narrower app BAR reaches its low part only
 localparam L4LB_ADDR_WIDTH = 24;
-localparam PORT_SEL_WIDTH = AXIL_APP_CTRL_ADDR_WIDTH > MAP_BITS ? AXIL_APP_CTRL_ADDR_WIDTH - MAP_BITS : 1;
-localparam APP_ADDR_EXT = AXIL_APP_CTRL_ADDR_WIDTH + MAP_BITS + PORT_SEL_WIDTH;
-// hairpin FIFO: 32 KiB per port; hairpinned frames go first above a quarter of it
+localparam APP_ADDR_EXT = AXIL_APP_CTRL_ADDR_WIDTH + L4LB_ADDR_WIDTH;
+// hairpin FIFO: 32 KiB per RX port and TX port pair; hairpinned frames go first above a quarter
 localparam HAIRPIN_DEPTH = 32768 / AXIS_KEEP_WIDTH;
 localparam HAIRPIN_FILL_WIDTH = $clog2(HAIRPIN_DEPTH) + 1;
 localparam HAIRPIN_URGENT = HAIRPIN_DEPTH / 4;
-// Where balanced frames leave: on the port they came in on, or, built with the define
-// L4LB_HAIRPIN_PEER, on its peer port (0 <-> 1, 2 <-> 3, ...: a bump in the wire between two
-// networks). A build-time choice: each hairpin FIFO's read side runs on its TX port's clock.
-`ifdef L4LB_HAIRPIN_PEER
-localparam HAIRPIN_PEER = 1;
-`else
-localparam HAIRPIN_PEER = 0;
-`endif
 // l4lb's MAX_LEN (its default) and the re-pacing after it: every beat leaves REPACE_DELAY cycles
 // after it entered the core, which repeats the MAC's timing (see l4lb_repace). The delay is the
 // core's latency (ceil(MAX_LEN / BYTES) plus 17 cycles of pipeline) with REPACE_SLACK cycles to
@@ -636,13 +629,12 @@ end
 
 /*
  * AXI-Lite slave (control from host): into each port's MAC clock domain.
- * Writes go to every port (each port holds the same tables); reads go to the port in address
- * bits [AXIL_APP_CTRL_ADDR_WIDTH-1:23] (port 0 when the BAR has 23 bits or fewer). The l4lb
- * instances see bits [22:0].
+ * Writes go to every port (each port holds the same tables); reads go to the port the READ_PORT
+ * register names (port 0 after reset). The l4lb instances see address bits [23:0].
  */
-// (only the port-select bits above the map are read; the rest are the map's own address bits)
-/* verilator lint_off UNUSEDSIGNAL */ wire [APP_ADDR_EXT-1:0] app_awaddr_ext = {{MAP_BITS+PORT_SEL_WIDTH{1'b0}}, s_axil_app_ctrl_awaddr}; /* verilator lint_on UNUSEDSIGNAL */
-/* verilator lint_off UNUSEDSIGNAL */ wire [APP_ADDR_EXT-1:0] app_araddr_ext = {{MAP_BITS+PORT_SEL_WIDTH{1'b0}}, s_axil_app_ctrl_araddr}; /* verilator lint_on UNUSEDSIGNAL */
+// (bits above the map are not decoded: they alias, as in the template's register blocks)
+/* verilator lint_off UNUSEDSIGNAL */ wire [APP_ADDR_EXT-1:0] app_awaddr_ext = {{L4LB_ADDR_WIDTH{1'b0}}, s_axil_app_ctrl_awaddr}; /* verilator lint_on UNUSEDSIGNAL */
+/* verilator lint_off UNUSEDSIGNAL */ wire [APP_ADDR_EXT-1:0] app_araddr_ext = {{L4LB_ADDR_WIDTH{1'b0}}, s_axil_app_ctrl_araddr}; /* verilator lint_on UNUSEDSIGNAL */
 
 wire [PORT_COUNT*L4LB_ADDR_WIDTH-1:0] port_axil_awaddr;
 wire [PORT_COUNT*3-1:0]               port_axil_awprot;
@@ -667,12 +659,12 @@ wire [PORT_COUNT-1:0]                 port_axil_rready;
 l4lb_axil_cdc #(
     .ADDR_WIDTH(L4LB_ADDR_WIDTH),
     .PORTS(PORT_COUNT),
-    .PORT_SEL_WIDTH(PORT_SEL_WIDTH)
+    .READ_PORT_ADDR(REG_READ_PORT)
 )
 axil_cdc_inst (
     .s_clk(clk),
     .s_rst(rst),
-    .s_axil_awaddr({1'b0, app_awaddr_ext[MAP_BITS-1:0]}),
+    .s_axil_awaddr(app_awaddr_ext[L4LB_ADDR_WIDTH-1:0]),
     .s_axil_awprot(s_axil_app_ctrl_awprot),
     .s_axil_awvalid(s_axil_app_ctrl_awvalid),
     .s_axil_awready(s_axil_app_ctrl_awready),
@@ -683,9 +675,8 @@ axil_cdc_inst (
     .s_axil_bresp(s_axil_app_ctrl_bresp),
     .s_axil_bvalid(s_axil_app_ctrl_bvalid),
     .s_axil_bready(s_axil_app_ctrl_bready),
-    .s_axil_araddr({1'b0, app_araddr_ext[MAP_BITS-1:0]}),
+    .s_axil_araddr(app_araddr_ext[L4LB_ADDR_WIDTH-1:0]),
     .s_axil_arprot(s_axil_app_ctrl_arprot),
-    .s_axil_arport(app_araddr_ext[MAP_BITS +: PORT_SEL_WIDTH]),
     .s_axil_arvalid(s_axil_app_ctrl_arvalid),
     .s_axil_arready(s_axil_app_ctrl_arready),
     .s_axil_rdata(s_axil_app_ctrl_rdata),
@@ -717,34 +708,37 @@ axil_cdc_inst (
 );
 
 initial begin
-    if (HAIRPIN_PEER != 0 && PORT_COUNT % 2 != 0) begin
+    if (PORT_COUNT > 8) begin
 `ifdef SYNTHESIS
-        $display("Error: L4LB_HAIRPIN_PEER needs an even number of ports, not %0d (instance %m)", PORT_COUNT);
+        $display("Error: at most 8 ports (the HAIRPIN register has a nibble per port), not %0d (instance %m)", PORT_COUNT);
 `else
-        $error("Error: L4LB_HAIRPIN_PEER needs an even number of ports, not %0d (instance %m)", PORT_COUNT);
+        $error("Error: at most 8 ports (the HAIRPIN register has a nibble per port), not %0d (instance %m)", PORT_COUNT);
 `endif
         $finish;
     end
 end
 
-// hairpin FIFO outputs, by the TX port they feed
-wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]    hpt_tdata;
-wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]    hpt_tkeep;
-wire [PORT_COUNT-1:0]                    hpt_tvalid;
-wire [PORT_COUNT-1:0]                    hpt_tready;
-wire [PORT_COUNT-1:0]                    hpt_tlast;
-wire [PORT_COUNT-1:0]                    hpt_tuser;
-wire [PORT_COUNT*HAIRPIN_FILL_WIDTH-1:0] hpt_fill;
+// hairpin FIFOs, one per (RX port r, TX port t) pair, at index r * PORT_COUNT + t: written on
+// RX port r's clock, read on TX port t's clock
+localparam HP_PAIRS = PORT_COUNT * PORT_COUNT;
+wire [HP_PAIRS*AXIS_DATA_WIDTH-1:0]    hpx_tdata;
+wire [HP_PAIRS*AXIS_KEEP_WIDTH-1:0]    hpx_tkeep;
+wire [HP_PAIRS-1:0]                    hpx_tvalid;
+wire [HP_PAIRS-1:0]                    hpx_tready;
+wire [HP_PAIRS-1:0]                    hpx_tlast;
+wire [HP_PAIRS-1:0]                    hpx_tuser;
+wire [HP_PAIRS*HAIRPIN_FILL_WIDTH-1:0] hpx_fill;
 
 /*
  * Ethernet, direct MAC interface: per port
  *
  *   s_axis_direct_rx -> l4lb (direct_rx_clk) -+-> tdest 0: m_axis_direct_rx (to the host, as before)
- *                                             +-> tdest 1: hairpin FIFO (direct_rx_clk -> direct_tx_clk)
+ *                                             +-> tdest 1: hairpin FIFO (n, t) for t = HAIRPIN
+ *                                                 nibble n (direct_rx_clk[n] -> direct_tx_clk[t])
  *   s_axis_direct_tx (host) ---------------------> TX arbiter (direct_tx_clk) -> m_axis_direct_tx
- *   hairpin FIFO ---------------------------------^
+ *   hairpin FIFOs (r, n) for every RX port r ----^
  */
-genvar n;
+genvar n, t;
 generate
 for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
 
@@ -756,6 +750,7 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
     wire [AXIS_RX_USER_WIDTH-1:0] lb_tuser;
     wire [REPACE_TS_WIDTH-1:0]    lb_tstamp;
     wire                          lb_tdest;
+    /* verilator lint_off UNUSEDSIGNAL */ wire [31:0] lb_hairpin_map; /* verilator lint_on UNUSEDSIGNAL */
 
     wire [AXIS_DATA_WIDTH-1:0]    pc_tdata;
     wire [AXIS_KEEP_WIDTH-1:0]    pc_tkeep;
@@ -766,20 +761,6 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
     wire                          pc_tdest;
     wire [REPACE_TS_WIDTH-1:0]    rp_now;
 
-    // the TX port this port's balanced frames leave on
-    localparam integer HP_DEST = (HAIRPIN_PEER != 0 && (n ^ 1) < PORT_COUNT) ? (n ^ 1) : n;
-
-    // the hairpin FIFO that feeds this port's TX (this port's own, or its peer's)
-    wire [AXIS_DATA_WIDTH-1:0]    hp_tdata;
-    wire [AXIS_KEEP_WIDTH-1:0]    hp_tkeep;
-    wire                          hp_tvalid;
-    wire                          hp_tready;
-    wire                          hp_tlast;
-    wire                          hp_tuser;
-    wire [HAIRPIN_FILL_WIDTH-1:0] hp_fill;
-    wire                          hp_wr_tready;
-    // frames the hairpin FIFO dropped (none while TX keeps up with RX); for a debug probe
-    /* verilator lint_off UNUSEDSIGNAL */ (* keep = "true" *) wire [31:0] hp_drop_count; /* verilator lint_on UNUSEDSIGNAL */
     // beats the re-pacing released late (none while the core keeps within REPACE_SLACK)
     /* verilator lint_off UNUSEDSIGNAL */ (* keep = "true" *) wire [31:0] rp_late_count; /* verilator lint_on UNUSEDSIGNAL */
 
@@ -788,7 +769,9 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .KEEP_WIDTH(AXIS_KEEP_WIDTH),
         .USER_WIDTH(REPACE_TS_WIDTH + AXIS_RX_USER_WIDTH),
         .AXIL_ADDR_WIDTH(L4LB_ADDR_WIDTH),
-        .MAX_LEN(L4LB_MAX_LEN)
+        .MAX_LEN(L4LB_MAX_LEN),
+        .PORT_INDEX(n),
+        .PORT_COUNT(PORT_COUNT)
     )
     l4lb_inst (
         .clk(direct_rx_clk[n]),
@@ -827,7 +810,9 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .s_axil_rdata(port_axil_rdata[n*32 +: 32]),
         .s_axil_rresp(port_axil_rresp[n*2 +: 2]),
         .s_axil_rvalid(port_axil_rvalid[n]),
-        .s_axil_rready(port_axil_rready[n])
+        .s_axil_rready(port_axil_rready[n]),
+
+        .hairpin_map(lb_hairpin_map)
     );
 
     l4lb_repace #(
@@ -860,54 +845,104 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .late_count(rp_late_count)
     );
 
+    // the TX port of a balanced frame: HAIRPIN nibble n (this port itself when that names no
+    // port), taken at the frame's first beat and held to its last
+    localparam integer N_INT = n;
+    localparam integer PORTS_INT = PORT_COUNT;
+    localparam [7:0] N8 = N_INT[7:0];
+    localparam [7:0] PORTS8 = PORTS_INT[7:0];
+    wire [7:0] map_port = {4'd0, lb_hairpin_map[n*4 +: 4]};
+    wire [7:0] first_dest = map_port < PORTS8 ? map_port : N8;
+    reg [7:0] dest_reg = N8;
+    reg in_frame_reg = 1'b0;
+    wire [7:0] dest = in_frame_reg ? dest_reg : first_dest;
+
+    always @(posedge direct_rx_clk[n]) begin
+        if (pc_tvalid && pc_tready) begin
+            in_frame_reg <= !pc_tlast;
+            dest_reg <= dest;
+        end
+        if (direct_rx_rst[n]) begin
+            in_frame_reg <= 1'b0;
+            dest_reg <= N8;
+        end
+    end
+
     // steer on tdest (constant over a frame): passed frames up to the host, balanced ones out
+    // (the hairpin FIFOs never hold their write side back)
     assign m_axis_direct_rx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH] = pc_tdata;
     assign m_axis_direct_rx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH] = pc_tkeep;
     assign m_axis_direct_rx_tvalid[n] = pc_tvalid && !pc_tdest;
     assign m_axis_direct_rx_tlast[n] = pc_tlast;
     assign m_axis_direct_rx_tuser[n*AXIS_RX_USER_WIDTH +: AXIS_RX_USER_WIDTH] = pc_tuser;
-    assign pc_tready = pc_tdest ? hp_wr_tready : m_axis_direct_rx_tready[n];
+    assign pc_tready = pc_tdest ? 1'b1 : m_axis_direct_rx_tready[n];
 
-    l4lb_hairpin_fifo #(
-        .DATA_WIDTH(AXIS_DATA_WIDTH),
-        .KEEP_WIDTH(AXIS_KEEP_WIDTH),
-        .USER_WIDTH(1),
-        .DEPTH(HAIRPIN_DEPTH)
-    )
-    hairpin_fifo_inst (
-        .s_clk(direct_rx_clk[n]),
-        .s_rst(direct_rx_rst[n]),
-        .s_axis_tdata(pc_tdata),
-        .s_axis_tkeep(pc_tkeep),
-        .s_axis_tvalid(pc_tvalid && pc_tdest),
-        .s_axis_tready(hp_wr_tready),
-        .s_axis_tlast(pc_tlast),
-        .s_axis_tuser(pc_tuser[0]),
-        .s_drop_count(hp_drop_count),
+    for (t = 0; t < PORT_COUNT; t = t + 1) begin : hp
+        localparam integer X = n * PORT_COUNT + t;
+        localparam integer T_INT = t;
+        localparam [7:0] T8 = T_INT[7:0];
 
-        .m_clk(direct_tx_clk[HP_DEST]),
-        .m_rst(direct_tx_rst[HP_DEST]),
-        .m_axis_tdata(hpt_tdata[HP_DEST*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
-        .m_axis_tkeep(hpt_tkeep[HP_DEST*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),
-        .m_axis_tvalid(hpt_tvalid[HP_DEST]),
-        .m_axis_tready(hpt_tready[HP_DEST]),
-        .m_axis_tlast(hpt_tlast[HP_DEST]),
-        .m_axis_tuser(hpt_tuser[HP_DEST]),
-        .m_fill(hpt_fill[HP_DEST*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH])
-    );
+        // frames this FIFO dropped (none while TX keeps up with what is sent to it); for a
+        // debug probe
+        /* verilator lint_off UNUSEDSIGNAL */ (* keep = "true" *) wire [31:0] drop_count; /* verilator lint_on UNUSEDSIGNAL */
+        // committed beats held, TX side view
+        /* verilator lint_off UNUSEDSIGNAL */ wire [HAIRPIN_FILL_WIDTH-1:0] fill = hpx_fill[X*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH]; /* verilator lint_on UNUSEDSIGNAL */
+        /* verilator lint_off UNUSEDSIGNAL */ wire wr_tready; /* verilator lint_on UNUSEDSIGNAL */
 
-    assign hp_tdata = hpt_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH];
-    assign hp_tkeep = hpt_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH];
-    assign hp_tvalid = hpt_tvalid[n];
-    assign hpt_tready[n] = hp_tready;
-    assign hp_tlast = hpt_tlast[n];
-    assign hp_tuser = hpt_tuser[n];
-    assign hp_fill = hpt_fill[n*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH];
+        l4lb_hairpin_fifo #(
+            .DATA_WIDTH(AXIS_DATA_WIDTH),
+            .KEEP_WIDTH(AXIS_KEEP_WIDTH),
+            .USER_WIDTH(1),
+            .DEPTH(HAIRPIN_DEPTH)
+        )
+        fifo_inst (
+            .s_clk(direct_rx_clk[n]),
+            .s_rst(direct_rx_rst[n]),
+            .s_axis_tdata(pc_tdata),
+            .s_axis_tkeep(pc_tkeep),
+            .s_axis_tvalid(pc_tvalid && pc_tdest && dest == T8),
+            .s_axis_tready(wr_tready),
+            .s_axis_tlast(pc_tlast),
+            .s_axis_tuser(pc_tuser[0]),
+            .s_drop_count(drop_count),
+
+            .m_clk(direct_tx_clk[t]),
+            .m_rst(direct_tx_rst[t]),
+            .m_axis_tdata(hpx_tdata[X*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
+            .m_axis_tkeep(hpx_tkeep[X*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),
+            .m_axis_tvalid(hpx_tvalid[X]),
+            .m_axis_tready(hpx_tready[X]),
+            .m_axis_tlast(hpx_tlast[X]),
+            .m_axis_tuser(hpx_tuser[X]),
+            .m_fill(hpx_fill[X*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH])
+        );
+    end
+
+    // this TX port's hairpin sources: FIFO (r, n) for every RX port r, source r
+    wire [PORT_COUNT*AXIS_DATA_WIDTH-1:0]    tx_hp_tdata;
+    wire [PORT_COUNT*AXIS_KEEP_WIDTH-1:0]    tx_hp_tkeep;
+    wire [PORT_COUNT-1:0]                    tx_hp_tvalid;
+    wire [PORT_COUNT-1:0]                    tx_hp_tready;
+    wire [PORT_COUNT-1:0]                    tx_hp_tlast;
+    wire [PORT_COUNT-1:0]                    tx_hp_tuser;
+    wire [PORT_COUNT*HAIRPIN_FILL_WIDTH-1:0] tx_hp_fill;
+
+    for (t = 0; t < PORT_COUNT; t = t + 1) begin : tx_src
+        localparam integer X = t * PORT_COUNT + n;
+        assign tx_hp_tdata[t*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH] = hpx_tdata[X*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH];
+        assign tx_hp_tkeep[t*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH] = hpx_tkeep[X*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH];
+        assign tx_hp_tvalid[t] = hpx_tvalid[X];
+        assign hpx_tready[X] = tx_hp_tready[t];
+        assign tx_hp_tlast[t] = hpx_tlast[X];
+        assign tx_hp_tuser[t] = hpx_tuser[X];
+        assign tx_hp_fill[t*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH] = hpx_fill[X*HAIRPIN_FILL_WIDTH +: HAIRPIN_FILL_WIDTH];
+    end
 
     l4lb_tx_arbiter #(
         .DATA_WIDTH(AXIS_DATA_WIDTH),
         .KEEP_WIDTH(AXIS_KEEP_WIDTH),
         .USER_WIDTH(AXIS_TX_USER_WIDTH),
+        .HP_COUNT(PORT_COUNT),
         .FILL_WIDTH(HAIRPIN_FILL_WIDTH),
         .URGENT_FILL(HAIRPIN_URGENT)
     )
@@ -922,13 +957,13 @@ for (n = 0; n < PORT_COUNT; n = n + 1) begin : port
         .s_axis_host_tlast(s_axis_direct_tx_tlast[n]),
         .s_axis_host_tuser(s_axis_direct_tx_tuser[n*AXIS_TX_USER_WIDTH +: AXIS_TX_USER_WIDTH]),
 
-        .s_axis_hp_tdata(hp_tdata),
-        .s_axis_hp_tkeep(hp_tkeep),
-        .s_axis_hp_tvalid(hp_tvalid),
-        .s_axis_hp_tready(hp_tready),
-        .s_axis_hp_tlast(hp_tlast),
-        .s_axis_hp_tuser(hp_tuser),
-        .hp_fill(hp_fill),
+        .s_axis_hp_tdata(tx_hp_tdata),
+        .s_axis_hp_tkeep(tx_hp_tkeep),
+        .s_axis_hp_tvalid(tx_hp_tvalid),
+        .s_axis_hp_tready(tx_hp_tready),
+        .s_axis_hp_tlast(tx_hp_tlast),
+        .s_axis_hp_tuser(tx_hp_tuser),
+        .hp_fill(tx_hp_fill),
 
         .m_axis_tdata(m_axis_direct_tx_tdata[n*AXIS_DATA_WIDTH +: AXIS_DATA_WIDTH]),
         .m_axis_tkeep(m_axis_direct_tx_tkeep[n*AXIS_KEEP_WIDTH +: AXIS_KEEP_WIDTH]),

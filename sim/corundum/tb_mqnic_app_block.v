@@ -5,7 +5,8 @@
 
 /*
  * Two ports (IF_COUNT = 2), 512-bit streams, a 24-bit app BAR, every clock different.
- *   - ID read from both ports (address bit 23 selects the port for reads)
+ *   - ID and PORTS read from both ports (READ_PORT selects the port for reads; a port that does
+ *     not exist reads 0)
  *   - one VIP with one backend written once (writes reach both ports: read back from port 1)
  *   - port 0 RX: VIP frame, other frame, VIP frame back to back, while the host sends two
  *     1514-byte frames on port 0 TX and the MAC's TX ready toggles; port 1 RX: one VIP frame
@@ -15,10 +16,13 @@
  *     tuser (PTP timestamp); port 1 hairpins its VIP frame; counters per port say so.
  *   - port 0: 40 more frames with idle cycles inside and between frames: every beat leaves the
  *     re-pacing a fixed number of cycles after it arrived (the MAC's timing is kept)
- *   - built with L4LB_HAIRPIN_PEER (make corundum-sim runs both builds): the same traffic, each
- *     port's balanced frames leave on the other port
+ *   - built with TB_HAIRPIN_PEER (make corundum-sim runs both builds): HAIRPIN is written so that
+ *     each port's balanced frames leave on the other port; the same traffic and checks
+ *   - a bank-1 ring write (0x80_0040) reaches the ring, not the control registers below it
  *   - port 1 under load: 150 VIP frames back to back on RX while the host sends 16 frames on TX:
  *     every frame leaves, whole, and the hairpin FIFO drops nothing.
+ *   - then HAIRPIN sends both ports to port 0 (port 0's nibble names no port: itself), then both
+ *     to port 1: one VIP frame on each RX port each time, both leave where HAIRPIN says.
  * Prints "PASS" or "FAIL: ..." lines; exits with $finish either way (the Makefile greps).
  */
 module tb_mqnic_app_block;
@@ -30,8 +34,8 @@ localparam K = W/8;
 localparam RXU = 97;
 localparam TXU = 17;
 localparam MAXB = 12112;
-// built with L4LB_HAIRPIN_PEER: balanced frames leave on the peer port (0 <-> 1)
-`ifdef L4LB_HAIRPIN_PEER
+// built with TB_HAIRPIN_PEER: HAIRPIN sends balanced frames out of the peer port (0 <-> 1)
+`ifdef TB_HAIRPIN_PEER
 localparam PEER = 1;
 `else
 localparam PEER = 0;
@@ -57,19 +61,50 @@ wire [1:0] bresp, rresp;
 wire [31:0] rdata;
 
 // streams
-reg [PORT_COUNT*W-1:0] rx_tdata = 0;
-reg [PORT_COUNT*K-1:0] rx_tkeep = 0;
-reg [PORT_COUNT-1:0] rx_tvalid = 0, rx_tlast = 0;
-reg [PORT_COUNT*RXU-1:0] rx_tuser = 0;
+// one driver variable per port (rx_*_m[p], htx_*_m[p]): the ports' drivers share none
+reg [W-1:0] rx_tdata_m [0:PORT_COUNT-1];
+reg [K-1:0] rx_tkeep_m [0:PORT_COUNT-1];
+reg rx_tvalid_m [0:PORT_COUNT-1];
+reg rx_tlast_m [0:PORT_COUNT-1];
+reg [RXU-1:0] rx_tuser_m [0:PORT_COUNT-1];
+wire [PORT_COUNT*W-1:0] rx_tdata;
+wire [PORT_COUNT*K-1:0] rx_tkeep;
+wire [PORT_COUNT-1:0] rx_tvalid, rx_tlast;
+wire [PORT_COUNT*RXU-1:0] rx_tuser;
 wire [PORT_COUNT*W-1:0] host_rx_tdata;
 wire [PORT_COUNT*K-1:0] host_rx_tkeep;
 wire [PORT_COUNT-1:0] host_rx_tvalid, host_rx_tlast, rx_tready;
 wire [PORT_COUNT*RXU-1:0] host_rx_tuser;
 
-reg [PORT_COUNT*W-1:0] htx_tdata = 0;
-reg [PORT_COUNT*K-1:0] htx_tkeep = 0;
-reg [PORT_COUNT-1:0] htx_tvalid = 0, htx_tlast = 0;
-reg [PORT_COUNT*TXU-1:0] htx_tuser = 0;
+reg [W-1:0] htx_tdata_m [0:PORT_COUNT-1];
+reg [K-1:0] htx_tkeep_m [0:PORT_COUNT-1];
+reg htx_tvalid_m [0:PORT_COUNT-1];
+reg htx_tlast_m [0:PORT_COUNT-1];
+reg [TXU-1:0] htx_tuser_m [0:PORT_COUNT-1];
+wire [PORT_COUNT*W-1:0] htx_tdata;
+wire [PORT_COUNT*K-1:0] htx_tkeep;
+wire [PORT_COUNT-1:0] htx_tvalid, htx_tlast;
+wire [PORT_COUNT*TXU-1:0] htx_tuser;
+
+genvar gd;
+generate
+for (gd = 0; gd < PORT_COUNT; gd = gd + 1) begin : drv
+    initial begin
+        rx_tdata_m[gd] = 0; rx_tkeep_m[gd] = 0; rx_tvalid_m[gd] = 0; rx_tlast_m[gd] = 0; rx_tuser_m[gd] = 0;
+        htx_tdata_m[gd] = 0; htx_tkeep_m[gd] = 0; htx_tvalid_m[gd] = 0; htx_tlast_m[gd] = 0; htx_tuser_m[gd] = 0;
+    end
+    assign rx_tdata[gd*W +: W] = rx_tdata_m[gd];
+    assign rx_tkeep[gd*K +: K] = rx_tkeep_m[gd];
+    assign rx_tvalid[gd] = rx_tvalid_m[gd];
+    assign rx_tlast[gd] = rx_tlast_m[gd];
+    assign rx_tuser[gd*RXU +: RXU] = rx_tuser_m[gd];
+    assign htx_tdata[gd*W +: W] = htx_tdata_m[gd];
+    assign htx_tkeep[gd*K +: K] = htx_tkeep_m[gd];
+    assign htx_tvalid[gd] = htx_tvalid_m[gd];
+    assign htx_tlast[gd] = htx_tlast_m[gd];
+    assign htx_tuser[gd*TXU +: TXU] = htx_tuser_m[gd];
+end
+endgenerate
 wire [PORT_COUNT-1:0] htx_tready;
 wire [PORT_COUNT*W-1:0] tx_tdata;
 wire [PORT_COUNT*K-1:0] tx_tkeep;
@@ -194,6 +229,14 @@ task axil_read;
     end
 endtask
 
+// reads from now on return port p's copy
+task read_port;
+    input integer p;
+    begin
+        axil_write(REG_READ_PORT[23:0], p);
+    end
+endtask
+
 task expect_reg;
     input [23:0] addr;
     input [31:0] want;
@@ -210,6 +253,24 @@ endtask
 /*
  * RX (from the MAC: no backpressure, back to back) and host TX drivers
  */
+// Wait for port p's clock edge. (Icarus wakes "@(posedge rx_clk[p])" with p a variable on the
+// other port's edge too, when both clocks rise on the same time step.)
+task automatic rx_edge;
+    input integer p;
+    begin
+        if (p == 0) @(posedge rx_clk[0]);
+        else @(posedge rx_clk[1]);
+    end
+endtask
+
+task automatic tx_edge;
+    input integer p;
+    begin
+        if (p == 0) @(posedge tx_clk[0]);
+        else @(posedge tx_clk[1]);
+    end
+endtask
+
 task automatic send_rx;
     input integer p;
     input [MAXB-1:0] f;
@@ -230,16 +291,16 @@ task automatic send_rx_gaps;
     integer b;
     begin
         for (b = 0; b * K < len; b = b + 1) begin
-            @(posedge rx_clk[p]);
-            rx_tdata[p*W +: W] <= f[b*W +: W];
-            rx_tkeep[p*K +: K] <= (len - b*K >= K) ? {K{1'b1}} : ({K{1'b1}} >> (K - (len - b*K)));
-            rx_tvalid[p] <= 1'b1;
-            rx_tlast[p] <= (b + 1) * K >= len;
-            rx_tuser[p*RXU +: RXU] <= {ts, 1'b0};
+            rx_edge(p);
+            rx_tdata_m[p] <= f[b*W +: W];
+            rx_tkeep_m[p] <= (len - b*K >= K) ? {K{1'b1}} : ({K{1'b1}} >> (K - (len - b*K)));
+            rx_tvalid_m[p] <= 1'b1;
+            rx_tlast_m[p] <= (b + 1) * K >= len;
+            rx_tuser_m[p] <= {ts, 1'b0};
             if (gaps[b % 32] && (b + 1) * K < len) begin
-                @(posedge rx_clk[p]);
-                rx_tvalid[p] <= 1'b0;
-                rx_tlast[p] <= 1'b0;
+                rx_edge(p);
+                rx_tvalid_m[p] <= 1'b0;
+                rx_tlast_m[p] <= 1'b0;
             end
         end
     end
@@ -248,9 +309,9 @@ endtask
 task automatic rx_idle;
     input integer p;
     begin
-        @(posedge rx_clk[p]);
-        rx_tvalid[p] <= 1'b0;
-        rx_tlast[p] <= 1'b0;
+        rx_edge(p);
+        rx_tvalid_m[p] <= 1'b0;
+        rx_tlast_m[p] <= 1'b0;
     end
 endtask
 
@@ -262,19 +323,19 @@ task automatic send_host_tx;
     integer b;
     begin
         for (b = 0; b * K < len; b = b + 1) begin
-            @(posedge tx_clk[p]);
-            htx_tdata[p*W +: W] <= f[b*W +: W];
-            htx_tkeep[p*K +: K] <= (len - b*K >= K) ? {K{1'b1}} : ({K{1'b1}} >> (K - (len - b*K)));
-            htx_tvalid[p] <= 1'b1;
-            htx_tlast[p] <= (b + 1) * K >= len;
-            htx_tuser[p*TXU +: TXU] <= user;
-            @(posedge tx_clk[p]);
-            while (!htx_tready[p]) @(posedge tx_clk[p]);
-            htx_tvalid[p] <= 1'b0;
+            tx_edge(p);
+            htx_tdata_m[p] <= f[b*W +: W];
+            htx_tkeep_m[p] <= (len - b*K >= K) ? {K{1'b1}} : ({K{1'b1}} >> (K - (len - b*K)));
+            htx_tvalid_m[p] <= 1'b1;
+            htx_tlast_m[p] <= (b + 1) * K >= len;
+            htx_tuser_m[p] <= user;
+            tx_edge(p);
+            while (!htx_tready[p]) tx_edge(p);
+            htx_tvalid_m[p] <= 1'b0;
             // the handshake happened on the edge above: step back to drive the next beat
             #0;
         end
-        htx_tvalid[p] <= 1'b0;
+        htx_tvalid_m[p] <= 1'b0;
     end
 endtask
 
@@ -387,8 +448,8 @@ end
 
 // highest hairpin FIFO fill on port 1 (beats): shows whether the priority rule was exercised
 integer hp_fill_max = 0;
-always @(posedge tx_clk[1]) begin
-    if (dut.port[1 - PEER].hp_fill > hp_fill_max) hp_fill_max = dut.port[1 - PEER].hp_fill;
+always @(posedge tx_clk[1 - PEER]) begin
+    if (dut.port[1].hp[1 - PEER].fill > hp_fill_max) hp_fill_max = dut.port[1].hp[1 - PEER].fill;
 end
 
 // Pacing on port 0: every beat leaves the re-pacing (to the host or into the hairpin FIFO) the
@@ -432,10 +493,19 @@ initial begin
     rst = 1'b0; rx_rst = 0; tx_rst = 0;
     #50;
 
-    // identity from both ports (reads go to the port in address bit 23)
+    // identity from both ports (reads go to the port READ_PORT names); PORTS = {count, index}
     expect_reg(24'h000000, L4LB_ID_VALUE);
-    expect_reg(24'h800000, L4LB_ID_VALUE);
     expect_reg(24'h000004, L4LB_VERSION_VALUE);
+    expect_reg(REG_PORTS[23:0], 32'h0000_0200);
+    expect_reg(REG_HAIRPIN[23:0], HAIRPIN_RESET);
+    read_port(1);
+    expect_reg(24'h000000, L4LB_ID_VALUE);
+    expect_reg(REG_PORTS[23:0], 32'h0000_0201);
+    expect_reg(REG_READ_PORT[23:0], 32'd1);
+    read_port(2);
+    expect_reg(24'h000000, 32'd0);
+    read_port(0);
+    expect_reg(REG_READ_PORT[23:0], 32'd0);
 
     // one VIP, one backend (valid bits last, as the driver does)
     axil_write(24'h100000 + 4, BACKEND_W1);
@@ -449,10 +519,19 @@ initial begin
     axil_write(VIP_SLOT_ADDR[23:0] + 20, 32'd0);
     axil_write(VIP_SLOT_ADDR[23:0] + 0, VIP_SLOT_W0);
     axil_write(24'h000040, 32'd1);
-    // writes reached both ports
+    // a bank-1 ring entry: its offset differs from CTRL's only in address bit 23
+    axil_write(24'h800040, 32'd7);
+    if (PEER) axil_write(REG_HAIRPIN[23:0], 32'h7654_3201);
+    // writes reached both ports, each where it was addressed
     expect_reg(VIP_SLOT_ADDR[23:0] + 4, VIP_SLOT_W1);
-    expect_reg(24'h800000 | (VIP_SLOT_ADDR[23:0] + 4), VIP_SLOT_W1);
-    expect_reg(24'h800040, 32'd1);
+    expect_reg(24'h000040, 32'd1);
+    expect_reg(24'h800040, 32'd7);
+    read_port(1);
+    expect_reg(VIP_SLOT_ADDR[23:0] + 4, VIP_SLOT_W1);
+    expect_reg(24'h000040, 32'd1);
+    expect_reg(24'h800040, 32'd7);
+    expect_reg(REG_HAIRPIN[23:0], PEER ? 32'h7654_3201 : HAIRPIN_RESET);
+    read_port(0);
 
     fork
         begin
@@ -514,15 +593,45 @@ initial begin
     if (tx_vip_frames[1 - PEER] != 151) begin $display("FAIL: port %0d TX sent %0d of port 1's VIP frames, expected 151", 1 - PEER, tx_vip_frames[1 - PEER]); errors = errors + 1; end
     if (tx_host_frames[1] != 16) begin $display("FAIL: port 1 sent %0d host frames, expected 16", tx_host_frames[1]); errors = errors + 1; end
     if (hrx_other_frames[1] != 0) fail("port 1 passed unexpected frames to the host");
-    if (dut.port[1].hp_drop_count != 0 || dut.port[0].hp_drop_count != 0) fail("the hairpin FIFO dropped frames");
+    if (dut.port[0].hp[0].drop_count != 0 || dut.port[0].hp[1].drop_count != 0 ||
+        dut.port[1].hp[0].drop_count != 0 || dut.port[1].hp[1].drop_count != 0) fail("a hairpin FIFO dropped frames");
 
     // counters per port: FRAMES_IN, BALANCED, PASSED, NO_VIP (reason 9)
     expect_reg(24'h000100, 32'd43);
     expect_reg(24'h000110, 32'd22);
     expect_reg(24'h000118, 32'd21);
     expect_reg(24'h000120 + 8*9, 32'd21);
-    expect_reg(24'h800100, 32'd151);
-    expect_reg(24'h800110, 32'd151);
+    read_port(1);
+    expect_reg(24'h000100, 32'd151);
+    expect_reg(24'h000110, 32'd151);
+    read_port(0);
+
+    // HAIRPIN at run time: nibble 0 = F (no such port: port 0 itself), nibble 1 = 0; then both 1
+    begin : remap
+        integer v0, v1;
+        v0 = tx_vip_frames[0];
+        v1 = tx_vip_frames[1];
+        axil_write(REG_HAIRPIN[23:0], 32'h0000_000F);
+        fork
+            begin send_rx(0, F_VIP_IN, F_VIP_IN_LEN, 96'h0); rx_idle(0); end
+            begin send_rx(1, F_VIP_IN, F_VIP_IN_LEN, 96'h0); rx_idle(1); end
+        join
+        #2000;
+        if (tx_vip_frames[0] != v0 + 2 || tx_vip_frames[1] != v1) begin
+            $display("FAIL: HAIRPIN 0x0000000F: TX ports sent %0d and %0d more VIP frames, expected 2 and 0", tx_vip_frames[0] - v0, tx_vip_frames[1] - v1);
+            errors = errors + 1;
+        end
+        axil_write(REG_HAIRPIN[23:0], 32'h0000_0011);
+        fork
+            begin send_rx(0, F_VIP_IN, F_VIP_IN_LEN, 96'h0); rx_idle(0); end
+            begin send_rx(1, F_VIP_IN, F_VIP_IN_LEN, 96'h0); rx_idle(1); end
+        join
+        #2000;
+        if (tx_vip_frames[0] != v0 + 2 || tx_vip_frames[1] != v1 + 2) begin
+            $display("FAIL: HAIRPIN 0x00000011: TX ports sent %0d and %0d more VIP frames, expected 2 and 2", tx_vip_frames[0] - v0, tx_vip_frames[1] - v1);
+            errors = errors + 1;
+        end
+    end
 
     // template behaviour of an unused interface
     jtag_tdi = 1'b1;
@@ -531,7 +640,7 @@ initial begin
 
     $display("port 0: %0d beats re-paced, each %0d cycles after it arrived", out_n0, pace_delta0);
     $display("hairpin to the %0s port; TX port 0: %0d hairpinned, %0d host; TX port 1: %0d hairpinned, %0d host; port 0 to the host: %0d; hairpin FIFO fill up to %0d of %0d beats (priority above %0d); t=%0t",
-        PEER ? "peer" : "same", tx_vip_frames[0], tx_host_frames[0], tx_vip_frames[1], tx_host_frames[1],
+        PEER ? "peer" : "same", tx_vip_frames[0] - 2, tx_host_frames[0], tx_vip_frames[1] - 2, tx_host_frames[1],
         hrx_other_frames[0], hp_fill_max, 512, 128, $time);
     // (with the peer port, port 1's burst leaves on port 0, where the host sends nothing then)
     if (PEER == 0 && hp_fill_max <= 128) fail("the load test did not reach the hairpin priority threshold");

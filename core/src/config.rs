@@ -2,6 +2,8 @@
 //!
 //! ```toml
 //! hash_seed = 0                  # optional, u32
+//! hairpin_ports = [1, 0]         # optional: TX port of the frames balanced on RX port i
+//!                                # (default: each port's own; a multi-port card only)
 //! [[vip]]
 //! address = "10.0.0.1"           # IPv4 or IPv6 ("2001:db8::1")
 //! port = 7777                    # 0..=65535 (0: every port, hashed on the 3-tuple)
@@ -29,6 +31,7 @@ use toml::{Table, Value};
 
 use crate::layout::{parse_mac, Protocol, VipKey};
 use crate::maglev;
+use crate::regmap;
 
 /// Largest backend weight: a backend gets `weight` ring entries.
 pub const MAX_WEIGHT: u32 = 256;
@@ -38,6 +41,9 @@ pub const MAX_WEIGHT: u32 = 256;
 pub struct Config {
     /// Flow hash seed (`HASH_SEED`).
     pub hash_seed: u32,
+    /// `hairpin_ports[i]`: the TX port that frames balanced on RX port `i` leave on (`HAIRPIN`);
+    /// ports past the end of the list use their own. Empty: every port its own.
+    pub hairpin_ports: Vec<u8>,
     /// VIPs in file order; no two share a key.
     pub vips: Vec<Vip>,
 }
@@ -149,6 +155,15 @@ impl Config {
         validate(&table)
     }
 
+    /// The `HAIRPIN` register value: nibble `i` is `hairpin_ports[i]`, every other port its own.
+    pub fn hairpin_register(&self) -> u32 {
+        let mut v = regmap::HAIRPIN_RESET;
+        for (i, &port) in self.hairpin_ports.iter().enumerate() {
+            v = (v & !(0xF << (4 * i))) | ((port as u32 & 0xF) << (4 * i));
+        }
+        v
+    }
+
     /// Reads, parses and validates the configuration file at `path`; errors name the file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text =
@@ -157,7 +172,7 @@ impl Config {
     }
 }
 
-const TOP_KEYS: &[&str] = &["hash_seed", "vip"];
+const TOP_KEYS: &[&str] = &["hash_seed", "hairpin_ports", "vip"];
 const VIP_KEYS: &[&str] = &["address", "port", "protocol", "ring_size", "backend"];
 const BACKEND_KEYS: &[&str] = &["address", "mac", "weight"];
 
@@ -241,11 +256,39 @@ fn array_of_tables<'a>(
 
 fn validate(top: &Table) -> Result<Config, ConfigError> {
     if let Some(k) = top.keys().find(|k| !TOP_KEYS.contains(&k.as_str())) {
-        return Err(invalid(None, "", format!("unknown key {k:?} at the top level (expected hash_seed, [[vip]])")));
+        return Err(invalid(
+            None,
+            "",
+            format!("unknown key {k:?} at the top level (expected hash_seed, hairpin_ports, [[vip]])"),
+        ));
     }
     let hash_seed = match top.get("hash_seed") {
         Some(v) => integer(v, None, "hash_seed", 0, u32::MAX as i64)? as u32,
         None => 0,
+    };
+    let hairpin_ports = match top.get("hairpin_ports") {
+        Some(Value::Array(items)) => {
+            if items.len() > regmap::MAX_PORTS as usize {
+                return Err(invalid(
+                    None,
+                    "hairpin_ports",
+                    format!("{} entries, but a card has at most {} ports", items.len(), regmap::MAX_PORTS),
+                ));
+            }
+            let mut ports = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                ports.push(integer(v, None, &format!("hairpin_ports[{i}]"), 0, regmap::MAX_PORTS as i64 - 1)? as u8);
+            }
+            ports
+        }
+        Some(other) => {
+            return Err(invalid(
+                None,
+                "hairpin_ports",
+                format!("expected an array of port numbers like [1, 0], found {}", describe(other)),
+            ))
+        }
+        None => Vec::new(),
     };
     let vip_tables = match top.get("vip") {
         Some(v) => array_of_tables(v, None, "vip", "[[vip]]")?,
@@ -265,7 +308,7 @@ fn validate(top: &Table) -> Result<Config, ConfigError> {
         }
         vips.push(vip);
     }
-    Ok(Config { hash_seed, vips })
+    Ok(Config { hash_seed, hairpin_ports, vips })
 }
 
 fn validate_vip(index: usize, t: &Table) -> Result<Vip, ConfigError> {
@@ -427,6 +470,29 @@ protocol = "tcp"
     fn empty_config() {
         assert_eq!(Config::from_toml_str("").unwrap(), Config::default());
         assert_eq!(Config::from_toml_str("hash_seed = 4294967295").unwrap().hash_seed, u32::MAX);
+    }
+
+    #[test]
+    fn hairpin_ports() {
+        let c = Config::from_toml_str("hairpin_ports = [1, 0]").unwrap();
+        assert_eq!(c.hairpin_ports, vec![1, 0]);
+        // nibble 0 = 1, nibble 1 = 0, ports 2..7 their own
+        assert_eq!(c.hairpin_register(), 0x7654_3201);
+        assert_eq!(Config::default().hairpin_register(), 0x7654_3210);
+        assert_eq!(Config::from_toml_str("hairpin_ports = [0, 0, 0]").unwrap().hairpin_register(), 0x7654_3000);
+        assert_eq!(err("hairpin_ports = [1, 8]"), "hairpin_ports[1]: 8 is out of range (0..=7)");
+        assert_eq!(
+            err("hairpin_ports = 1"),
+            "hairpin_ports: expected an array of port numbers like [1, 0], found an integer (1)"
+        );
+        assert_eq!(
+            err("hairpin_ports = [0, 1, 2, 3, 4, 5, 6, 7, 0]"),
+            "hairpin_ports: 9 entries, but a card has at most 8 ports"
+        );
+        assert_eq!(
+            err(r#"hairpin_ports = ["1"]"#),
+            r#"hairpin_ports[0]: expected an integer 0..=7, found a string ("1")"#
+        );
     }
 
     #[test]

@@ -148,8 +148,9 @@ impl RegisterAccess for MmapBar {
 }
 
 /// The registers a device of the default build shows after reset (docs/architecture.md,
-/// *Control block*): ID, VERSION and the capabilities. Everything else reads 0.
-pub fn reset_registers() -> [(u32, u32); 9] {
+/// *Control block*): ID, VERSION, the capabilities, PORTS (port 0 of 1) and HAIRPIN (every port
+/// its own). Everything else reads 0.
+pub fn reset_registers() -> [(u32, u32); 11] {
     let bytes_per_beat = defaults::DATA_WIDTH / 8;
     // *Latency and throughput*: D = ceil(MAX_LEN / BYTES) + 16, plus the output register.
     let latency = defaults::MAX_LEN.div_ceil(bytes_per_beat) + 16 + 1;
@@ -163,6 +164,8 @@ pub fn reset_registers() -> [(u32, u32); 9] {
         (regmap::REG_CAP_RING, defaults::RING_ENTRIES),
         (regmap::REG_CAP_LATENCY, latency),
         (regmap::REG_CAP_MAX_LEN, defaults::MAX_LEN),
+        (regmap::REG_PORTS, 1 << regmap::PORTS_COUNT_SHIFT),
+        (regmap::REG_HAIRPIN, regmap::HAIRPIN_RESET),
     ]
 }
 

@@ -17,6 +17,11 @@ use std::net::IpAddr;
 pub struct Device<R: RegisterAccess> {
     regs: R,
     caps: Caps,
+    /// Ports of the card (`PORTS`, register map 2.3; 1 before): each holds a copy of the tables
+    /// and its own counters.
+    ports: u32,
+    /// The device has the `PORTS`, `READ_PORT` and `HAIRPIN` registers (2.3 and later).
+    has_ports: bool,
 }
 
 /// The capabilities, as `show --json` prints them.
@@ -91,6 +96,11 @@ pub struct DeviceState {
     pub hash_seed: u32,
     /// The active table bank (`BANK`): the one shown.
     pub bank: u32,
+    /// Ports of the card (each holds a copy of the tables, shown here from port 0).
+    pub ports: u32,
+    /// `hairpin[i]`: the TX port frames balanced on RX port `i` leave on (`HAIRPIN`; a nibble
+    /// naming no port reads as port `i` itself, as the hardware treats it).
+    pub hairpin: Vec<u32>,
     /// Every valid VIP match slot, by vip_id.
     pub vips: Vec<VipState>,
     /// Valid backend entries no VIP's ring slice points at (backends of weight 0).
@@ -128,7 +138,7 @@ pub struct BackendState {
     pub ring_entries: u32,
 }
 
-/// The device's counters.
+/// The device's counters, summed over its ports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
     pub frames_in: u64,
@@ -142,6 +152,18 @@ pub struct Stats {
     /// Per backend entry valid in the active bank, by index (register map 2.2 and later; empty
     /// for an older device).
     pub backends: Vec<BackendStats>,
+    /// The global counters of each port (one entry for a card with one port).
+    pub ports: Vec<PortStats>,
+}
+
+/// Global counters of one port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PortStats {
+    pub port: u32,
+    pub frames_in: u64,
+    pub bytes_in: u64,
+    pub balanced: u64,
+    pub passed: u64,
 }
 
 /// Counters of one backend entry. The device counts by entry index whatever the bank, since
@@ -478,7 +500,22 @@ impl<R: RegisterAccess> Device<R> {
         }
         let caps = Caps::read(&mut regs)?;
         check_caps(&caps, regs.size())?;
-        Ok(Device { regs, caps })
+        let has_ports = minor >= 3;
+        let ports = if has_ports { (regs.read32(regmap::REG_PORTS)? >> regmap::PORTS_COUNT_SHIFT) & 0xFF } else { 1 };
+        if ports == 0 || ports > regmap::MAX_PORTS {
+            return Err(DriverError::BadCaps(format!(
+                "PORTS says the card has {ports} ports, expected 1..={}",
+                regmap::MAX_PORTS
+            )));
+        }
+        // (READ_PORT is left as it is: every port holds the same tables, and the counters are
+        // read with READ_PORT set for each port in turn)
+        Ok(Device { regs, caps, ports, has_ports })
+    }
+
+    /// Ports of the card; each holds a copy of the tables and counts its own traffic.
+    pub fn ports(&self) -> u32 {
+        self.ports
     }
 
     /// The capabilities read at `open`.
@@ -507,13 +544,35 @@ impl<R: RegisterAccess> Device<R> {
     /// 4. the inactive bank (VIP info words of that bank, backends, ring) is made to hold the new
     ///    tables: every word is read and only the words that differ are written;
     /// 5. `BANK` := the inactive bank: from the next frame on, every frame sees the new tables;
-    /// 6. the new VIP match slots (key word with the valid bit last), `HASH_SEED`, `CTRL`;
+    /// 6. the new VIP match slots (key word with the valid bit last), `HASH_SEED`, `HAIRPIN` (when
+    ///    it differs), `CTRL`;
     /// 7. wait until no frame reads the old bank any more, then make it hold the same tables
     ///    (again only the words that differ), so the next update writes only what it changes.
     ///
     /// Applying the same config again writes only `BANK`, `HASH_SEED` and `CTRL`.
     pub fn apply(&mut self, cfg: &Config) -> Result<ApplyReport, DriverError> {
         let caps = self.caps;
+        let ports = self.ports;
+        let has_ports = self.has_ports;
+        if !cfg.hairpin_ports.is_empty() && !has_ports {
+            return Err(DriverError::Invalid(
+                "hairpin_ports: this device has no HAIRPIN register (register map 2.3 and later): remove \
+                 hairpin_ports from the config or load a newer bitstream"
+                    .to_string(),
+            ));
+        }
+        if cfg.hairpin_ports.len() > ports as usize {
+            return Err(DriverError::Invalid(format!(
+                "hairpin_ports: {} entries, but the card has {ports} port(s)",
+                cfg.hairpin_ports.len()
+            )));
+        }
+        if let Some((i, p)) = cfg.hairpin_ports.iter().enumerate().find(|(_, &p)| p as u32 >= ports) {
+            return Err(DriverError::Invalid(format!(
+                "hairpin_ports[{i}]: port {p} does not exist (the card has ports 0..={})",
+                ports - 1
+            )));
+        }
         let mut r = Counting::new(&mut self.regs as &mut dyn RegisterAccess);
 
         // 1. What the device holds now.
@@ -524,7 +583,7 @@ impl<R: RegisterAccess> Device<R> {
         let inactive = 1 - active;
 
         // 2.
-        wait_bank_idle(&mut r, inactive)?;
+        wait_bank_idle(&mut r, inactive, ports)?;
         // 3. Slots that are stale or about to change go out of use (no key is ever stored twice).
         let mut target: Vec<Option<[u32; 8]>> = vec![None; caps.vip_slots() as usize];
         for (slot, s) in &plan.slots {
@@ -549,10 +608,13 @@ impl<R: RegisterAccess> Device<R> {
             write_entry(&mut r, &regmap::VIP_MATCH, *slot, &s.encode(), regmap::VIP_MATCH_W_KEY, slot_live)?;
         }
         r.write32(regmap::REG_HASH_SEED, plan.hash_seed)?;
+        if has_ports && r.read32(regmap::REG_HAIRPIN)? != cfg.hairpin_register() {
+            r.write32(regmap::REG_HAIRPIN, cfg.hairpin_register())?;
+        }
         r.write32(regmap::REG_CTRL, regmap::CTRL_ENABLE)?;
         let switch_writes = r.writes;
         // 7. The old bank catches up.
-        wait_bank_idle(&mut r, active)?;
+        wait_bank_idle(&mut r, active, ports)?;
         write_bank(&mut r, &caps, &plan, active)?;
 
         Ok(ApplyReport {
@@ -596,6 +658,18 @@ impl<R: RegisterAccess> Device<R> {
         let version = r.read32(regmap::REG_VERSION)?;
         let enabled = r.read32(regmap::REG_CTRL)? & regmap::CTRL_ENABLE != 0;
         let hash_seed = r.read32(regmap::REG_HASH_SEED)?;
+        let ports = self.ports;
+        let hairpin_reg = if self.has_ports { r.read32(regmap::REG_HAIRPIN)? } else { regmap::HAIRPIN_RESET };
+        let hairpin = (0..ports)
+            .map(|p| {
+                let tx = (hairpin_reg >> (4 * p)) & 0xF;
+                if tx < ports {
+                    tx
+                } else {
+                    p
+                }
+            })
+            .collect();
         // VIP info, ring and backends as traffic sees them: the active bank.
         let bank = r.read32(regmap::REG_BANK)? & 1;
         let mut warnings = Vec::new();
@@ -702,25 +776,21 @@ impl<R: RegisterAccess> Device<R> {
             enabled,
             hash_seed,
             bank,
+            ports,
+            hairpin,
             vips,
             unused_backends,
             warnings,
         })
     }
 
-    /// Reads the counters: global, per reason, per VIP in the VIP match table, and per backend
-    /// entry valid in the active bank.
+    /// Reads the counters, summed over the card's ports: global, per reason, per VIP in the VIP
+    /// match table, and per backend entry valid in the active bank; and each port's global ones.
     pub fn stats(&mut self) -> Result<Stats, DriverError> {
         let caps = self.caps;
+        let ports = self.ports;
         let r: &mut dyn RegisterAccess = &mut self.regs;
-        let frames_in = r.read64(regmap::REG_CNT_FRAMES_IN)?;
-        let bytes_in = r.read64(regmap::REG_CNT_BYTES_IN)?;
-        let balanced = r.read64(regmap::REG_CNT_BALANCED)?;
-        let passed = r.read64(regmap::REG_CNT_PASSED)?;
-        let mut reasons = BTreeMap::new();
-        for reason in Reason::ALL.into_iter().filter(|r| *r != Reason::Balanced) {
-            reasons.insert(reason.name().to_string(), r.read64(regmap::reg_cnt_reason(reason))?);
-        }
+        // What to count: the tables (the same on every port).
         let mut ignored = Vec::new();
         let mut ids: BTreeMap<u16, String> = BTreeMap::new();
         for (_, s) in read_slots(r, &caps, &mut ignored)? {
@@ -728,20 +798,7 @@ impl<R: RegisterAccess> Device<R> {
                 ids.entry(s.vip_id).or_insert_with(|| s.key.to_string());
             }
         }
-        let mut vips = Vec::with_capacity(ids.len());
-        for (vip_id, vip) in ids {
-            vips.push(VipStats {
-                vip_id,
-                vip,
-                frames: r.read64(
-                    regmap::VIP_COUNTERS.base + vip_id as u32 * regmap::VIP_COUNTERS.stride + regmap::VIP_CNT_FRAMES,
-                )?,
-                bytes: r.read64(
-                    regmap::VIP_COUNTERS.base + vip_id as u32 * regmap::VIP_COUNTERS.stride + regmap::VIP_CNT_BYTES,
-                )?,
-            });
-        }
-        let mut backends = Vec::new();
+        let mut entries: Vec<(u32, String)> = Vec::new();
         if r.read32(regmap::REG_VERSION)? as u16 >= 2 {
             let table = regmap::backends(r.read32(regmap::REG_BANK)? & 1);
             for index in 0..caps.backend_count {
@@ -749,17 +806,64 @@ impl<R: RegisterAccess> Device<R> {
                     continue;
                 }
                 let words: [u32; 8] = read_words(r, &table, index)?;
-                let Ok(Some(entry)) = BackendEntry::decode(&words) else { continue };
-                let at = |word: u32| regmap::BACKEND_COUNTERS.base + index * regmap::BACKEND_COUNTERS.stride + word;
-                backends.push(BackendStats {
-                    index,
-                    backend: entry.addr.to_string(),
-                    frames: r.read64(at(regmap::VIP_CNT_FRAMES))?,
-                    bytes: r.read64(at(regmap::VIP_CNT_BYTES))?,
-                });
+                if let Ok(Some(entry)) = BackendEntry::decode(&words) {
+                    entries.push((index, entry.addr.to_string()));
+                }
             }
         }
-        Ok(Stats { frames_in, bytes_in, balanced, passed, reasons, vips, backends })
+        let mut stats = Stats {
+            frames_in: 0,
+            bytes_in: 0,
+            balanced: 0,
+            passed: 0,
+            reasons: Reason::ALL
+                .into_iter()
+                .filter(|r| *r != Reason::Balanced)
+                .map(|r| (r.name().to_string(), 0))
+                .collect(),
+            vips: ids.into_iter().map(|(vip_id, vip)| VipStats { vip_id, vip, frames: 0, bytes: 0 }).collect(),
+            backends: entries
+                .into_iter()
+                .map(|(index, backend)| BackendStats { index, backend, frames: 0, bytes: 0 })
+                .collect(),
+            ports: Vec::with_capacity(ports as usize),
+        };
+        // The counters, port by port.
+        for port in 0..ports {
+            if ports > 1 {
+                r.write32(regmap::REG_READ_PORT, port)?;
+            }
+            let p = PortStats {
+                port,
+                frames_in: r.read64(regmap::REG_CNT_FRAMES_IN)?,
+                bytes_in: r.read64(regmap::REG_CNT_BYTES_IN)?,
+                balanced: r.read64(regmap::REG_CNT_BALANCED)?,
+                passed: r.read64(regmap::REG_CNT_PASSED)?,
+            };
+            stats.frames_in += p.frames_in;
+            stats.bytes_in += p.bytes_in;
+            stats.balanced += p.balanced;
+            stats.passed += p.passed;
+            stats.ports.push(p);
+            for reason in Reason::ALL.into_iter().filter(|r| *r != Reason::Balanced) {
+                let n = r.read64(regmap::reg_cnt_reason(reason))?;
+                *stats.reasons.entry(reason.name().to_string()).or_default() += n;
+            }
+            for v in &mut stats.vips {
+                let at = |word: u32| regmap::VIP_COUNTERS.base + v.vip_id as u32 * regmap::VIP_COUNTERS.stride + word;
+                v.frames += r.read64(at(regmap::VIP_CNT_FRAMES))?;
+                v.bytes += r.read64(at(regmap::VIP_CNT_BYTES))?;
+            }
+            for b in &mut stats.backends {
+                let at = |word: u32| regmap::BACKEND_COUNTERS.base + b.index * regmap::BACKEND_COUNTERS.stride + word;
+                b.frames += r.read64(at(regmap::VIP_CNT_FRAMES))?;
+                b.bytes += r.read64(at(regmap::VIP_CNT_BYTES))?;
+            }
+        }
+        if ports > 1 {
+            r.write32(regmap::REG_READ_PORT, 0)?;
+        }
+        Ok(stats)
     }
 }
 
@@ -810,17 +914,30 @@ fn check_caps(caps: &Caps, window: u64) -> Result<(), DriverError> {
     Ok(())
 }
 
-/// Waits until no frame in flight reads table bank `bank` (`BANK_BUSY`).
-fn wait_bank_idle(r: &mut dyn RegisterAccess, bank: u32) -> Result<(), DriverError> {
-    for _ in 0..BUSY_POLLS {
-        if r.read32(regmap::REG_BANK_BUSY)? & (1 << bank) == 0 {
-            return Ok(());
+/// Waits until no frame in flight reads table bank `bank` (`BANK_BUSY`) on any of the `ports`.
+fn wait_bank_idle(r: &mut dyn RegisterAccess, bank: u32, ports: u32) -> Result<(), DriverError> {
+    for port in 0..ports {
+        if ports > 1 {
+            r.write32(regmap::REG_READ_PORT, port)?;
+        }
+        let mut idle = false;
+        for _ in 0..BUSY_POLLS {
+            if r.read32(regmap::REG_BANK_BUSY)? & (1 << bank) == 0 {
+                idle = true;
+                break;
+            }
+        }
+        if !idle {
+            return Err(DriverError::Invalid(format!(
+                "table bank {bank} is still read by frames in flight on port {port} after {BUSY_POLLS} reads of \
+                 BANK_BUSY: is the data path stalled?"
+            )));
         }
     }
-    Err(DriverError::Invalid(format!(
-        "table bank {bank} is still read by frames in flight after {BUSY_POLLS} reads of BANK_BUSY: is the \
-         data path stalled?"
-    )))
+    if ports > 1 {
+        r.write32(regmap::REG_READ_PORT, 0)?;
+    }
+    Ok(())
 }
 
 /// Makes table bank `bank` hold `plan`: VIP info (that bank's words) of every vip_id, backend

@@ -553,6 +553,15 @@ fn show_text(st: &DeviceState, digest: &TableDigest, device: &str) -> String {
         c.vip_count, c.vip_buckets, c.backend_count, c.ring_entries
     );
     let _ = writeln!(s, "active table bank: {}", st.bank);
+    if st.ports > 1 {
+        let map: Vec<String> = st.hairpin.iter().enumerate().map(|(rx, tx)| format!("{rx} -> {tx}")).collect();
+        let _ = writeln!(
+            s,
+            "ports: {} (tables shown from port 0); balanced frames leave RX -> TX: {}",
+            st.ports,
+            map.join(", ")
+        );
+    }
     let _ = writeln!(
         s,
         "balancing {}, hash seed {:#010x}; {} VIPs",
@@ -607,6 +616,21 @@ fn stats_text(st: &Stats) -> String {
         vec!["passed".to_string(), st.passed.to_string()],
     ];
     let mut s = table(&rows, "");
+    if st.ports.len() > 1 {
+        s += "by port:\n";
+        let mut rows =
+            vec![vec!["port".into(), "frames in".into(), "bytes in".into(), "balanced".into(), "passed".into()]];
+        for p in &st.ports {
+            rows.push(vec![
+                p.port.to_string(),
+                p.frames_in.to_string(),
+                p.bytes_in.to_string(),
+                p.balanced.to_string(),
+                p.passed.to_string(),
+            ]);
+        }
+        s += &table(&rows, "  ");
+    }
     s += "passed, by reason:\n";
     rows = l4lb_core::regmap::Reason::ALL
         .iter()

@@ -151,6 +151,7 @@ mod tests {
                     bytes: vip_frames * 75,
                 },
             ],
+            ports: vec![],
         }
     }
 

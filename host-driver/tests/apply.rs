@@ -470,7 +470,10 @@ fn check_update_order(writes: &[(u32, u32)], old: u32) {
         if o == regmap::REG_CTRL {
             tail_started = true;
         } else {
-            assert!(is_slot(o) || o == regmap::REG_HASH_SEED, "write at {o:#x} between the switch and CTRL");
+            assert!(
+                is_slot(o) || o == regmap::REG_HASH_SEED || o == regmap::REG_HAIRPIN,
+                "write at {o:#x} between the switch and CTRL"
+            );
         }
     }
     assert!(tail_started, "CTRL is written");
@@ -614,9 +617,13 @@ fn traffic_through_the_model_shows_in_stats() {
 
 #[test]
 fn capabilities_the_driver_cannot_use_are_refused() {
-    struct Caps32([u32; 9]);
+    /// ID, VERSION, CAP_* words from offset 0, and the PORTS register.
+    struct Caps32([u32; 9], u32);
     impl RegisterAccess for Caps32 {
         fn read32(&mut self, offset: u32) -> Result<u32, RegError> {
+            if offset == regmap::REG_PORTS {
+                return Ok(self.1);
+            }
             Ok(self.0.get(offset as usize / 4).copied().unwrap_or(0))
         }
         fn write32(&mut self, _: u32, _: u32) -> Result<(), RegError> {
@@ -627,7 +634,12 @@ fn capabilities_the_driver_cannot_use_are_refused() {
         }
     }
     let good = [regmap::ID_VALUE, regmap::VERSION_VALUE, 512, 256, 128, 4096, 65536, 161, 9216];
-    assert!(Device::open(Caps32(good)).is_ok());
+    assert!(Device::open(Caps32(good, 0x100)).is_ok());
+    assert_eq!(Device::open(Caps32(good, 0x302)).unwrap().ports(), 3);
+    for ports in [0, 9 << 8] {
+        let e = Device::open(Caps32(good, ports)).err().unwrap().to_string();
+        assert!(e.contains("PORTS"), "{e}");
+    }
     for (i, v, want) in [
         (4, 100, "CAP_VIP_BUCKETS"),
         (4, 0, "CAP_VIP_BUCKETS"),
@@ -638,7 +650,7 @@ fn capabilities_the_driver_cannot_use_are_refused() {
     ] {
         let mut regs = good;
         regs[i] = v;
-        let e = Device::open(Caps32(regs)).err().unwrap().to_string();
+        let e = Device::open(Caps32(regs, 0x100)).err().unwrap().to_string();
         assert!(e.contains(want), "{want}: {e}");
     }
 }
@@ -716,4 +728,109 @@ fn vips_without_ring_size_share_the_ring_when_the_default_does_not_fit() {
     let toml = many_vips(3).replace("ring_size = 251\n", "");
     let report = Device::open(model()).unwrap().apply(&config(&toml)).unwrap();
     assert!(report.vips.iter().all(|v| v.ring_size == 65_537));
+}
+
+/// A card with several ports as Corundum's application block presents it (docs/corundum.md,
+/// *Several ports*): one core per port, each a reference model; a write goes to every port; a
+/// read goes to the port the last `READ_PORT` write named (0 for a port that does not exist);
+/// `PORTS` reads `{count, index}`. Frames reach one port's model.
+struct Card {
+    ports: Vec<ModelDevice>,
+    read_port: u32,
+}
+
+impl Card {
+    fn new(n: usize) -> Card {
+        Card { ports: (0..n).map(|_| model()).collect(), read_port: 0 }
+    }
+}
+
+impl RegisterAccess for Card {
+    fn read32(&mut self, offset: u32) -> Result<u32, RegError> {
+        let n = self.ports.len() as u32;
+        match self.ports.get_mut(self.read_port as usize) {
+            None => Ok(0),
+            Some(_) if offset == regmap::REG_PORTS => Ok((n << 8) | self.read_port),
+            Some(m) => m.read32(offset),
+        }
+    }
+    fn write32(&mut self, offset: u32, value: u32) -> Result<(), RegError> {
+        if offset == regmap::REG_READ_PORT {
+            self.read_port = value & 0xFF;
+        }
+        self.ports.iter_mut().try_for_each(|m| m.write32(offset, value))
+    }
+    fn size(&self) -> u64 {
+        regmap::BAR_SIZE
+    }
+}
+
+/// Two ports: `hairpin_ports` reaches `HAIRPIN` on both, `show` reads it back per RX port, the
+/// tables are the same on both, and `stats` adds the ports' counters (and lists each port's).
+#[test]
+fn a_two_port_card_gets_one_config_and_reports_both_ports() {
+    let mut cfg = config(FEATURES);
+    cfg.hairpin_ports = vec![1, 0];
+    let mut dev = Device::open(Card::new(2)).unwrap();
+    assert_eq!(dev.ports(), 2);
+    dev.apply(&cfg).unwrap();
+    let state = dev.read_state().unwrap();
+    assert_holds(&state, &cfg);
+    assert_eq!((state.ports, state.hairpin.clone()), (2, vec![1, 0]));
+    let card = dev.regs();
+    for m in &mut card.ports {
+        assert_eq!(m.read32(regmap::REG_HAIRPIN).unwrap(), 0x7654_3201);
+    }
+    // every word of both banks' tables is the same on both ports
+    for region in regmap::REGIONS.iter().filter(|r| !r.name.contains("COUNTERS")) {
+        for at in (region.base..region.base + region.span.min(0x4_0000)).step_by(4) {
+            let (a, b) = card.ports.split_at_mut(1);
+            assert_eq!(a[0].read32(at).unwrap(), b[0].read32(at).unwrap(), "{} at {at:#x}", region.name);
+        }
+    }
+    // 3 VIP frames and 1 other on port 0, 5 VIP frames on port 1
+    let vip = Ipv4Addr::new(10, 0, 0, 1);
+    for (port, n, dport) in [(0, 3, 7777), (0, 1, 9), (1, 5, 7777)] {
+        for i in 0..n {
+            let mut f = udp_frame(vip, dport, 1000 + i);
+            card.ports[port].process(&mut f, false);
+        }
+    }
+    card.read_port = 1; // left over from someone else: stats must not depend on it
+    let st = dev.stats().unwrap();
+    assert_eq!((st.frames_in, st.balanced, st.passed), (9, 8, 1));
+    assert_eq!(st.reasons["NO_VIP"], 1);
+    let ports: Vec<_> = st.ports.iter().map(|p| (p.port, p.frames_in, p.balanced)).collect();
+    assert_eq!(ports, vec![(0, 4, 3), (1, 5, 5)]);
+    let udp = st.vips.iter().find(|v| v.vip == "10.0.0.1:7777/udp").unwrap();
+    assert_eq!(udp.frames, 8);
+    assert_eq!(st.backends.iter().map(|b| b.frames).sum::<u64>(), 8);
+    assert_eq!(dev.regs().read_port, 0, "stats leaves READ_PORT at port 0");
+
+    // applying a config without hairpin_ports sends every port back out of itself again
+    dev.apply(&config(FEATURES)).unwrap();
+    assert_eq!(dev.read_state().unwrap().hairpin, vec![0, 1]);
+}
+
+/// A port that does not exist in `hairpin_ports` is refused before anything is written.
+#[test]
+fn hairpin_ports_naming_a_missing_port_is_refused_before_writing() {
+    for (ports, hairpin, want) in [
+        (2, vec![2], "hairpin_ports[0]: port 2 does not exist (the card has ports 0..=1)"),
+        (2, vec![1, 0, 0], "hairpin_ports: 3 entries, but the card has 2 port(s)"),
+        (1, vec![0, 0], "hairpin_ports: 2 entries, but the card has 1 port(s)"),
+    ] {
+        let mut cfg = config(FEATURES);
+        cfg.hairpin_ports = hairpin;
+        let mut dev = Device::open(Card::new(ports)).unwrap();
+        let before: Vec<u32> = (0..0x100).step_by(4).map(|a| dev.regs().read32(a).unwrap()).collect();
+        let e = dev.apply(&cfg).unwrap_err().to_string();
+        assert!(e.contains(want), "{e}");
+        let after: Vec<u32> = (0..0x100).step_by(4).map(|a| dev.regs().read32(a).unwrap()).collect();
+        assert_eq!(before, after, "nothing written");
+    }
+    // one port sent to itself is fine on a one-port device (the model)
+    let mut cfg = config(FEATURES);
+    cfg.hairpin_ports = vec![0];
+    Device::open(model()).unwrap().apply(&cfg).unwrap();
 }

@@ -89,6 +89,35 @@ pub struct L4Spec {
     pub padding: usize,
 }
 
+impl L4Spec {
+    /// A plain frame from `src:src_port` to `dst:dst_port` (`protocol` 6 or 17): the test MACs
+    /// (02:00:00:00:aa:01 from 02:00:00:00:bb:01), no tags, TTL 64, no options or extension
+    /// headers, not a fragment, valid checksums, no padding. Set other fields with `..`.
+    pub fn new(src: IpAddr, dst: IpAddr, protocol: u8, src_port: u16, dst_port: u16, payload: Vec<u8>) -> L4Spec {
+        L4Spec {
+            dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
+            src_mac: [0x02, 0, 0, 0, 0xbb, 0x01],
+            outer_tag: None,
+            vlan: None,
+            vlan_tpid: 0x8100,
+            src,
+            dst,
+            protocol,
+            src_port,
+            dst_port,
+            ttl: 64,
+            payload,
+            ip_options: 0,
+            ext_headers: Vec::new(),
+            fragment: None,
+            udp_no_checksum: false,
+            l4_checksum_error: 0,
+            ip_checksum_error: 0,
+            padding: 0,
+        }
+    }
+}
+
 fn ip_octets(a: &IpAddr) -> Vec<u8> {
     match a {
         IpAddr::V4(a) => a.octets().to_vec(),
@@ -213,27 +242,14 @@ pub fn build_l4(s: &L4Spec) -> Vec<u8> {
 /// A UDP frame of `size` bytes (at least 42) to 10.0.0.1:7777 from flow `flow` (source address
 /// and port): the benchmarks' and the performance sweep's traffic.
 pub fn udp_vip_frame(size: usize, flow: usize) -> Vec<u8> {
-    build_l4(&L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
-        src_mac: [0x02, 0, 0, 0, 0xbb, 0x01],
-        vlan: None,
-        src: Ipv4Addr::new(192, 168, (flow >> 8) as u8, flow as u8).into(),
-        dst: Ipv4Addr::new(10, 0, 0, 1).into(),
-        protocol: 17,
-        src_port: 1024 + (flow % 50_000) as u16,
-        dst_port: 7777,
-        ttl: 64,
-        outer_tag: None,
-        vlan_tpid: 0x8100,
-        ip_options: 0,
-        ext_headers: Vec::new(),
-        fragment: None,
-        payload: vec![0x5a; size - 42],
-        udp_no_checksum: false,
-        l4_checksum_error: 0,
-        ip_checksum_error: 0,
-        padding: 0,
-    })
+    build_l4(&L4Spec::new(
+        Ipv4Addr::new(192, 168, (flow >> 8) as u8, flow as u8).into(),
+        Ipv4Addr::new(10, 0, 0, 1).into(),
+        17,
+        1024 + (flow % 50_000) as u16,
+        7777,
+        vec![0x5a; size - 42],
+    ))
 }
 
 /// The mix of traffic [`generate`] produces.

@@ -36,23 +36,14 @@ fn frames() -> Vec<InFrame> {
             let data = build_l4(&L4Spec {
                 dst_mac: [2, 0, 0, 0, 0, 1],
                 src_mac: [2, 0, 0, 0, 0, 2],
-                vlan: None,
-                src: src.into(),
-                dst: Ipv4Addr::new(10, 0, 0, 1).into(),
-                protocol: 17,
-                src_port,
-                dst_port: 7777,
-                ttl: 64,
-                outer_tag: None,
-                vlan_tpid: 0x8100,
-                ip_options: 0,
-                ext_headers: Vec::new(),
-                fragment: None,
-                payload: vec![i as u8; 200 + (i * 7) % 200],
-                udp_no_checksum: false,
-                l4_checksum_error: 0,
-                ip_checksum_error: 0,
-                padding: 0,
+                ..L4Spec::new(
+                    src.into(),
+                    Ipv4Addr::new(10, 0, 0, 1).into(),
+                    17,
+                    src_port,
+                    7777,
+                    vec![i as u8; 200 + (i * 7) % 200],
+                )
             });
             InFrame { data, bad_frame: false }
         })

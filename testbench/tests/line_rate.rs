@@ -39,26 +39,11 @@ fn frame(size: usize, kind: u64, rng: &mut Rng) -> Vec<u8> {
     let mut payload = vec![0u8; size - header];
     rng.fill(&mut payload);
     let src_port = 1024 + (rng.next_u32() % 60000) as u16;
+    let src = Ipv4Addr::new(192, 168, (rng.next_u32() >> 24) as u8, 1);
     let f = build_l4(&L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
         src_mac: [0x02, 0, 0, 0, 0xbb, 0x02],
         vlan: vlan.then_some(100),
-        src: Ipv4Addr::new(192, 168, (rng.next_u32() >> 24) as u8, 1).into(),
-        dst: dst.into(),
-        protocol,
-        src_port,
-        dst_port: if to_vip { port } else { port + 1 },
-        ttl: 64,
-        outer_tag: None,
-        vlan_tpid: 0x8100,
-        ip_options: 0,
-        ext_headers: Vec::new(),
-        fragment: None,
-        payload,
-        udp_no_checksum: false,
-        l4_checksum_error: 0,
-        ip_checksum_error: 0,
-        padding: 0,
+        ..L4Spec::new(src.into(), dst.into(), protocol, src_port, if to_vip { port } else { port + 1 }, payload)
     });
     assert_eq!(f.len(), size);
     f

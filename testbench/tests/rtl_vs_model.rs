@@ -158,26 +158,17 @@ fn soak() {
 fn v6_frame(rng: &mut Rng, tags: usize, udp: bool, ext: Vec<(u8, u8)>, fragment: Option<(u16, bool)>) -> Vec<u8> {
     let mut payload = vec![0u8; rng.range(0, 40) as usize];
     rng.fill(&mut payload);
+    let src = Ipv6Addr::new(0x2001, 0xdb8, 0xff, 0, 0, 0, 0, rng.range(1, 0xffff) as u16);
+    let dst = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, if udp { 2 } else { 1 });
+    let src_port = rng.range(1024, 65535) as u16;
+    let dst_port = if udp { rng.range(1, 65535) as u16 } else { 443 };
     build_l4(&L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
         src_mac: [0x02, 0, 0, 0, 0xbb, 0x02],
         outer_tag: if tags == 2 { Some((0x88a8, 5)) } else { None },
         vlan: if tags >= 1 { Some(7) } else { None },
-        vlan_tpid: 0x8100,
-        src: Ipv6Addr::new(0x2001, 0xdb8, 0xff, 0, 0, 0, 0, rng.range(1, 0xffff) as u16).into(),
-        dst: Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, if udp { 2 } else { 1 }).into(),
-        protocol: if udp { 17 } else { 6 },
-        src_port: rng.range(1024, 65535) as u16,
-        dst_port: if udp { rng.range(1, 65535) as u16 } else { 443 },
-        ttl: 64,
-        payload,
-        ip_options: 0,
         ext_headers: ext,
         fragment,
-        udp_no_checksum: false,
-        l4_checksum_error: 0,
-        ip_checksum_error: 0,
-        padding: 0,
+        ..L4Spec::new(src.into(), dst.into(), if udp { 17 } else { 6 }, src_port, dst_port, payload)
     })
 }
 

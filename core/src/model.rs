@@ -255,6 +255,7 @@ impl ModelDevice {
     }
 
     /// The rule table of the contract (v2), in order.
+    #[inline(always)]
     fn decide(&self, frame: &[u8], bad_frame: bool) -> (Verdict, Option<Patch>) {
         let pass = |reason| (Verdict::pass(reason), None);
         let len = frame.len();
@@ -381,6 +382,7 @@ impl ModelDevice {
     }
 
     /// Rules 4-10 for an IPv4 header at `l2`.
+    #[inline(always)]
     fn ipv4_headers(&self, frame: &[u8], l2: usize) -> Result<Headers, Reason> {
         let len = frame.len();
         // 4. a whole fixed header, version 4, IHL at least 5
@@ -496,6 +498,7 @@ impl ModelDevice {
 
     /// The vip_id of the first valid slot holding (`dst`, `port`, `proto`) of the family, in
     /// bank 0 ways 0..3 then bank 1 ways 0..3 of the key's buckets.
+    #[inline(always)]
     fn find_vip(&self, dst: &[u8], ipv6: bool, port: u16, proto: u8) -> Option<u16> {
         let mut kb = [0u8; 19];
         let n = dst.len();
@@ -569,6 +572,7 @@ impl ModelDevice {
 /// Rewrites a balanced frame: destination address, IPv4 header checksum and L4 checksum
 /// (RFC 1624 eqn. 3 over every 16-bit word of the address), and the destination MAC when the
 /// backend has one.
+#[inline(always)]
 fn apply(frame: &mut [u8], p: &Patch) {
     let old = &frame[p.dst_off..p.dst_off + p.addr_len];
     let new = &p.addr[..p.addr_len];

@@ -10,7 +10,7 @@ WIDTHS := 64 128 256 512
 # Where cargo puts the binaries (CARGO_TARGET_DIR when set).
 BIN_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test soak fuzz deps build regmap lint synth synth-parse synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help corundum-lint corundum-sim corundum-regression
+.PHONY: all demo test soak fuzz deps build regmap lint synth synth-parse synth-app synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help corundum-lint corundum-sim corundum-regression
 
 # make soak N=...: frames per width of the long randomized RTL-against-model run
 N ?= 100000
@@ -27,6 +27,7 @@ help:
 	@echo "make regmap   regenerate rtl/l4lb_regmap.vh from core/src/regmap.rs"
 	@echo "make synth    Yosys synth_xilinx -family xcup at 512 bits: build/synth/report.json"
 	@echo "make synth-parse  the same for l4lb_parse alone (minutes): build/synth-parse/levels.txt"
+	@echo "make synth-app    the app block's own logic, module by module (about a minute)"
 	@echo "make icarus-check  the sample through Icarus and Verilator, compared byte for byte"
 	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
 	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
@@ -109,6 +110,11 @@ synth-parse: synth-deps
 	python3 synth/levels.py $(SYNTH_PARSE_DIR)/netlist.json l4lb_parse --over 8 > $(SYNTH_PARSE_DIR)/levels.txt
 	@grep 'Longest' $(SYNTH_PARSE_DIR)/ltp.txt
 	@awk '/ LUT[1-6] /{n += $$2} END {print "LUTs:", n}' $(SYNTH_PARSE_DIR)/stat.txt
+
+# The logic the Corundum application block adds around each core (TX arbiter, hairpin FIFO,
+# re-pacing, AXI-Lite bridge), one module at a time at 512 bits: LUTs, flip-flops, logic levels.
+synth-app: synth-deps
+	sh synth/app_parts.sh
 
 # The sample capture through Icarus and Verilator (a few hundred frames: Icarus is slow).
 ICARUS_DIR := build/icarus

@@ -13,7 +13,9 @@
  *
  * Pointers cross as Gray code through two-flop synchronisers (ASYNC_REG); the memory is a
  * simple dual-port block RAM with a registered read. m_fill is the number of committed beats
- * the read side holds (read-side view), used by the arbiter.
+ * the read side holds (read-side view, a cycle late), used by the arbiter. Each side decodes
+ * the other's pointer from Gray code a cycle after synchronising it, so that no path does the
+ * decode and a pointer compare or subtraction in one cycle.
  */
 module l4lb_hairpin_fifo #(
     // Width of the AXI stream data in bits
@@ -95,19 +97,26 @@ reg [ADDR_WIDTH:0] wr_ptr_reg = {ADDR_WIDTH+1{1'b0}};
 reg [ADDR_WIDTH:0] wr_commit_reg = {ADDR_WIDTH+1{1'b0}};
 reg [ADDR_WIDTH:0] wr_commit_gray_reg = {ADDR_WIDTH+1{1'b0}};
 reg wr_drop_reg = 1'b0;
-reg [31:0] drop_count_reg = 32'd0;
+// frames dropped: two 16-bit halves, the high half counting the low half's carry a cycle later
+// (a 32-bit increment in one cycle is a long carry chain)
+reg [15:0] drop_lo_reg = 16'd0;
+reg [15:0] drop_hi_reg = 16'd0;
+reg drop_carry_reg = 1'b0;
 
 (* ASYNC_REG = "TRUE" *) reg [ADDR_WIDTH:0] rd_gray_sync_1_reg = {ADDR_WIDTH+1{1'b0}};
 (* ASYNC_REG = "TRUE" *) reg [ADDR_WIDTH:0] rd_gray_sync_2_reg = {ADDR_WIDTH+1{1'b0}};
 
-wire [ADDR_WIDTH:0] wr_rd_ptr = gray2bin(rd_gray_sync_2_reg);
-wire wr_full = (wr_ptr_reg - wr_rd_ptr) == DEPTH[ADDR_WIDTH:0];
+// the read pointer, decoded a cycle after it is synchronised (so the decode and the full test
+// take one cycle each: full is then one cycle pessimistic, never optimistic)
+reg [ADDR_WIDTH:0] wr_rd_ptr_reg = {ADDR_WIDTH+1{1'b0}};
+// full: the pointers differ in their top bit only
+wire wr_full = wr_ptr_reg == (wr_rd_ptr_reg ^ {1'b1, {ADDR_WIDTH{1'b0}}});
 wire wr_beat = s_axis_tvalid;
 // this beat is stored: the frame is not being dropped and there is room
 wire wr_store = wr_beat && !wr_drop_reg && !wr_full;
 
 assign s_axis_tready = 1'b1;
-assign s_drop_count = drop_count_reg;
+assign s_drop_count = {drop_hi_reg, drop_lo_reg};
 
 always @(posedge s_clk) begin
     if (wr_store) begin
@@ -116,13 +125,17 @@ always @(posedge s_clk) begin
 end
 
 always @(posedge s_clk) begin
+    drop_carry_reg <= 1'b0;
+    if (drop_carry_reg) begin
+        drop_hi_reg <= drop_hi_reg + 16'd1;
+    end
     if (wr_beat) begin
         if (wr_drop_reg || wr_full) begin
             // drop the frame: forget its beats, count it on its last beat
             wr_drop_reg <= !s_axis_tlast;
             wr_ptr_reg <= wr_commit_reg;
             if (s_axis_tlast) begin
-                drop_count_reg <= drop_count_reg + 32'd1;
+                {drop_carry_reg, drop_lo_reg} <= {1'b0, drop_lo_reg} + 17'd1;
             end
         end else begin
             wr_ptr_reg <= wr_ptr_reg + 1'b1;
@@ -135,15 +148,19 @@ always @(posedge s_clk) begin
 
     rd_gray_sync_1_reg <= rd_gray_reg;
     rd_gray_sync_2_reg <= rd_gray_sync_1_reg;
+    wr_rd_ptr_reg <= gray2bin(rd_gray_sync_2_reg);
 
     if (s_rst) begin
         wr_ptr_reg <= {ADDR_WIDTH+1{1'b0}};
         wr_commit_reg <= {ADDR_WIDTH+1{1'b0}};
         wr_commit_gray_reg <= {ADDR_WIDTH+1{1'b0}};
         wr_drop_reg <= 1'b0;
-        drop_count_reg <= 32'd0;
+        drop_lo_reg <= 16'd0;
+        drop_hi_reg <= 16'd0;
+        drop_carry_reg <= 1'b0;
         rd_gray_sync_1_reg <= {ADDR_WIDTH+1{1'b0}};
         rd_gray_sync_2_reg <= {ADDR_WIDTH+1{1'b0}};
+        wr_rd_ptr_reg <= {ADDR_WIDTH+1{1'b0}};
     end
 end
 
@@ -158,8 +175,10 @@ reg out_valid_reg = 1'b0;
 (* ASYNC_REG = "TRUE" *) reg [ADDR_WIDTH:0] wr_gray_sync_1_reg = {ADDR_WIDTH+1{1'b0}};
 (* ASYNC_REG = "TRUE" *) reg [ADDR_WIDTH:0] wr_gray_sync_2_reg = {ADDR_WIDTH+1{1'b0}};
 
-wire [ADDR_WIDTH:0] rd_commit_ptr = gray2bin(wr_gray_sync_2_reg);
-wire rd_empty = rd_commit_ptr == rd_ptr_reg;
+// the commit pointer, decoded a cycle after it is synchronised; the fill, a cycle after that
+reg [ADDR_WIDTH:0] rd_commit_ptr_reg = {ADDR_WIDTH+1{1'b0}};
+reg [ADDR_WIDTH:0] fill_reg = {ADDR_WIDTH+1{1'b0}};
+wire rd_empty = rd_commit_ptr_reg == rd_ptr_reg;
 // read the next word when the output register is free or being emptied
 wire rd_load = !rd_empty && (!out_valid_reg || m_axis_tready);
 
@@ -168,7 +187,7 @@ assign m_axis_tkeep = out_reg[DATA_WIDTH +: KEEP_WIDTH];
 assign m_axis_tuser = out_reg[DATA_WIDTH+KEEP_WIDTH +: USER_WIDTH];
 assign m_axis_tlast = out_reg[WORD_WIDTH-1];
 assign m_axis_tvalid = out_valid_reg;
-assign m_fill = rd_commit_ptr - rd_ptr_reg;
+assign m_fill = fill_reg;
 
 always @(posedge m_clk) begin
     if (rd_load) begin
@@ -187,6 +206,8 @@ always @(posedge m_clk) begin
 
     wr_gray_sync_1_reg <= wr_commit_gray_reg;
     wr_gray_sync_2_reg <= wr_gray_sync_1_reg;
+    rd_commit_ptr_reg <= gray2bin(wr_gray_sync_2_reg);
+    fill_reg <= rd_commit_ptr_reg - rd_ptr_reg;
 
     if (m_rst) begin
         rd_ptr_reg <= {ADDR_WIDTH+1{1'b0}};
@@ -194,6 +215,8 @@ always @(posedge m_clk) begin
         out_valid_reg <= 1'b0;
         wr_gray_sync_1_reg <= {ADDR_WIDTH+1{1'b0}};
         wr_gray_sync_2_reg <= {ADDR_WIDTH+1{1'b0}};
+        rd_commit_ptr_reg <= {ADDR_WIDTH+1{1'b0}};
+        fill_reg <= {ADDR_WIDTH+1{1'b0}};
     end
 end
 

@@ -61,7 +61,7 @@ module l4lb_repace #(
     output wire [USER_WIDTH-1:0] m_axis_tuser,
     output wire                  m_axis_tdest,
 
-    // beats released later than DELAY after their stamp (saturates)
+    // beats released later than DELAY after their stamp (16 bits, saturates at 65,535)
     output wire [31:0]           late_count
 );
 
@@ -84,11 +84,17 @@ initial begin
 end
 
 reg [TS_WIDTH-1:0]  now_reg = {TS_WIDTH{1'b0}};
-reg [CNT_WIDTH-1:0] count_reg = {CNT_WIDTH{1'b0}};
-reg [31:0]          late_count_reg = 32'd0;
+// beats held: pushes minus pops (two counters, so that no path adds or subtracts after a pop)
+reg [CNT_WIDTH-1:0] push_cnt_reg = {CNT_WIDTH{1'b0}};
+reg [CNT_WIDTH-1:0] pop_cnt_reg = {CNT_WIDTH{1'b0}};
+// s_axis_tready, registered from the count with two places to spare (it is a cycle late)
+reg                 ready_reg = 1'b1;
+reg [15:0]          late_count_reg = 16'd0;
+
+wire [CNT_WIDTH-1:0] count = push_cnt_reg - pop_cnt_reg;
 
 assign now = now_reg;
-assign late_count = late_count_reg;
+assign late_count = {16'd0, late_count_reg};
 
 wire [WIDTH-1:0]    head;
 wire                head_valid;
@@ -102,7 +108,7 @@ wire                due = age >= DELAY_TS;
 wire                late = age > DELAY_TS;
 
 assign m_axis_tvalid = head_valid && due;
-assign s_axis_tready = count_reg < DEPTH_CNT;
+assign s_axis_tready = ready_reg;
 
 wire push = s_axis_tvalid && s_axis_tready;
 wire pop = m_axis_tvalid && m_axis_tready;
@@ -125,20 +131,24 @@ fifo_inst (
 always @(posedge clk) begin
     now_reg <= now_reg + 1'b1;
 
-    if (push && !pop) begin
-        count_reg <= count_reg + 1'b1;
-    end else if (pop && !push) begin
-        count_reg <= count_reg - 1'b1;
+    if (push) begin
+        push_cnt_reg <= push_cnt_reg + 1'b1;
     end
+    if (pop) begin
+        pop_cnt_reg <= pop_cnt_reg + 1'b1;
+    end
+    ready_reg <= count < DEPTH_CNT - 2;
 
-    if (pop && late && late_count_reg != 32'hFFFFFFFF) begin
+    if (pop && late && late_count_reg != 16'hFFFF) begin
         late_count_reg <= late_count_reg + 1'b1;
     end
 
     if (rst) begin
         now_reg <= {TS_WIDTH{1'b0}};
-        count_reg <= {CNT_WIDTH{1'b0}};
-        late_count_reg <= 32'd0;
+        push_cnt_reg <= {CNT_WIDTH{1'b0}};
+        pop_cnt_reg <= {CNT_WIDTH{1'b0}};
+        ready_reg <= 1'b1;
+        late_count_reg <= 16'd0;
     end
 end
 

@@ -91,17 +91,20 @@ reg [SEL_WIDTH-1:0] sel_reg = {SEL_WIDTH{1'b0}}, sel_next;
 // source that sent the last frame (round robin); the host goes first after reset
 reg [SEL_WIDTH-1:0] last_reg = LAST_SOURCE, last_next;
 
-// sources waiting, and the hairpin FIFOs past their urgent fill
+// sources waiting, and the hairpin FIFOs past their urgent fill (continuous assignments: an
+// always @* block would first run on an input's change, which registers initialised at their
+// declaration do not make in some simulators)
 wire [SOURCES-1:0] req = {s_axis_hp_tvalid, s_axis_host_tvalid};
-reg [SOURCES-1:0] urgent;
-integer i;
-always @* begin
-    urgent = {SOURCES{1'b0}};
-    for (i = 0; i < HP_COUNT; i = i + 1) begin
-        urgent[i + 1] = s_axis_hp_tvalid[i] &&
-            {{32-FILL_WIDTH{1'b0}}, hp_fill[i*FILL_WIDTH +: FILL_WIDTH]} > URGENT_FILL;
-    end
+wire [SOURCES-1:0] urgent;
+assign urgent[0] = 1'b0;
+
+genvar u;
+generate
+for (u = 0; u < HP_COUNT; u = u + 1) begin : hp_urgent
+    assign urgent[u + 1] = s_axis_hp_tvalid[u] &&
+        {{32-FILL_WIDTH{1'b0}}, hp_fill[u*FILL_WIDTH +: FILL_WIDTH]} > URGENT_FILL;
 end
+endgenerate
 
 // the grant for a frame that starts this cycle: the first candidate after last_reg
 wire [SOURCES-1:0] cand = (urgent != {SOURCES{1'b0}}) ? urgent : req;

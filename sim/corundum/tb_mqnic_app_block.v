@@ -23,6 +23,7 @@
  *     every frame leaves, whole, and the hairpin FIFO drops nothing.
  *   - then HAIRPIN sends both ports to port 0 (port 0's nibble names no port: itself), then both
  *     to port 1: one VIP frame on each RX port each time, both leave where HAIRPIN says.
+ *   - then both to port 0 with its MAC stopped: frames sent plus frames dropped add up.
  * Prints "PASS" or "FAIL: ..." lines; exits with $finish either way (the Makefile greps).
  */
 module tb_mqnic_app_block;
@@ -473,11 +474,13 @@ always @(posedge rx_clk[0]) begin : pacing
     end
 end
 
-// the MAC's TX ready on port 0 toggles (pseudo-random), port 1 always ready
+// the MAC's TX ready on port 0 toggles (pseudo-random), port 1 always ready; tx0_hold stops
+// port 0's MAC altogether
 reg [15:0] lfsr = 16'hACE1;
+reg tx0_hold = 1'b0;
 always @(posedge tx_clk[0]) begin
     lfsr <= {lfsr[14:0], lfsr[15] ^ lfsr[13] ^ lfsr[12] ^ lfsr[10]};
-    tx_tready[0] <= lfsr[3] | lfsr[7];
+    tx_tready[0] <= (lfsr[3] | lfsr[7]) && !tx0_hold;
 end
 
 // hairpinned and host frames never interleave: a frame, once started, ends before another
@@ -633,6 +636,36 @@ initial begin
         end
     end
 
+    // Oversubscribed: both ports hairpin to port 0 while its MAC is stopped, 300 two-beat frames
+    // each (600 beats into each 512-beat FIFO). Every frame either leaves whole once the MAC
+    // runs again or is counted as dropped, and some are dropped.
+    begin : oversubscribed
+        integer v0, drops;
+        v0 = tx_vip_frames[0];
+        axil_write(REG_HAIRPIN[23:0], 32'h0000_0000);
+        tx0_hold = 1'b1;
+        fork
+            begin : over0
+                integer i;
+                for (i = 0; i < 300; i = i + 1) send_rx(0, F_VIP_IN, F_VIP_IN_LEN, 96'h0);
+                rx_idle(0);
+            end
+            begin : over1
+                integer i;
+                for (i = 0; i < 300; i = i + 1) send_rx(1, F_VIP_IN, F_VIP_IN_LEN, 96'h0);
+                rx_idle(1);
+            end
+        join
+        #3000;
+        tx0_hold = 1'b0;
+        #12000;
+        drops = dut.port[0].hp[0].drop_count + dut.port[1].hp[0].drop_count;
+        $display("oversubscribed: port 0 TX sent %0d of 600 frames, the FIFOs dropped %0d (%0d and %0d)",
+            tx_vip_frames[0] - v0, drops, dut.port[0].hp[0].drop_count, dut.port[1].hp[0].drop_count);
+        if (tx_vip_frames[0] - v0 + drops != 600) fail("oversubscribed: frames sent and dropped do not add up to 600");
+        if (dut.port[0].hp[0].drop_count == 0 || dut.port[1].hp[0].drop_count == 0) fail("oversubscribed: a FIFO dropped nothing");
+    end
+
     // template behaviour of an unused interface
     jtag_tdi = 1'b1;
     #1;
@@ -649,7 +682,7 @@ initial begin
 end
 
 initial begin
-    #2000000;
+    #4000000;
     fail("timeout");
     $finish;
 end

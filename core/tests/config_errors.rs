@@ -161,7 +161,10 @@ fn missing_fields() {
 
 #[test]
 fn unknown_keys_name_the_key_and_where() {
-    assert_eq!(err("hash_sed = 1\n"), r#"unknown key "hash_sed" at the top level (expected hash_seed, hairpin_ports, [[vip]])"#);
+    assert_eq!(
+        err("hash_sed = 1\n"),
+        r#"unknown key "hash_sed" at the top level (expected hash_seed, hairpin_ports, [[vip]])"#
+    );
     assert_eq!(
         err(&format!("{VIP0}ttl = 3\n")),
         r#"vip[0] (10.0.0.1:7777/udp): unknown key "ttl" in [[vip]] (expected address, port, protocol, ring_size, backend)"#

@@ -547,7 +547,8 @@ impl<R: RegisterAccess> Device<R> {
     /// 6. the new VIP match slots (key word with the valid bit last), `HASH_SEED`, `HAIRPIN` (when
     ///    it differs), `CTRL`;
     /// 7. wait until no frame reads the old bank any more, then make it hold the same tables
-    ///    (again only the words that differ), so the next update writes only what it changes.
+    ///    (again only the words that differ, judged by what step 4 read: both banks held the
+    ///    same tables before), so the next update writes only what it changes.
     ///
     /// Applying the same config again writes only `BANK`, `HASH_SEED` and `CTRL`.
     pub fn apply(&mut self, cfg: &Config) -> Result<ApplyReport, DriverError> {
@@ -600,7 +601,8 @@ impl<R: RegisterAccess> Device<R> {
             }
         }
         // 4. The inactive bank.
-        write_bank(&mut r, &caps, &plan, inactive)?;
+        let mut before = Before::Read(Vec::new());
+        write_bank(&mut r, &caps, &plan, inactive, &mut before)?;
         // 5. The switch.
         r.write32(regmap::REG_BANK, inactive)?;
         // 6. New VIPs become visible; seed, then enable.
@@ -615,7 +617,11 @@ impl<R: RegisterAccess> Device<R> {
         let switch_writes = r.writes;
         // 7. The old bank catches up.
         wait_bank_idle(&mut r, active, ports)?;
-        write_bank(&mut r, &caps, &plan, active)?;
+        let mut before = match before {
+            Before::Read(words) => Before::Known(words.into_iter()),
+            known => known,
+        };
+        write_bank(&mut r, &caps, &plan, active, &mut before)?;
 
         Ok(ApplyReport {
             vips: plan
@@ -940,12 +946,45 @@ fn wait_bank_idle(r: &mut dyn RegisterAccess, bank: u32, ports: u32) -> Result<(
     Ok(())
 }
 
+/// What a table bank held before an update, word by word in the order [`write_bank`] visits
+/// them: recorded while it reads the inactive bank (step 4), then taken instead of reading the old
+/// bank (step 7). Between updates both banks hold the same tables (step 7 makes them), so the old
+/// bank held the same words; should an interrupted update have left them different, the old bank
+/// may keep a stale word, which no frame reads: the next update reads that bank before using it.
+enum Before {
+    Read(Vec<u32>),
+    Known(std::vec::IntoIter<u32>),
+}
+
+impl Before {
+    fn word(&mut self, r: &mut dyn RegisterAccess, at: u32) -> Result<u32, RegError> {
+        match self {
+            Before::Read(words) => {
+                let v = r.read32(at)?;
+                words.push(v);
+                Ok(v)
+            }
+            Before::Known(words) => match words.next() {
+                Some(v) => Ok(v),
+                None => r.read32(at),
+            },
+        }
+    }
+}
+
 /// Makes table bank `bank` hold `plan`: VIP info (that bank's words) of every vip_id, backend
-/// entries (those past the plan made invalid), the ring entries the plan uses. Reads every word
-/// and writes only those that differ. The bank must not be in use.
-fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -> Result<(), RegError> {
-    let set = |r: &mut dyn RegisterAccess, at: u32, want: u32| -> Result<(), RegError> {
-        if r.read32(at)? != want {
+/// entries (those past the plan made invalid), the ring entries the plan uses. Writes only the
+/// words that differ from what the bank held (`before`: read now, or known from the other bank).
+/// The bank must not be in use.
+fn write_bank(
+    r: &mut dyn RegisterAccess,
+    caps: &Caps,
+    plan: &Plan,
+    bank: u32,
+    before: &mut Before,
+) -> Result<(), RegError> {
+    let set = |r: &mut dyn RegisterAccess, before: &mut Before, at: u32, want: u32| -> Result<(), RegError> {
+        if before.word(r, at)? != want {
             r.write32(at, want)?;
         }
         Ok(())
@@ -955,12 +994,14 @@ fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -
         match plan.backends.get(i as usize).copied().flatten() {
             Some(b) => {
                 for (w, &v) in b.encode().iter().enumerate() {
-                    set(r, backends.word(i, w as u32), v)?;
+                    set(r, before, backends.word(i, w as u32), v)?;
                 }
             }
             None => {
+                // only the flags word matters: an entry whose valid bit is clear is not used
                 let at = backends.word(i, regmap::BACKEND_W_FLAGS);
-                if backend_live(r.read32(at)?) {
+                let flags = before.word(r, at)?;
+                if backend_live(flags) {
                     r.write32(at, 0)?;
                 }
             }
@@ -969,21 +1010,17 @@ fn write_bank(r: &mut dyn RegisterAccess, caps: &Caps, plan: &Plan, bank: u32) -
     let ring = regmap::ring(bank);
     for (i, b) in plan.ring.iter().enumerate() {
         if let Some(b) = b {
-            set(r, ring.word(i as u32, 0), *b)?;
+            set(r, before, ring.word(i as u32, 0), *b)?;
         }
     }
     for id in 0..caps.vip_count {
         let info = plan.infos.get(id as usize).copied().unwrap_or_default();
-        set(r, info_word(id, bank, regmap::VIP_INFO_W_RING_BASE), info.ring_base)?;
-        set(r, info_word(id, bank, regmap::VIP_INFO_W_RING_SIZE), info.ring_size)?;
+        set(r, before, info_word(id, bank, regmap::VIP_INFO_W_RING_BASE), info.ring_base)?;
+        set(r, before, info_word(id, bank, regmap::VIP_INFO_W_RING_SIZE), info.ring_size)?;
     }
     Ok(())
 }
 
-/// The Maglev table size of each VIP: its `ring_size`, except that VIPs which left `ring_size` out
-/// share what the explicit ones leave of the ring: the default (65,537) when they all fit, else
-/// the largest prime (at least 251) that lets them fit. A config that fits nowhere keeps the
-/// defaults, and the ring limit check names the shortfall.
 fn ring_sizes(cfg: &Config, ring_entries: u32) -> Vec<u32> {
     let live = |v: &l4lb_core::config::Vip| v.backends.iter().any(|b| b.weight > 0);
     let explicit: u64 = cfg.vips.iter().filter(|v| live(v) && !v.ring_size_default).map(|v| v.ring_size as u64).sum();

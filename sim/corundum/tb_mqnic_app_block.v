@@ -609,6 +609,14 @@ initial begin
     expect_reg(24'h000110, 32'd151);
     read_port(0);
 
+    // the phases so far, before HAIRPIN changes at run time
+    $display("port 0: %0d beats re-paced, each %0d cycles after it arrived", out_n0, pace_delta0);
+    $display("hairpin to the %0s port; TX port 0: %0d hairpinned, %0d host; TX port 1: %0d hairpinned, %0d host; port 0 to the host: %0d; hairpin FIFO fill up to %0d of %0d beats (priority above %0d); t=%0t",
+        PEER ? "peer" : "same", tx_vip_frames[0], tx_host_frames[0], tx_vip_frames[1], tx_host_frames[1],
+        hrx_other_frames[0], hp_fill_max, 512, 128, $time);
+    // (with the peer port, port 1's burst leaves on port 0, where the host sends nothing then)
+    if (PEER == 0 && hp_fill_max <= 128) fail("the load test did not reach the hairpin priority threshold");
+
     // HAIRPIN at run time: nibble 0 = F (no such port: port 0 itself), nibble 1 = 0; then both 1
     begin : remap
         integer v0, v1;
@@ -671,12 +679,6 @@ initial begin
     #1;
     if (jtag_tdo !== 1'b1) fail("jtag_tdo does not follow jtag_tdi");
 
-    $display("port 0: %0d beats re-paced, each %0d cycles after it arrived", out_n0, pace_delta0);
-    $display("hairpin to the %0s port; TX port 0: %0d hairpinned, %0d host; TX port 1: %0d hairpinned, %0d host; port 0 to the host: %0d; hairpin FIFO fill up to %0d of %0d beats (priority above %0d); t=%0t",
-        PEER ? "peer" : "same", tx_vip_frames[0] - 2, tx_host_frames[0], tx_vip_frames[1] - 2, tx_host_frames[1],
-        hrx_other_frames[0], hp_fill_max, 512, 128, $time);
-    // (with the peer port, port 1's burst leaves on port 0, where the host sends nothing then)
-    if (PEER == 0 && hp_fill_max <= 128) fail("the load test did not reach the hairpin priority threshold");
     if (errors == 0) $display("PASS: mqnic_app_block hairpin (%0s port), host paths, tables and counters on 2 ports", PEER ? "peer" : "same");
     $finish;
 end

@@ -321,26 +321,19 @@ fn base_spec(rng: &mut Rng, mix: &Mix, dst: IpAddr, dst_port: u16, protocol: u8,
     let len = if rng.chance(300) { 0 } else { rng.range(0, mix.max_payload as u64) as usize };
     let mut payload = vec![0u8; len];
     rng.fill(&mut payload);
+    // (fields in this order: the random draws happen in it; the `..` base comes last)
     L4Spec {
-        dst_mac: [0x02, 0, 0, 0, 0xaa, 0x01],
         src_mac: [0x02, 0, 0, 0, 0xbb, (flow & 0xff) as u8],
         outer_tag,
         vlan: if outer_tag.is_some() || rng.chance(200) { Some(rng.range(1, 4094) as u16) } else { None },
         vlan_tpid: if rng.chance(100) { 0x88a8 } else { 0x8100 },
-        src,
-        dst,
-        protocol,
-        src_port,
-        dst_port,
-        ttl: 64,
-        payload,
         ip_options,
         ext_headers,
-        fragment: None,
         udp_no_checksum: protocol == 17 && rng.chance(100),
         l4_checksum_error: if rng.chance(50) { rng.range(1, 0xffff) as u16 } else { 0 },
         ip_checksum_error: if rng.chance(30) { rng.range(1, 0xffff) as u16 } else { 0 },
         padding: if rng.chance(100) { rng.range(1, 40) as usize } else { 0 },
+        ..L4Spec::new(src, dst, protocol, src_port, dst_port, payload)
     }
 }
 

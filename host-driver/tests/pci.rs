@@ -110,17 +110,34 @@ fn devices_lists_corundum_boards_and_what_they_carry() {
     sys.board("0000:02:00.0", 0x1234, 0x1001, Bar::Words { id: regmap::ID_VALUE, version: 0x0003_0001 });
     sys.board("0000:03:00.0", 0x1234, 0x1001, Bar::Words { id: u32::MAX, version: u32::MAX });
     sys.board("0000:04:00.0", 0x1234, 0x1001, Bar::None);
+    // a two-port card (PORTS: 2 ports), and one of register map 2.2 (no PORTS register: 1 port)
+    sys.board("0000:05:00.0", 0x1234, 0x1001, Bar::L4lb);
+    MmapBar::open_image(&sys.resource2("0000:05:00.0")).unwrap().write32(regmap::REG_PORTS, 0x0000_0200).unwrap();
+    sys.board("0000:06:00.0", 0x1234, 0x1001, Bar::Words { id: regmap::ID_VALUE, version: 0x0002_0002 });
     sys.board("0000:00:1f.0", 0x8086, 0x1001, Bar::L4lb); // not Corundum: not listed
     std::fs::create_dir_all(sys.root().join("bus/pci/devices/not-a-device")).unwrap();
 
     let boards = list_boards(&Sysfs::at(sys.root())).unwrap();
     let addrs: Vec<&str> = boards.iter().map(|b| b.address.as_str()).collect();
-    assert_eq!(addrs, ["0000:01:00.0", "0000:02:00.0", "0000:03:00.0", "0000:04:00.0", "0000:81:00.0"]);
+    assert_eq!(
+        addrs,
+        [
+            "0000:01:00.0",
+            "0000:02:00.0",
+            "0000:03:00.0",
+            "0000:04:00.0",
+            "0000:05:00.0",
+            "0000:06:00.0",
+            "0000:81:00.0"
+        ]
+    );
     let b = |a: &str| boards.iter().find(|b| b.address == a).unwrap();
     assert_eq!(
         b("0000:81:00.0").application,
-        Application::L4lb { version: format!("{}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR) }
+        Application::L4lb { version: format!("{}.{}", regmap::VERSION_MAJOR, regmap::VERSION_MINOR), ports: 1 }
     );
+    assert_eq!(b("0000:05:00.0").application.describe(), format!("l4lb 2.{}, 2 ports", regmap::VERSION_MINOR));
+    assert_eq!(b("0000:06:00.0").application, Application::L4lb { version: "2.2".into(), ports: 1 });
     assert_eq!(b("0000:81:00.0").driver.as_deref(), Some("mqnic"));
     assert_eq!(b("0000:81:00.0").mqnic.as_deref(), Some("/dev/mqnic1"));
     assert_eq!(b("0000:81:00.0").device_forms, ["0000:81:00.0", "/dev/mqnic1"]);

@@ -117,8 +117,9 @@ pub struct Board {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Application {
-    /// l4lb, of a register-map version this driver speaks.
-    L4lb { version: String },
+    /// l4lb, of a register-map version this driver speaks, with its card's port count (`PORTS`,
+    /// register map 2.3; 1 before).
+    L4lb { version: String, ports: u32 },
     /// l4lb, but another major version of the register map.
     L4lbIncompatible { version: String },
     /// Another application (or Corundum's template), with this ID register.
@@ -134,7 +135,8 @@ pub enum Application {
 impl Application {
     pub fn describe(&self) -> String {
         match self {
-            Application::L4lb { version } => format!("l4lb {version}"),
+            Application::L4lb { version, ports: 1 } => format!("l4lb {version}"),
+            Application::L4lb { version, ports } => format!("l4lb {version}, {ports} ports"),
             Application::L4lbIncompatible { version } => {
                 format!("l4lb {version} (incompatible: this driver speaks {}.x)", regmap::VERSION_MAJOR)
             }
@@ -145,30 +147,36 @@ impl Application {
         }
     }
 
-    /// From the ID and VERSION registers.
-    pub fn from_registers(id: u32, version: u32) -> Application {
+    /// From the ID, VERSION and PORTS registers (PORTS is looked at from register map 2.3 on).
+    pub fn from_registers(id: u32, version: u32, ports_reg: u32) -> Application {
         let v = format!("{}.{}", version >> 16, version & 0xFFFF);
         match id {
             u32::MAX => Application::NoResponse,
-            regmap::ID_VALUE if (version >> 16) as u16 == regmap::VERSION_MAJOR => Application::L4lb { version: v },
+            regmap::ID_VALUE if (version >> 16) as u16 == regmap::VERSION_MAJOR => {
+                let ports = if version as u16 >= 3 { (ports_reg >> regmap::PORTS_COUNT_SHIFT) & 0xFF } else { 1 };
+                Application::L4lb { version: v, ports }
+            }
             regmap::ID_VALUE => Application::L4lbIncompatible { version: v },
             other => Application::Other { id: format!("{other:#010x}") },
         }
     }
 }
 
-/// Reads ID and VERSION through a read-only mapping of `resource2`.
-fn read_id_version(path: &Path) -> io::Result<(u32, u32)> {
+/// Reads ID, VERSION and PORTS through a read-only mapping of `resource2`.
+fn read_id_version(path: &Path) -> io::Result<(u32, u32, u32)> {
     let file = File::open(path)?;
     let len = file.metadata()?.len();
     if len < MIN_WINDOW {
         return Err(io::Error::new(io::ErrorKind::InvalidData, format!("BAR 2 is only {len} bytes")));
     }
-    let map = MmapOptions::new().len(8).map_raw_read_only(&file)?;
+    let words = regmap::REG_PORTS as usize / 4 + 1;
+    let map = MmapOptions::new().len(4 * words).map_raw_read_only(&file)?;
     let p = map.as_ptr().cast::<u32>();
-    // SAFETY: the mapping is 8 bytes long, page aligned; volatile because these are registers.
-    let (id, version) = unsafe { (p.read_volatile(), p.add(1).read_volatile()) };
-    Ok((u32::from_le(id), u32::from_le(version)))
+    // SAFETY: the mapping holds `words` words (the BAR is at least MIN_WINDOW bytes, checked above),
+    // page aligned; volatile because these are registers.
+    let (id, version, ports) =
+        unsafe { (p.read_volatile(), p.add(1).read_volatile(), p.add(words - 1).read_volatile()) };
+    Ok((u32::from_le(id), u32::from_le(version), u32::from_le(ports)))
 }
 
 /// The Corundum boards in the sysfs tree, by address, with what their BAR 2 holds. Reads only.
@@ -193,7 +201,7 @@ pub fn list_boards(sys: &Sysfs) -> Result<Vec<Board>, DriverError> {
         let application = match bar2_bytes {
             None => Application::NoBar,
             Some(_) => match read_id_version(&bar) {
-                Ok((id, version)) => Application::from_registers(id, version),
+                Ok((id, version, ports)) => Application::from_registers(id, version, ports),
                 Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
                     Application::Unreadable { reason: "permission denied reading BAR 2: run as root".to_string() }
                 }

@@ -14,6 +14,8 @@
 //! - `L4LB_NATIVE=0`: compile the model for any x86-64 (or other) CPU instead of this machine's
 //!   (`-march=native`, about 15 % faster; the simulator runs where it is built).
 //! - `VERILATOR`: the verilator binary (default `verilator` on `PATH`).
+//! - `L4LB_VERILATOR_FLAGS`: more Verilator options, split at white space (e.g. `-fno-split`), for
+//!   experiments with the simulator's speed.
 //! - `NUM_JOBS` (set by cargo from `-j`): parallel C++ compiler processes.
 //! - `L4LB_BUILD_VERBOSE`: set to print the build times as a cargo warning.
 
@@ -61,6 +63,7 @@ fn run() -> Result<(), String> {
     println!("cargo::rerun-if-env-changed=L4LB_RTL_DIR");
     println!("cargo::rerun-if-env-changed=L4LB_WIDTHS");
     println!("cargo::rerun-if-env-changed=VERILATOR");
+    println!("cargo::rerun-if-env-changed=L4LB_VERILATOR_FLAGS");
     println!("cargo::rerun-if-env-changed=L4LB_VCD");
     println!("cargo::rerun-if-env-changed=L4LB_NATIVE");
     println!("cargo::rerun-if-changed={}", manifest_dir.join(SHIM).display());
@@ -324,6 +327,7 @@ fn verilate(verilator: &str, w: u32, rtl_dir: &Path, sources: &[&PathBuf], mdir:
     cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
         .args(trace_enabled().then_some("--trace"))
         .args(["--top-module", "l4lb"])
+        .args(env::var("L4LB_VERILATOR_FLAGS").unwrap_or_default().split_whitespace())
         .arg(format!("-GDATA_WIDTH={w}"))
         .arg("--prefix")
         .arg(format!("Vl4lb_w{w}"))

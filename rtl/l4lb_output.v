@@ -188,10 +188,27 @@ keep_count_inst (
     .count(last_count)
 );
 
-// HDR_BYTES header bytes {mask, value} of the patch of a balanced frame: destination MAC (when
-// the backend has one), IPv4 header checksum (L2 + 10), destination address (IPv4 at L2 + 16,
-// IPv6 at L2 + 24), TCP or UDP checksum (unless a later fragment). Byte i at bits [8*i +: 8].
-function [2*HB-1:0] expand;
+initial begin
+    if (HDR_BYTES < 64 || HDR_BYTES > 257 || HDR_BYTES % KEEP_WIDTH != 0) begin
+`ifdef SYNTHESIS
+        $display("Error: HDR_BYTES must be 64..257 and a multiple of the beat (instance %m)");
+`else
+        $error("Error: HDR_BYTES must be 64..257 and a multiple of the beat (instance %m)");
+`endif
+        $finish;
+    end
+end
+
+// HDR_BYTES header bytes of the patch of a balanced frame: destination MAC (when the backend has
+// one), IPv4 header checksum (L2 + 10), destination address (IPv4 at L2 + 16, IPv6 at L2 + 24),
+// TCP or UDP checksum at l4_pos (unless a later fragment). Byte i at bits [8*i +: 8]; fields in
+// wire order, first byte in the low bits. Called once with the field values (the patch) and once
+// with all-ones fields (its mask).
+// The fields go to constant positions picked by compares, and the L4 checksum is shifted two
+// bits of l4_pos at a time (a 4:1 multiplexer per bit and step), each step only as wide as the
+// bits it can reach: the same logic as shifting the whole header, much less work to simulate.
+localparam L4_STEP3 = 8 * (2 + 3 + 12 + 48);   // the field after the first three steps: 65 bytes
+function [HB-1:0] place;
     input         ipv6;
     input         l4_en;
     input [7:0]   l2;
@@ -201,49 +218,52 @@ function [2*HB-1:0] expand;
     input [127:0] ip;
     input [15:0]  ip_csum;
     input [15:0]  l4_csum;
-    reg [HB-1:0]  value;
-    reg [HB-1:0]  mask;
-    reg [127:0]   ip_wire;   // address bytes in wire order, first byte in the low bits
-    reg [HB-1:0]  l4_value;
-    reg [HB-1:0]  l4_mask;
-    integer i, l, st;
+    reg [HB-1:0]  bytes;
+    reg [39:0]    l4_a;                 // after the shift by l4_pos[1:0] bytes (0..3)
+    reg [135:0]   l4_b;                 // after l4_pos[3:2] (0..12 bytes)
+    reg [L4_STEP3-1:0] l4_c;            // after l4_pos[5:4] (0..48 bytes)
+    /* verilator lint_off UNUSEDSIGNAL */ reg [3*512+L4_STEP3-1:0] l4_d; /* verilator lint_on UNUSEDSIGNAL */ // after l4_pos[7:6] (0..192 bytes); bits past the header are dropped
+    integer l, k;
     begin
-        value = {HB{1'b0}};
-        mask = {HB{1'b0}};
-        for (i = 0; i < 16; i = i + 1) begin
-            ip_wire[8*i +: 8] = ip[127 - 8*i -: 8];
-        end
+        bytes = {HB{1'b0}};
         if (mac_valid) begin
-            value[0 +: 48] = {mac[7:0], mac[15:8], mac[23:16], mac[31:24], mac[39:32], mac[47:40]};
-            mask[0 +: 48] = {48{1'b1}};
+            bytes[0 +: 48] = mac;
         end
-        // L2 is 14, 18 or 22: a constant shift for each, picked by compares (no add before a
-        // variable shift)
+        // L2 is 14, 18 or 22
         for (l = 14; l <= 22; l = l + 4) begin
             if (l2 == l[7:0]) begin
                 if (ipv6) begin
-                    value = value | ({{HB-128{1'b0}}, ip_wire} << (8 * (l + 24)));
-                    mask = mask | ({{HB-128{1'b0}}, {128{1'b1}}} << (8 * (l + 24)));
+                    bytes[8 * (l + 24) +: 128] = ip;
                 end else begin
-                    value = value | ({{HB-32{1'b0}}, ip_wire[31:0]} << (8 * (l + 16)));
-                    mask = mask | ({{HB-32{1'b0}}, 32'hFFFFFFFF} << (8 * (l + 16)));
-                    value = value | ({{HB-16{1'b0}}, ip_csum[7:0], ip_csum[15:8]} << (8 * (l + 10)));
-                    mask = mask | ({{HB-16{1'b0}}, 16'hFFFF} << (8 * (l + 10)));
+                    bytes[8 * (l + 16) +: 32] = ip[31:0];
+                    bytes[8 * (l + 10) +: 16] = ip_csum;
                 end
             end
         end
         if (l4_en) begin
-            // shifted two bits of l4_pos at a time (a 4:1 multiplexer per bit and step)
-            l4_value = {{HB-16{1'b0}}, l4_csum[7:0], l4_csum[15:8]};
-            l4_mask = {{HB-16{1'b0}}, 16'hFFFF};
-            for (st = 0; st < 8; st = st + 2) begin
-                l4_value = l4_value << (8 * ({30'd0, l4_pos[st +: 2]} << st));
-                l4_mask = l4_mask << (8 * ({30'd0, l4_pos[st +: 2]} << st));
+            l4_a = {24'd0, l4_csum} << (8 * l4_pos[1:0]);
+            l4_b = {96'd0, l4_a} << (32 * l4_pos[3:2]);
+            l4_c = {{L4_STEP3-136{1'b0}}, l4_b} << (128 * l4_pos[5:4]);
+            l4_d = {3*512+L4_STEP3{1'b0}};
+            for (k = 0; k < 4; k = k + 1) begin
+                if (l4_pos[7:6] == k[1:0]) begin
+                    l4_d[512 * k +: L4_STEP3] = l4_c;
+                end
             end
-            value = value | l4_value;
-            mask = mask | l4_mask;
+            bytes = bytes | l4_d[HB-1:0];
         end
-        expand = {mask, value};
+        place = bytes;
+    end
+endfunction
+
+// address bytes in wire order, first byte in the low bits
+function [127:0] wire_ip;
+    input [127:0] ip;
+    integer i;
+    begin
+        for (i = 0; i < 16; i = i + 1) begin
+            wire_ip[8*i +: 8] = ip[127 - 8*i -: 8];
+        end
     end
 endfunction
 
@@ -284,9 +304,13 @@ always @(posedge clk) begin
             fr_reason_reg <= reason;
             fr_vip_reg <= pf_vip;
             // applied only when balanced (see patch_mask), which keeps the decision off this path
-            {fr_mask_reg, fr_value_reg} <= expand(pf_ipv6, pf_l4_en, pf_l2, pf_l4_csum_pos,
-                                                  pf_mac_valid, pf_mac, pf_ip, pf_ip_csum,
-                                                  pf_l4_csum);
+            fr_value_reg <= place(pf_ipv6, pf_l4_en, pf_l2, pf_l4_csum_pos, pf_mac_valid,
+                                  {pf_mac[7:0], pf_mac[15:8], pf_mac[23:16], pf_mac[31:24],
+                                   pf_mac[39:32], pf_mac[47:40]},
+                                  wire_ip(pf_ip), {pf_ip_csum[7:0], pf_ip_csum[15:8]},
+                                  {pf_l4_csum[7:0], pf_l4_csum[15:8]});
+            fr_mask_reg <= place(pf_ipv6, pf_l4_en, pf_l2, pf_l4_csum_pos, pf_mac_valid,
+                                 {48{1'b1}}, {128{1'b1}}, 16'hFFFF, 16'hFFFF);
         end else if (dl_valid) begin
             fr_value_reg <= fr_value_reg >> DATA_WIDTH;
             fr_mask_reg <= fr_mask_reg >> DATA_WIDTH;

@@ -408,6 +408,13 @@ reg [15:0]             s12_vip_id_reg = 16'd0;
 reg [BACKEND_WIDTH-1:0] s12_backend_reg = {BACKEND_WIDTH{1'b0}};
 reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 
+// a table read port moves only for a frame (a stage without one keeps its stale words, which no
+// stage after it looks at)
+wire rd_match = adv && in_valid;
+wire rd_info = adv && s2_valid_reg;
+wire rd_ring = adv && s9_valid_reg;
+wire rd_backend = adv && s11_valid_reg;
+
 /*
  * Hashes
  */
@@ -523,7 +530,7 @@ generate
             .a_addr(h_bucket_reg),
             .a_wdata(host_key_wdata),
             .a_rdata(host_key[gs*KEY_WIDTH +: KEY_WIDTH]),
-            .b_en(adv),
+            .b_en(rd_match),
             .b_addr(rd_bucket),
             .b_rdata(slot_key[gs*KEY_WIDTH +: KEY_WIDTH])
         );
@@ -542,7 +549,7 @@ generate
                 .a_addr(h_bucket_reg),
                 .a_wdata(h_wdata_reg),
                 .a_rdata(host_ip[gs*128 + 96 - 32*gw +: 32]),
-                .b_en(adv),
+                .b_en(rd_match),
                 .b_addr(rd_bucket),
                 .b_rdata(slot_addr[gs*128 + 96 - 32*gw +: 32])
             );
@@ -560,7 +567,7 @@ generate
             .a_addr(h_bucket_reg),
             .a_wdata(h_wdata_reg[15:0]),
             .a_rdata(host_id[gs*16 +: 16]),
-            .b_en(adv),
+            .b_en(rd_match),
             .b_addr(rd_bucket),
             .b_rdata(slot_id[gs*16 +: 16])
         );
@@ -641,7 +648,7 @@ info_base_ram_inst (
     .a_addr(h_info_addr),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_info_base),
-    .b_en(adv),
+    .b_en(rd_info),
     .b_addr(info_rd_addr),
     .b_rdata(info_base)
 );
@@ -658,7 +665,7 @@ info_size_ram_inst (
     .a_addr(h_info_addr),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_info_size),
-    .b_en(adv),
+    .b_en(rd_info),
     .b_addr(info_rd_addr),
     .b_rdata(info_size)
 );
@@ -681,7 +688,7 @@ ring_ram_inst (
     .a_addr({h_bank_reg, h_ring_idx_reg}),
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_ring),
-    .b_en(adv),
+    .b_en(rd_ring),
     .b_addr({s9_bank_reg, s9_ring_idx_reg}),
     .b_rdata(ring_word)
 );
@@ -711,7 +718,7 @@ be_flags_ram_inst (
     .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg[2:0]),
     .a_rdata(host_be_flags),
-    .b_en(adv),
+    .b_en(rd_backend),
     .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_flags)
 );
@@ -728,7 +735,7 @@ be_mac_hi_ram_inst (
     .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg),
     .a_rdata(host_be_mac_hi),
-    .b_en(adv),
+    .b_en(rd_backend),
     .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_mac_hi)
 );
@@ -745,7 +752,7 @@ be_mac_lo_ram_inst (
     .a_addr({h_bank_reg, h_backend_idx_reg}),
     .a_wdata(h_wdata_reg[15:0]),
     .a_rdata(host_be_mac_lo),
-    .b_en(adv),
+    .b_en(rd_backend),
     .b_addr({s11_bank_reg, s11_backend_reg}),
     .b_rdata(be_mac_lo)
 );
@@ -765,7 +772,7 @@ generate
             .a_addr({h_bank_reg, h_backend_idx_reg}),
             .a_wdata(h_wdata_reg),
             .a_rdata(host_be_ip[96 - 32*gb +: 32]),
-            .b_en(adv),
+            .b_en(rd_backend),
             .b_addr({s11_bank_reg, s11_backend_reg}),
             .b_rdata(be_ip[96 - 32*gb +: 32])
         );
@@ -836,128 +843,152 @@ always @(posedge clk) begin
     if (adv) begin
         // s1: match RAMs read
         s1_valid_reg <= in_valid;
-        s1_bank_reg <= table_bank;
-        s1_hash_reg <= flow_hash;
-        s1_hash_z_reg <= flow_hash_z;
-        s1_ipv6_reg <= in_ipv6;
-        s1_probe_a_reg <= !in_fragment && in_dport != 16'd0;
-        s1_dst_ip_reg <= in_dst;
-        s1_dst_port_reg <= in_dport;
-        s1_proto_reg <= in_proto;
-        s1_pass_reg <= {in_ipv6, in_fragment, in_pass};
+        if (in_valid) begin
+            s1_bank_reg <= table_bank;
+            s1_hash_reg <= flow_hash;
+            s1_hash_z_reg <= flow_hash_z;
+            s1_ipv6_reg <= in_ipv6;
+            s1_probe_a_reg <= !in_fragment && in_dport != 16'd0;
+            s1_dst_ip_reg <= in_dst;
+            s1_dst_port_reg <= in_dport;
+            s1_proto_reg <= in_proto;
+            s1_pass_reg <= {in_ipv6, in_fragment, in_pass};
+        end
 
         // s2: compare
         s2_valid_reg <= s1_valid_reg;
-        s2_bank_reg <= s1_bank_reg;
-        s2_hash_reg <= s1_hash_reg;
-        s2_hash_z_reg <= s1_hash_z_reg;
-        s2_match_reg <= slot_match[7:0] & {8{s1_probe_a_reg}};
-        s2_match_z_reg <= slot_match[15:8];
-        s2_ids_reg <= slot_id[127:0];
-        s2_ids_z_reg <= slot_id[255:128];
-        for (so = 0; so < 8; so = so + 1) begin
-            s2_oor_reg[so] <= slot_id[so*16 +: 16] >= VIP_COUNT_16;
-            s2_oor_z_reg[so] <= slot_id[(so+8)*16 +: 16] >= VIP_COUNT_16;
+        if (s1_valid_reg) begin
+            s2_bank_reg <= s1_bank_reg;
+            s2_hash_reg <= s1_hash_reg;
+            s2_hash_z_reg <= s1_hash_z_reg;
+            s2_match_reg <= slot_match[7:0] & {8{s1_probe_a_reg}};
+            s2_match_z_reg <= slot_match[15:8];
+            s2_ids_reg <= slot_id[127:0];
+            s2_ids_z_reg <= slot_id[255:128];
+            for (so = 0; so < 8; so = so + 1) begin
+                s2_oor_reg[so] <= slot_id[so*16 +: 16] >= VIP_COUNT_16;
+                s2_oor_z_reg[so] <= slot_id[(so+8)*16 +: 16] >= VIP_COUNT_16;
+            end
+            s2_pass_reg <= s1_pass_reg;
         end
-        s2_pass_reg <= s1_pass_reg;
 
         // s3: info RAM read
         s3_valid_reg <= s2_valid_reg;
-        s3_bank_reg <= s2_bank_reg;
-        s3_hash_reg <= s2_hit_a ? s2_hash_reg : s2_hash_z_reg;
-        s3_hit_reg <= s2_hit;
-        s3_vip_oor_reg <= s2_vip_oor;
-        s3_vip_id_reg <= s2_vip_id;
-        s3_pass_reg <= s2_pass_reg;
+        if (s2_valid_reg) begin
+            s3_bank_reg <= s2_bank_reg;
+            s3_hash_reg <= s2_hit_a ? s2_hash_reg : s2_hash_z_reg;
+            s3_hit_reg <= s2_hit;
+            s3_vip_oor_reg <= s2_vip_oor;
+            s3_vip_id_reg <= s2_vip_id;
+            s3_pass_reg <= s2_pass_reg;
+        end
 
         // s4: multiplier inputs
         s4_valid_reg <= s3_valid_reg;
-        s4_bank_reg <= s3_bank_reg;
-        s4_mul_a_reg <= s3_hash_reg;
-        s4_mul_b_reg <= info_size;
-        s4_base_reg <= info_base[RING_WIDTH-1:0];
-        s4_hit_reg <= s3_hit_reg;
-        s4_empty_reg <= s3_vip_oor_reg || info_size == 32'd0;
-        s4_vip_id_reg <= s3_vip_id_reg;
-        s4_pass_reg <= s3_pass_reg;
+        if (s3_valid_reg) begin
+            s4_bank_reg <= s3_bank_reg;
+            s4_mul_a_reg <= s3_hash_reg;
+            s4_mul_b_reg <= info_size;
+            s4_base_reg <= info_base[RING_WIDTH-1:0];
+            s4_hit_reg <= s3_hit_reg;
+            s4_empty_reg <= s3_vip_oor_reg || info_size == 32'd0;
+            s4_vip_id_reg <= s3_vip_id_reg;
+            s4_pass_reg <= s3_pass_reg;
+        end
 
         // s5: partial products of 16-bit halves, one DSP each (the multiply of a DSP48E2
         // between its input registers (s4) and its M register)
         s5_valid_reg <= s4_valid_reg;
-        s5_bank_reg <= s4_bank_reg;
-        s5_pp_reg <= {mul_hh, mul_hl, mul_lh, mul_ll};
-        s5_base_reg <= s4_base_reg;
-        s5_hit_reg <= s4_hit_reg;
-        s5_empty_reg <= s4_empty_reg;
-        s5_vip_id_reg <= s4_vip_id_reg;
-        s5_pass_reg <= s4_pass_reg;
+        if (s4_valid_reg) begin
+            s5_bank_reg <= s4_bank_reg;
+            s5_pp_reg <= {mul_hh, mul_hl, mul_lh, mul_ll};
+            s5_base_reg <= s4_base_reg;
+            s5_hit_reg <= s4_hit_reg;
+            s5_empty_reg <= s4_empty_reg;
+            s5_vip_id_reg <= s4_vip_id_reg;
+            s5_pass_reg <= s4_pass_reg;
+        end
 
         // s6: partial products, second register (the DSP's P register)
         s6_valid_reg <= s5_valid_reg;
-        s6_bank_reg <= s5_bank_reg;
-        s6_pp_reg <= s5_pp_reg;
-        s6_base_reg <= s5_base_reg;
-        s6_hit_reg <= s5_hit_reg;
-        s6_empty_reg <= s5_empty_reg;
-        s6_vip_id_reg <= s5_vip_id_reg;
-        s6_pass_reg <= s5_pass_reg;
+        if (s5_valid_reg) begin
+            s6_bank_reg <= s5_bank_reg;
+            s6_pp_reg <= s5_pp_reg;
+            s6_base_reg <= s5_base_reg;
+            s6_hit_reg <= s5_hit_reg;
+            s6_empty_reg <= s5_empty_reg;
+            s6_vip_id_reg <= s5_vip_id_reg;
+            s6_pass_reg <= s5_pass_reg;
+        end
 
         // s7: product columns (16 bits each, three terms at most)
         s7_valid_reg <= s6_valid_reg;
-        s7_bank_reg <= s6_bank_reg;
-        s7_carry1_reg <= col1[17:16];
-        s7_col2_reg <= col2;
-        s7_col3_reg <= pp_hh[31:16];
-        s7_base_reg <= s6_base_reg;
-        s7_hit_reg <= s6_hit_reg;
-        s7_empty_reg <= s6_empty_reg;
-        s7_vip_id_reg <= s6_vip_id_reg;
-        s7_pass_reg <= s6_pass_reg;
+        if (s6_valid_reg) begin
+            s7_bank_reg <= s6_bank_reg;
+            s7_carry1_reg <= col1[17:16];
+            s7_col2_reg <= col2;
+            s7_col3_reg <= pp_hh[31:16];
+            s7_base_reg <= s6_base_reg;
+            s7_hit_reg <= s6_hit_reg;
+            s7_empty_reg <= s6_empty_reg;
+            s7_vip_id_reg <= s6_vip_id_reg;
+            s7_pass_reg <= s6_pass_reg;
+        end
 
         // s8: ring_base + (product >> 32), low 16 bits with their carry, and the high bits
         s8_valid_reg <= s7_valid_reg;
-        s8_bank_reg <= s7_bank_reg;
-        s8_lo_reg <= s7_col2_reg + {16'd0, s7_carry1_reg} + {2'd0, base32[15:0]};
-        s8_hi_reg <= s7_col3_reg + base32[31:16];
-        s8_hit_reg <= s7_hit_reg;
-        s8_empty_reg <= s7_empty_reg;
-        s8_vip_id_reg <= s7_vip_id_reg;
-        s8_pass_reg <= s7_pass_reg;
+        if (s7_valid_reg) begin
+            s8_bank_reg <= s7_bank_reg;
+            s8_lo_reg <= s7_col2_reg + {16'd0, s7_carry1_reg} + {2'd0, base32[15:0]};
+            s8_hi_reg <= s7_col3_reg + base32[31:16];
+            s8_hit_reg <= s7_hit_reg;
+            s8_empty_reg <= s7_empty_reg;
+            s8_vip_id_reg <= s7_vip_id_reg;
+            s8_pass_reg <= s7_pass_reg;
+        end
 
         // s9: ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
         s9_valid_reg <= s8_valid_reg;
-        s9_bank_reg <= s8_bank_reg;
-        s9_ring_idx_reg <= ring_sum[RING_WIDTH-1:0];
-        s9_hit_reg <= s8_hit_reg;
-        s9_empty_reg <= s8_empty_reg;
-        s9_vip_id_reg <= s8_vip_id_reg;
-        s9_pass_reg <= s8_pass_reg;
+        if (s8_valid_reg) begin
+            s9_bank_reg <= s8_bank_reg;
+            s9_ring_idx_reg <= ring_sum[RING_WIDTH-1:0];
+            s9_hit_reg <= s8_hit_reg;
+            s9_empty_reg <= s8_empty_reg;
+            s9_vip_id_reg <= s8_vip_id_reg;
+            s9_pass_reg <= s8_pass_reg;
+        end
 
         // s10: ring RAM read
         s10_valid_reg <= s9_valid_reg;
-        s10_bank_reg <= s9_bank_reg;
-        s10_hit_reg <= s9_hit_reg;
-        s10_empty_reg <= s9_empty_reg;
-        s10_vip_id_reg <= s9_vip_id_reg;
-        s10_pass_reg <= s9_pass_reg;
+        if (s9_valid_reg) begin
+            s10_bank_reg <= s9_bank_reg;
+            s10_hit_reg <= s9_hit_reg;
+            s10_empty_reg <= s9_empty_reg;
+            s10_vip_id_reg <= s9_vip_id_reg;
+            s10_pass_reg <= s9_pass_reg;
+        end
 
         // s11: backend index
         s11_valid_reg <= s10_valid_reg;
-        s11_bank_reg <= s10_bank_reg;
-        s11_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
-        s11_hit_reg <= s10_hit_reg;
-        s11_empty_reg <= s10_empty_reg;
-        s11_vip_id_reg <= s10_vip_id_reg;
-        s11_pass_reg <= s10_pass_reg;
+        if (s10_valid_reg) begin
+            s11_bank_reg <= s10_bank_reg;
+            s11_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+            s11_hit_reg <= s10_hit_reg;
+            s11_empty_reg <= s10_empty_reg;
+            s11_vip_id_reg <= s10_vip_id_reg;
+            s11_pass_reg <= s10_pass_reg;
+        end
 
         // s12: backend RAM read
         s12_valid_reg <= s11_valid_reg;
-        s12_bank_reg <= s11_bank_reg;
-        s12_hit_reg <= s11_hit_reg;
-        s12_empty_reg <= s11_empty_reg;
-        s12_vip_id_reg <= s11_vip_id_reg;
-        s12_backend_reg <= s11_backend_reg;
-        s12_pass_reg <= s11_pass_reg;
+        if (s11_valid_reg) begin
+            s12_bank_reg <= s11_bank_reg;
+            s12_hit_reg <= s11_hit_reg;
+            s12_empty_reg <= s11_empty_reg;
+            s12_vip_id_reg <= s11_vip_id_reg;
+            s12_backend_reg <= s11_backend_reg;
+            s12_pass_reg <= s11_pass_reg;
+        end
     end
 
     if (rst) begin
@@ -1000,10 +1031,25 @@ function [31:0] match_word_read;
     end
 endfunction
 
-// {ring, backend, info, match} enables of the request (writes) or words to pick (reads)
-wire [57:0] host_word_onehot = host_write_enables(host_table(host_addr),
-                                                  host_table_word(host_table(host_addr), host_addr[4:2]),
-                                                  host_slot(host_addr));
+// {ring, backend, info, match} enables of a request at addr (writes) or words to pick (reads);
+// decoded inside the request's branch below, so that cycles without one do not decode it
+function [57:0] host_word_onehot;
+    input [31:0] addr;
+    begin
+        host_word_onehot = host_write_enables(host_table(addr), host_table_word(host_table(addr), addr[4:2]),
+                                              host_slot(addr));
+    end
+endfunction
+
+// the match RAM words of a request (reads pick one of them)
+function [47:0] host_match_pick;
+    input [31:0] addr;
+    /* verilator lint_off UNUSEDSIGNAL */ reg [57:0] onehot; /* verilator lint_on UNUSEDSIGNAL */ // only the match words
+    begin
+        onehot = host_word_onehot(addr);
+        host_match_pick = onehot[47:0];
+    end
+endfunction
 
 always @(posedge clk) begin
     h_match_we_reg <= 48'd0;
@@ -1022,9 +1068,9 @@ always @(posedge clk) begin
         h_backend_idx_reg <= host_addr[BACKEND_SHIFT +: BACKEND_WIDTH];
         h_ring_idx_reg <= host_addr[RING_SHIFT +: RING_WIDTH];
         h_wdata_reg <= host_wdata;
-        h_match_pick_reg <= host_word_onehot[47:0];
+        h_match_pick_reg <= host_match_pick(host_addr);
         if (host_we) begin
-            {h_ring_we_reg, h_backend_we_reg, h_info_we_reg, h_match_we_reg} <= host_word_onehot;
+            {h_ring_we_reg, h_backend_we_reg, h_info_we_reg, h_match_we_reg} <= host_word_onehot(host_addr);
         end
     end
 

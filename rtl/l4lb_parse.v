@@ -523,13 +523,15 @@ reg [7:0]          t_need_high_reg = 8'd0;
 always @(posedge clk) begin
     if (adv) begin
         t_valid_reg <= s0_valid_reg;
-        t_disabled_reg <= s0_disabled_reg;
-        t_hdr_reg <= s0_hdr_reg;
-        t_table_reg <= t_table;
-        t_side_reg <= t_side;
-        t_succ_reg <= t_succ;
-        t_need_low_reg <= t_need_low;
-        t_need_high_reg <= t_len_add[15:8];
+        if (s0_valid_reg) begin
+            t_disabled_reg <= s0_disabled_reg;
+            t_hdr_reg <= s0_hdr_reg;
+            t_table_reg <= t_table;
+            t_side_reg <= t_side;
+            t_succ_reg <= t_succ;
+            t_need_low_reg <= t_need_low;
+            t_need_high_reg <= t_len_add[15:8];
+        end
     end
 
     if (rst) begin
@@ -555,12 +557,14 @@ reg [16:0]         d1_need_len_reg = 17'd0;
 always @(posedge clk) begin
     if (adv) begin
         d1_valid_reg <= t_valid_reg;
-        d1_disabled_reg <= t_disabled_reg;
-        d1_hdr_reg <= t_hdr_reg;
-        d1_table_reg <= t_table_reg;
-        d1_side_reg <= t_side_reg;
-        d1_succ4_reg <= d1_succ4;
-        d1_need_len_reg <= {{1'b0, t_need_high_reg} + {8'd0, t_need_low_reg[8]}, t_need_low_reg[7:0]};
+        if (t_valid_reg) begin
+            d1_disabled_reg <= t_disabled_reg;
+            d1_hdr_reg <= t_hdr_reg;
+            d1_table_reg <= t_table_reg;
+            d1_side_reg <= t_side_reg;
+            d1_succ4_reg <= d1_succ4;
+            d1_need_len_reg <= {{1'b0, t_need_high_reg} + {8'd0, t_need_low_reg[8]}, t_need_low_reg[7:0]};
+        end
     end
 
     if (rst) begin
@@ -585,13 +589,15 @@ reg                d2_too_long_reg = 1'b0;
 always @(posedge clk) begin
     if (adv) begin
         d2_valid_reg <= d1_valid_reg;
-        d2_disabled_reg <= d1_disabled_reg;
-        d2_hdr_reg <= d1_hdr_reg;
-        d2_table_reg <= d1_table_reg;
-        d2_side_reg <= d1_side_reg;
-        d2_stop_reg <= d2_stop;
-        d2_need_len_reg <= d1_need_len_reg;
-        d2_too_long_reg <= d1_need_len_reg > MAX_LEN_17;
+        if (d1_valid_reg) begin
+            d2_disabled_reg <= d1_disabled_reg;
+            d2_hdr_reg <= d1_hdr_reg;
+            d2_table_reg <= d1_table_reg;
+            d2_side_reg <= d1_side_reg;
+            d2_stop_reg <= d2_stop;
+            d2_need_len_reg <= d1_need_len_reg;
+            d2_too_long_reg <= d1_need_len_reg > MAX_LEN_17;
+        end
     end
 
     if (rst) begin
@@ -712,22 +718,24 @@ reg          e_too_long_reg = 1'b0;
 always @(posedge clk) begin
     if (adv) begin
         e_valid_reg <= d2_valid_reg;
-        e_disabled_reg <= d2_disabled_reg;
-        e_hdr_reg <= d2_hdr_reg;
-        e_tags_reg <= e_tags;
-        e_ipv6_reg <= e_ipv6;
-        e_reason_reg <= e_reason;
-        e_nh_reg <= e_nh;
-        e_j_reg <= e_j;
-        e_past_reg <= e_past;
-        e_frag_reg <= e_frag;
-        e_later_reg <= e_later;
-        e_m_reg <= e_m;
-        e_plt8_reg <= e_plt8;
-        e_plt20_reg <= e_plt20;
-        e_tl_bad_reg <= e_tl_bad;
-        e_need_len_reg <= d2_need_len_reg;
-        e_too_long_reg <= d2_too_long_reg;
+        if (d2_valid_reg) begin
+            e_disabled_reg <= d2_disabled_reg;
+            e_hdr_reg <= d2_hdr_reg;
+            e_tags_reg <= e_tags;
+            e_ipv6_reg <= e_ipv6;
+            e_reason_reg <= e_reason;
+            e_nh_reg <= e_nh;
+            e_j_reg <= e_j;
+            e_past_reg <= e_past;
+            e_frag_reg <= e_frag;
+            e_later_reg <= e_later;
+            e_m_reg <= e_m;
+            e_plt8_reg <= e_plt8;
+            e_plt20_reg <= e_plt20;
+            e_tl_bad_reg <= e_tl_bad;
+            e_need_len_reg <= d2_need_len_reg;
+            e_too_long_reg <= d2_too_long_reg;
+        end
     end
 
     if (rst) begin
@@ -810,26 +818,28 @@ reg [16:0]   g_need_len_reg = 17'd0;
 always @(posedge clk) begin
     if (adv) begin
         g_valid_reg <= e_valid_reg;
-        g_disabled_reg <= e_disabled_reg;
-        g_reason_reg <= e_reason_reg;
-        g_ipv6_reg <= e_ipv6_reg;
-        g_fragment_reg <= e_frag_reg;
-        g_later_reg <= e_later_reg;
-        g_udp_reg <= g_udp;
-        g_tcp_reg <= g_tcp;
-        g_past_reg <= e_past_reg;
-        g_short_reg <= g_short;
-        g_tl_bad_reg <= e_tl_bad_reg;
-        g_too_long_reg <= e_too_long_reg;
-        g_src_reg <= `L4LB_BY_L2(g_tags, c_src, 128);
-        g_dst_reg <= `L4LB_BY_L2(g_tags, c_dst, 128);
-        g_ports_reg <= e_later_reg ? 32'd0 : g_ports;
-        g_proto_reg <= e_nh_reg;
-        g_l2_reg <= g_tags[1] ? 8'd22 : g_tags[0] ? 8'd18 : 8'd14;
-        g_l4_csum_pos_reg <= g_l4 + (g_udp ? 8'd6 : 8'd16);
-        g_ip_csum_reg <= `L4LB_BY_L2(g_tags, c_ip_csum, 16);
-        g_l4_csum_reg <= g_udp ? l4_udp_csum[16*e_m_reg +: 16] : l4_tcp_csum[16*e_m_reg +: 16];
-        g_need_len_reg <= e_need_len_reg;
+        if (e_valid_reg) begin
+            g_disabled_reg <= e_disabled_reg;
+            g_reason_reg <= e_reason_reg;
+            g_ipv6_reg <= e_ipv6_reg;
+            g_fragment_reg <= e_frag_reg;
+            g_later_reg <= e_later_reg;
+            g_udp_reg <= g_udp;
+            g_tcp_reg <= g_tcp;
+            g_past_reg <= e_past_reg;
+            g_short_reg <= g_short;
+            g_tl_bad_reg <= e_tl_bad_reg;
+            g_too_long_reg <= e_too_long_reg;
+            g_src_reg <= `L4LB_BY_L2(g_tags, c_src, 128);
+            g_dst_reg <= `L4LB_BY_L2(g_tags, c_dst, 128);
+            g_ports_reg <= e_later_reg ? 32'd0 : g_ports;
+            g_proto_reg <= e_nh_reg;
+            g_l2_reg <= g_tags[1] ? 8'd22 : g_tags[0] ? 8'd18 : 8'd14;
+            g_l4_csum_pos_reg <= g_l4 + (g_udp ? 8'd6 : 8'd16);
+            g_ip_csum_reg <= `L4LB_BY_L2(g_tags, c_ip_csum, 16);
+            g_l4_csum_reg <= g_udp ? l4_udp_csum[16*e_m_reg +: 16] : l4_tcp_csum[16*e_m_reg +: 16];
+            g_need_len_reg <= e_need_len_reg;
+        end
     end
 
     if (rst) begin
@@ -898,22 +908,24 @@ assign out_need_len = need_len_reg;
 always @(posedge clk) begin
     if (adv) begin
         valid_reg <= g_valid_reg;
-        disabled_reg <= g_disabled_reg;
-        reason_reg <= f_reason;
-        ipv6_reg <= g_ipv6_reg;
-        fragment_reg <= g_fragment_reg;
-        later_reg <= g_later_reg;
-        udp_reg <= g_udp_reg;
-        src_reg <= g_src_reg;
-        dst_reg <= g_dst_reg;
-        sport_reg <= g_ports_reg[31:16];
-        dport_reg <= g_ports_reg[15:0];
-        proto_reg <= g_proto_reg;
-        l2_reg <= g_l2_reg;
-        l4_csum_pos_reg <= g_l4_csum_pos_reg;
-        ip_csum_reg <= g_ip_csum_reg;
-        l4_csum_reg <= g_l4_csum_reg;
-        need_len_reg <= g_need_len_reg;
+        if (g_valid_reg) begin
+            disabled_reg <= g_disabled_reg;
+            reason_reg <= f_reason;
+            ipv6_reg <= g_ipv6_reg;
+            fragment_reg <= g_fragment_reg;
+            later_reg <= g_later_reg;
+            udp_reg <= g_udp_reg;
+            src_reg <= g_src_reg;
+            dst_reg <= g_dst_reg;
+            sport_reg <= g_ports_reg[31:16];
+            dport_reg <= g_ports_reg[15:0];
+            proto_reg <= g_proto_reg;
+            l2_reg <= g_l2_reg;
+            l4_csum_pos_reg <= g_l4_csum_pos_reg;
+            ip_csum_reg <= g_ip_csum_reg;
+            l4_csum_reg <= g_l4_csum_reg;
+            need_len_reg <= g_need_len_reg;
+        end
     end
 
     if (rst) begin

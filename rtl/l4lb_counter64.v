@@ -56,28 +56,38 @@ wire [SEG+1:0] sum1 = {1'b0, seg1_reg, 1'b1} + {1'b0, part1_reg, carry0_reg};
 wire [SEG+1:0] sum2 = {1'b0, seg2_reg, 1'b1} + {1'b0, part2_d_reg, carry1_reg};
 /* verilator lint_off UNUSEDSIGNAL */ wire [SEG+1:0] sum3 = {1'b0, seg3_reg, 1'b1} + {1'b0, part3_dd_reg, carry2_reg}; /* verilator lint_on UNUSEDSIGNAL */ // the carry out of bit 63 is dropped (mod 2^64)
 
+// An increment moves through the registers in the four cycles after it is taken; after that
+// every register holds what it would load again. So they load only while an increment is
+// under way (a clock enable: the same counts, and no work in the cycles without one).
+reg [3:0] busy_reg = 4'd0;
+wire      load = inc_valid || busy_reg != 4'd0;
+
 always @(posedge clk) begin
-    inc_reg <= inc_valid ? {{(64-INC_WIDTH){1'b0}}, inc} : 64'd0;
-    part1_reg <= inc_64[2*SEG-1:SEG];
-    part2_reg <= inc_64[3*SEG-1:2*SEG];
-    part2_d_reg <= part2_reg;
-    part3_reg <= inc_64[4*SEG-1:3*SEG];
-    part3_d_reg <= part3_reg;
-    part3_dd_reg <= part3_d_reg;
-    seg0_reg <= sum0[SEG:1];
-    seg1_reg <= sum1[SEG:1];
-    seg2_reg <= sum2[SEG:1];
-    seg3_reg <= sum3[SEG:1];
-    carry0_reg <= sum0[SEG+1];
-    carry1_reg <= sum1[SEG+1];
-    carry2_reg <= sum2[SEG+1];
-    seg0_d_reg <= seg0_reg;
-    seg0_dd_reg <= seg0_d_reg;
-    seg0_ddd_reg <= seg0_dd_reg;
-    seg1_d_reg <= seg1_reg;
-    seg1_dd_reg <= seg1_d_reg;
-    seg2_d_reg <= seg2_reg;
+    busy_reg <= {busy_reg[2:0], inc_valid};
+    if (load) begin
+        inc_reg <= inc_valid ? {{(64-INC_WIDTH){1'b0}}, inc} : 64'd0;
+        part1_reg <= inc_64[2*SEG-1:SEG];
+        part2_reg <= inc_64[3*SEG-1:2*SEG];
+        part2_d_reg <= part2_reg;
+        part3_reg <= inc_64[4*SEG-1:3*SEG];
+        part3_d_reg <= part3_reg;
+        part3_dd_reg <= part3_d_reg;
+        seg0_reg <= sum0[SEG:1];
+        seg1_reg <= sum1[SEG:1];
+        seg2_reg <= sum2[SEG:1];
+        seg3_reg <= sum3[SEG:1];
+        carry0_reg <= sum0[SEG+1];
+        carry1_reg <= sum1[SEG+1];
+        carry2_reg <= sum2[SEG+1];
+        seg0_d_reg <= seg0_reg;
+        seg0_dd_reg <= seg0_d_reg;
+        seg0_ddd_reg <= seg0_dd_reg;
+        seg1_d_reg <= seg1_reg;
+        seg1_dd_reg <= seg1_d_reg;
+        seg2_d_reg <= seg2_reg;
+    end
     if (rst) begin
+        busy_reg <= 4'd0;
         inc_reg <= 64'd0;
         part1_reg <= {SEG{1'b0}};
         part2_reg <= {SEG{1'b0}};

@@ -10,6 +10,9 @@
  * byte and crc_out the register after the last byte (no final XOR): the standard CRC-32C is
  * ~crc_out with crc_init = 32'hFFFFFFFF ("123456789" gives 32'hE3069283).
  *
+ * REGISTERED = 1 puts a register (with a load enable) behind the XOR trees, for a CRC that the
+ * next stage takes anyway: the simulator then computes it only in the cycles it loads.
+ *
  * Implementation: the register is linear in (init, data), and for a reflected CRC over at least
  * four bytes the initial value acts exactly like an XOR into the first 32 message bits. So
  * crc_out is the XOR of the constant columns COL(p) of the message bits p that are set: output
@@ -17,8 +20,13 @@
  */
 module l4lb_crc32c #(
     // Number of message bytes (at least 4)
-    parameter BYTE_COUNT = 13
+    parameter BYTE_COUNT = 13,
+    // 1: crc_out is a register that loads when en is 1 (the simulator then works on the CRC only
+    // in the cycles it loads); 0: crc_out is combinational and clk, en are not used
+    parameter REGISTERED = 0
 ) (
+    input  wire                    clk,
+    input  wire                    en,
     input  wire [BYTE_COUNT*8-1:0] data,
     input  wire [31:0]             crc_init,
     output reg  [31:0]             crc_out
@@ -69,14 +77,37 @@ function [BITS-1:0] out_mask;
     end
 endfunction
 
+
 // each output bit the XOR reduction of its message bits: a balanced tree per bit in synthesis
 // (a chain of shared XORs mapped deeper), word-wide ANDs and parities in the simulator
 genvar gj;
 generate
-    for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
-        localparam [BITS-1:0] MASK = out_mask(gj);
-        always @* begin
-            crc_out[gj] = ^(msg & MASK);
+    if (REGISTERED) begin : reg_out
+        // all 32 masks, MASK(j) at [BITS*j +: BITS] (constants)
+        wire [32*BITS-1:0] masks;
+        integer oj;
+        for (gj = 0; gj < 32; gj = gj + 1) begin : mask
+            assign masks[BITS*gj +: BITS] = out_mask(gj);
+        end
+
+        initial begin
+            crc_out = 32'd0;
+        end
+
+        always @(posedge clk) begin
+            if (en) begin
+                for (oj = 0; oj < 32; oj = oj + 1) begin
+                    crc_out[oj] <= ^(msg & masks[BITS*oj +: BITS]);
+                end
+            end
+        end
+    end else begin : comb_out
+        /* verilator lint_off UNUSEDSIGNAL */ wire unused = clk ^ en; /* verilator lint_on UNUSEDSIGNAL */ // combinational: no clock
+        for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
+            localparam [BITS-1:0] MASK = out_mask(gj);
+            always @* begin
+                crc_out[gj] = ^(msg & MASK);
+            end
         end
     end
 endgenerate

@@ -300,8 +300,6 @@ assign host_rdata = host_rdata_reg;
  */
 reg                    s1_valid_reg = 1'b0;
 reg                    s1_bank_reg = 1'b0;
-reg [31:0]             s1_hash_reg = 32'd0;      // flow hash with the frame's ports
-reg [31:0]             s1_hash_z_reg = 32'd0;    // flow hash with both ports 0
 reg                    s1_ipv6_reg = 1'b0;
 reg                    s1_probe_a_reg = 1'b0;
 reg [127:0]            s1_dst_ip_reg = 128'd0;
@@ -444,13 +442,17 @@ wire [31:0] key6_crc;
 wire [31:0] key_port_crc;
 
 // flow keys with both ports 0: source, destination, source port, destination port, protocol
-l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(13), .REGISTERED(1)) flow4_crc_inst (
+    .clk(clk),
+    .en(rd_match),
     .data({in_proto, 16'd0, 16'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
     .crc_init(~hash_seed),
     .crc_out(flow4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(37), .REGISTERED(1)) flow6_crc_inst (
+    .clk(clk),
+    .en(rd_match),
     .data({in_proto, 16'd0, 16'd0, wire16(in_dst), wire16(in_src)}),
     .crc_init(~hash_seed),
     .crc_out(flow6_crc)
@@ -458,12 +460,16 @@ l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
 
 // VIP keys with port 0: destination, port, protocol
 l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
+    .clk(clk),
+    .en(1'b0),
     .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key4_crc)
 );
 
 l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
+    .clk(clk),
+    .en(1'b0),
     .data({in_proto, 16'd0, wire16(in_dst)}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key6_crc)
@@ -474,20 +480,25 @@ l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
 // only, in both key layouts and both IP versions, so one contribution serves IPv4 and IPv6 (a
 // leading zero byte with zero init adds nothing). The port-0 hashes come first, so that each
 // hash is one XOR tree deep plus at most one XOR.
-l4lb_crc32c #(.BYTE_COUNT(5)) flow_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(5), .REGISTERED(1)) flow_port_crc_inst (
+    .clk(clk),
+    .en(rd_match),
     .data({8'd0, dport_w, sport_w}),
     .crc_init(32'h00000000),
     .crc_out(flow_port_crc)
 );
 
 l4lb_crc32c #(.BYTE_COUNT(4)) key_port_crc_inst (
+    .clk(clk),
+    .en(1'b0),
     .data({8'd0, dport_w, 8'd0}),
     .crc_init(32'h00000000),
     .crc_out(key_port_crc)
 );
 
-wire [31:0] flow_hash_z = in_ipv6 ? ~flow6_crc : ~flow4_crc;
-wire [31:0] flow_hash = flow_hash_z ^ flow_port_crc;
+// the flow hashes of the frame in s1 (their CRCs are registers that load with s1)
+wire [31:0] s1_hash_z = s1_ipv6_reg ? ~flow6_crc : ~flow4_crc;
+wire [31:0] s1_hash = s1_hash_z ^ flow_port_crc;
 wire [31:0] key_hash_b = in_ipv6 ? ~key6_crc : ~key4_crc;
 wire [31:0] key_hash_a = key_hash_b ^ key_port_crc;
 // bucket per probe (A, B) and bank
@@ -845,8 +856,6 @@ always @(posedge clk) begin
         s1_valid_reg <= in_valid;
         if (in_valid) begin
             s1_bank_reg <= table_bank;
-            s1_hash_reg <= flow_hash;
-            s1_hash_z_reg <= flow_hash_z;
             s1_ipv6_reg <= in_ipv6;
             s1_probe_a_reg <= !in_fragment && in_dport != 16'd0;
             s1_dst_ip_reg <= in_dst;
@@ -859,8 +868,8 @@ always @(posedge clk) begin
         s2_valid_reg <= s1_valid_reg;
         if (s1_valid_reg) begin
             s2_bank_reg <= s1_bank_reg;
-            s2_hash_reg <= s1_hash_reg;
-            s2_hash_z_reg <= s1_hash_z_reg;
+            s2_hash_reg <= s1_hash;
+            s2_hash_z_reg <= s1_hash_z;
             s2_match_reg <= slot_match[7:0] & {8{s1_probe_a_reg}};
             s2_match_z_reg <= slot_match[15:8];
             s2_ids_reg <= slot_id[127:0];

@@ -50,11 +50,29 @@ reg [SEG-1:0] seg0_d_reg = {SEG{1'b0}}, seg0_dd_reg = {SEG{1'b0}}, seg0_ddd_reg 
 reg [SEG-1:0] seg1_d_reg = {SEG{1'b0}}, seg1_dd_reg = {SEG{1'b0}};
 reg [SEG-1:0] seg2_d_reg = {SEG{1'b0}};
 
-// seg + part + carry in one adder each: {seg, 1} + {part, carry}, the sum in bits SEG:1
-wire [SEG+1:0] sum0 = {1'b0, seg0_reg, 1'b1} + {1'b0, inc_64[SEG-1:0], 1'b0};
-wire [SEG+1:0] sum1 = {1'b0, seg1_reg, 1'b1} + {1'b0, part1_reg, carry0_reg};
-wire [SEG+1:0] sum2 = {1'b0, seg2_reg, 1'b1} + {1'b0, part2_d_reg, carry1_reg};
-/* verilator lint_off UNUSEDSIGNAL */ wire [SEG+1:0] sum3 = {1'b0, seg3_reg, 1'b1} + {1'b0, part3_dd_reg, carry2_reg}; /* verilator lint_on UNUSEDSIGNAL */ // the carry out of bit 63 is dropped (mod 2^64)
+// {carry out, seg + part + carry in} in one adder: {seg, 1} + {part, carry}, the sum in bits SEG:1
+function [SEG:0] seg_add;
+    input [SEG-1:0] seg;
+    input [SEG-1:0] part;
+    input           carry;
+    /* verilator lint_off UNUSEDSIGNAL */ reg [SEG+1:0] sum; /* verilator lint_on UNUSEDSIGNAL */ // bit 0 is the carry-in trick
+    begin
+        sum = {1'b0, seg, 1'b1} + {1'b0, part, carry};
+        seg_add = sum[SEG+1:1];
+    end
+endfunction
+
+// the same without the carry out (the top segment: the carry out of bit 63 is dropped, mod 2^64)
+function [SEG-1:0] seg_sum;
+    input [SEG-1:0] seg;
+    input [SEG-1:0] part;
+    input           carry;
+    /* verilator lint_off UNUSEDSIGNAL */ reg [SEG:0] sum; /* verilator lint_on UNUSEDSIGNAL */
+    begin
+        sum = seg_add(seg, part, carry);
+        seg_sum = sum[SEG-1:0];
+    end
+endfunction
 
 // An increment moves through the registers in the four cycles after it is taken; after that
 // every register holds what it would load again. So they load only while an increment is
@@ -72,13 +90,10 @@ always @(posedge clk) begin
         part3_reg <= inc_64[4*SEG-1:3*SEG];
         part3_d_reg <= part3_reg;
         part3_dd_reg <= part3_d_reg;
-        seg0_reg <= sum0[SEG:1];
-        seg1_reg <= sum1[SEG:1];
-        seg2_reg <= sum2[SEG:1];
-        seg3_reg <= sum3[SEG:1];
-        carry0_reg <= sum0[SEG+1];
-        carry1_reg <= sum1[SEG+1];
-        carry2_reg <= sum2[SEG+1];
+        {carry0_reg, seg0_reg} <= seg_add(seg0_reg, inc_64[SEG-1:0], 1'b0);
+        {carry1_reg, seg1_reg} <= seg_add(seg1_reg, part1_reg, carry0_reg);
+        {carry2_reg, seg2_reg} <= seg_add(seg2_reg, part2_d_reg, carry1_reg);
+        seg3_reg <= seg_sum(seg3_reg, part3_dd_reg, carry2_reg);
         seg0_d_reg <= seg0_reg;
         seg0_dd_reg <= seg0_d_reg;
         seg0_ddd_reg <= seg0_dd_reg;

@@ -197,9 +197,11 @@ always @(posedge clk) begin
         w_word_reg <= c_word_new;
     end
     // (a compare per group: an indexed bit write costs a carry chain in Yosys)
-    for (g = 0; g < GROUPS; g = g + 1) begin
-        if (c_valid_reg && c_grp == g[G_WIDTH-1:0]) begin
-            grp_valid_reg[g] <= 1'b1;
+    if (c_valid_reg) begin
+        for (g = 0; g < GROUPS; g = g + 1) begin
+            if (c_grp == g[G_WIDTH-1:0]) begin
+                grp_valid_reg[g] <= 1'b1;
+            end
         end
     end
 

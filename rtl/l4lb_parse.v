@@ -523,9 +523,10 @@ reg [7:0]          t_need_high_reg = 8'd0;
 always @(posedge clk) begin
     if (adv) begin
         t_valid_reg <= s0_valid_reg;
+        // the header moves with adv alone: a plain delay line, which maps to shift-register LUTs
+        t_hdr_reg <= s0_hdr_reg;
         if (s0_valid_reg) begin
             t_disabled_reg <= s0_disabled_reg;
-            t_hdr_reg <= s0_hdr_reg;
             t_table_reg <= t_table;
             t_side_reg <= t_side;
             t_succ_reg <= t_succ;
@@ -557,9 +558,9 @@ reg [16:0]         d1_need_len_reg = 17'd0;
 always @(posedge clk) begin
     if (adv) begin
         d1_valid_reg <= t_valid_reg;
+        d1_hdr_reg <= t_hdr_reg;
         if (t_valid_reg) begin
             d1_disabled_reg <= t_disabled_reg;
-            d1_hdr_reg <= t_hdr_reg;
             d1_table_reg <= t_table_reg;
             d1_side_reg <= t_side_reg;
             d1_succ4_reg <= d1_succ4;
@@ -589,9 +590,9 @@ reg                d2_too_long_reg = 1'b0;
 always @(posedge clk) begin
     if (adv) begin
         d2_valid_reg <= d1_valid_reg;
+        d2_hdr_reg <= d1_hdr_reg;
         if (d1_valid_reg) begin
             d2_disabled_reg <= d1_disabled_reg;
-            d2_hdr_reg <= d1_hdr_reg;
             d2_table_reg <= d1_table_reg;
             d2_side_reg <= d1_side_reg;
             d2_stop_reg <= d2_stop;
@@ -718,9 +719,9 @@ reg          e_too_long_reg = 1'b0;
 always @(posedge clk) begin
     if (adv) begin
         e_valid_reg <= d2_valid_reg;
+        e_hdr_reg <= d2_hdr_reg;
         if (d2_valid_reg) begin
             e_disabled_reg <= d2_disabled_reg;
-            e_hdr_reg <= d2_hdr_reg;
             e_tags_reg <= e_tags;
             e_ipv6_reg <= e_ipv6;
             e_reason_reg <= e_reason;

@@ -83,21 +83,15 @@ endfunction
 genvar gj;
 generate
     if (REGISTERED) begin : reg_out
-        // all 32 masks, MASK(j) at [BITS*j +: BITS] (constants)
-        wire [32*BITS-1:0] masks;
-        integer oj;
-        for (gj = 0; gj < 32; gj = gj + 1) begin : mask
-            assign masks[BITS*gj +: BITS] = out_mask(gj);
-        end
-
         initial begin
             crc_out = 32'd0;
         end
 
-        always @(posedge clk) begin
-            if (en) begin
-                for (oj = 0; oj < 32; oj = oj + 1) begin
-                    crc_out[oj] <= ^(msg & masks[BITS*oj +: BITS]);
+        for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
+            localparam [BITS-1:0] MASK = out_mask(gj);
+            always @(posedge clk) begin
+                if (en) begin
+                    crc_out[gj] <= ^(msg & MASK);
                 end
             end
         end

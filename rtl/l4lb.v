@@ -19,11 +19,11 @@
  *   DELAY   = MAX_LEN / BYTES + 16
  *   LATENCY = DELAY + 1 = (DELAY - 1 delay RAM words, registered read) + q register + output
  *             register
- * The header side needs at most HDR_BEATS - 1 + 26 advances from a frame's first beat until its
- * patch record is at the patch FIFO head (capture 1, parse 7, lookup 12, patch 4, FIFO 2), and
+ * The header side needs at most HDR_BEATS - 1 + 27 advances from a frame's first beat until its
+ * patch record is at the patch FIFO head (capture 1, parse 7, lookup 13, patch 4, FIFO 2), and
  * the length record is ready MAX_BEATS + 1 advances after the first beat at the latest; the
  * first beat reaches the decision point (delay line output) after DELAY - 1 advances, which
- * covers both for every MAX_LEN >= 1024 (at 512 bits: 16 + 15 >= 2 + 26).
+ * covers both for every MAX_LEN >= 1024 (at 512 bits: 16 + 15 >= 2 + 27).
  */
 module l4lb #(
     // Width of the AXI stream data in bits: 64, 128, 256 or 512
@@ -114,7 +114,7 @@ localparam DELAY = MAX_BEATS + 16;
 // cycles from s_axis to m_axis with the output always ready (CAP_LATENCY)
 localparam LATENCY = DELAY + 1;
 // advances from a frame's last header beat to its patch record at the FIFO head
-localparam HDR_PIPE = 26;
+localparam HDR_PIPE = 27;
 localparam LEN_WIDTH = $clog2(MAX_LEN+1);
 localparam VIP_WIDTH = $clog2(VIP_COUNT);
 localparam BACKEND_WIDTH = $clog2(BACKEND_COUNT);

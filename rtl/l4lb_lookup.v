@@ -4,10 +4,10 @@
 `default_nettype none
 
 /*
- * Hash and pipelined lookup, twelve register stages that move with adv:
- *   in  two probes, each with its VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP (4 or 16
- *       bytes), port, protocol) addressing its own copy of the match RAMs: probe A with the
- *       frame's destination port (not for fragments nor port 0), probe B with port 0; flow
+ * Hash and pipelined lookup, thirteen register stages that move with adv:
+ *   s0  the CRCs: two probes, each with its VIP key hash k = ~CRC-32C(32'hFFFFFFFF; dst IP (4
+ *       or 16 bytes), port, protocol) addressing its own copy of the match RAMs: probe A with
+ *       the frame's destination port (not for fragments nor port 0), probe B with port 0; flow
  *       hashes h = ~CRC-32C(~HASH_SEED; flow key) with the frame's ports and with both ports 0
  *   s1  VIP match RAM words of bucket k mod B (bank 0) and (k >> 16) mod B (bank 1), 4 ways
  *       each, per probe; both h; the table bank (BANK) latched for this frame
@@ -298,8 +298,18 @@ assign host_rdata = host_rdata_reg;
 /*
  * Pipeline registers
  */
+reg                    s0_valid_reg = 1'b0;
+reg                    s0_ipv6_reg = 1'b0;
+reg                    s0_fragment_reg = 1'b0;
+reg [127:0]            s0_dst_reg = 128'd0;
+reg [15:0]             s0_dport_reg = 16'd0;
+reg [7:0]              s0_proto_reg = 8'd0;
+reg [PASS_WIDTH-1:0]   s0_pass_reg = {PASS_WIDTH{1'b0}};
+
 reg                    s1_valid_reg = 1'b0;
 reg                    s1_bank_reg = 1'b0;
+reg [31:0]             s1_hash_reg = 32'd0;      // flow hash with the frame's ports
+reg [31:0]             s1_hash_z_reg = 32'd0;    // flow hash with both ports 0
 reg                    s1_ipv6_reg = 1'b0;
 reg                    s1_probe_a_reg = 1'b0;
 reg [127:0]            s1_dst_ip_reg = 128'd0;
@@ -408,7 +418,8 @@ reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 
 // a table read port moves only for a frame (a stage without one keeps its stale words, which no
 // stage after it looks at)
-wire rd_match = adv && in_valid;
+wire hash_en = adv && in_valid;
+wire rd_match = adv && s0_valid_reg;
 wire rd_info = adv && s2_valid_reg;
 wire rd_ring = adv && s9_valid_reg;
 wire rd_backend = adv && s11_valid_reg;
@@ -444,7 +455,7 @@ wire [31:0] key_port_crc;
 // flow keys with both ports 0: source, destination, source port, destination port, protocol
 l4lb_crc32c #(.BYTE_COUNT(13), .REGISTERED(1)) flow4_crc_inst (
     .clk(clk),
-    .en(rd_match),
+    .en(hash_en),
     .data({in_proto, 16'd0, 16'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
     .crc_init(~hash_seed),
     .crc_out(flow4_crc)
@@ -452,24 +463,24 @@ l4lb_crc32c #(.BYTE_COUNT(13), .REGISTERED(1)) flow4_crc_inst (
 
 l4lb_crc32c #(.BYTE_COUNT(37), .REGISTERED(1)) flow6_crc_inst (
     .clk(clk),
-    .en(rd_match),
+    .en(hash_en),
     .data({in_proto, 16'd0, 16'd0, wire16(in_dst), wire16(in_src)}),
     .crc_init(~hash_seed),
     .crc_out(flow6_crc)
 );
 
 // VIP keys with port 0: destination, port, protocol
-l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(7), .REGISTERED(1)) key4_crc_inst (
     .clk(clk),
-    .en(1'b0),
+    .en(hash_en),
     .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(19), .REGISTERED(1)) key6_crc_inst (
     .clk(clk),
-    .en(1'b0),
+    .en(hash_en),
     .data({in_proto, 16'd0, wire16(in_dst)}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key6_crc)
@@ -482,24 +493,24 @@ l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
 // hash is one XOR tree deep plus at most one XOR.
 l4lb_crc32c #(.BYTE_COUNT(5), .REGISTERED(1)) flow_port_crc_inst (
     .clk(clk),
-    .en(rd_match),
+    .en(hash_en),
     .data({8'd0, dport_w, sport_w}),
     .crc_init(32'h00000000),
     .crc_out(flow_port_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(4)) key_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(4), .REGISTERED(1)) key_port_crc_inst (
     .clk(clk),
-    .en(1'b0),
+    .en(hash_en),
     .data({8'd0, dport_w, 8'd0}),
     .crc_init(32'h00000000),
     .crc_out(key_port_crc)
 );
 
-// the flow hashes of the frame in s1 (their CRCs are registers that load with s1)
-wire [31:0] s1_hash_z = s1_ipv6_reg ? ~flow6_crc : ~flow4_crc;
-wire [31:0] s1_hash = s1_hash_z ^ flow_port_crc;
-wire [31:0] key_hash_b = in_ipv6 ? ~key6_crc : ~key4_crc;
+// the hashes of the frame in s0 (the CRCs are registers that load with s0)
+wire [31:0] s0_hash_z = s0_ipv6_reg ? ~flow6_crc : ~flow4_crc;
+wire [31:0] s0_hash = s0_hash_z ^ flow_port_crc;
+wire [31:0] key_hash_b = s0_ipv6_reg ? ~key6_crc : ~key4_crc;
 wire [31:0] key_hash_a = key_hash_b ^ key_port_crc;
 // bucket per probe (A, B) and bank
 wire [BUCKET_WIDTH-1:0] bucket [0:3];
@@ -852,24 +863,37 @@ assign out_pass = s12_pass_reg[PASS_WIDTH-1:0];
  */
 always @(posedge clk) begin
     if (adv) begin
-        // s1: match RAMs read
-        s1_valid_reg <= in_valid;
+        // s0: the CRCs (in their instances)
+        s0_valid_reg <= in_valid;
         if (in_valid) begin
+            s0_ipv6_reg <= in_ipv6;
+            s0_fragment_reg <= in_fragment;
+            s0_dst_reg <= in_dst;
+            s0_dport_reg <= in_dport;
+            s0_proto_reg <= in_proto;
+            s0_pass_reg <= in_pass;
+        end
+
+        // s1: match RAMs read
+        s1_valid_reg <= s0_valid_reg;
+        if (s0_valid_reg) begin
             s1_bank_reg <= table_bank;
-            s1_ipv6_reg <= in_ipv6;
-            s1_probe_a_reg <= !in_fragment && in_dport != 16'd0;
-            s1_dst_ip_reg <= in_dst;
-            s1_dst_port_reg <= in_dport;
-            s1_proto_reg <= in_proto;
-            s1_pass_reg <= {in_ipv6, in_fragment, in_pass};
+            s1_hash_reg <= s0_hash;
+            s1_hash_z_reg <= s0_hash_z;
+            s1_ipv6_reg <= s0_ipv6_reg;
+            s1_probe_a_reg <= !s0_fragment_reg && s0_dport_reg != 16'd0;
+            s1_dst_ip_reg <= s0_dst_reg;
+            s1_dst_port_reg <= s0_dport_reg;
+            s1_proto_reg <= s0_proto_reg;
+            s1_pass_reg <= {s0_ipv6_reg, s0_fragment_reg, s0_pass_reg};
         end
 
         // s2: compare
         s2_valid_reg <= s1_valid_reg;
         if (s1_valid_reg) begin
             s2_bank_reg <= s1_bank_reg;
-            s2_hash_reg <= s1_hash;
-            s2_hash_z_reg <= s1_hash_z;
+            s2_hash_reg <= s1_hash_reg;
+            s2_hash_z_reg <= s1_hash_z_reg;
             s2_match_reg <= slot_match[7:0] & {8{s1_probe_a_reg}};
             s2_match_z_reg <= slot_match[15:8];
             s2_ids_reg <= slot_id[127:0];
@@ -1001,6 +1025,7 @@ always @(posedge clk) begin
     end
 
     if (rst) begin
+        s0_valid_reg <= 1'b0;
         s1_valid_reg <= 1'b0;
         s2_valid_reg <= 1'b0;
         s3_valid_reg <= 1'b0;

@@ -321,8 +321,7 @@ reg                    s2_valid_reg = 1'b0;
 reg                    s2_bank_reg = 1'b0;
 reg [31:0]             s2_hash_reg = 32'd0;
 reg [31:0]             s2_hash_z_reg = 32'd0;
-reg [7:0]              s2_match_reg = 8'd0;      // probe A
-reg [7:0]              s2_match_z_reg = 8'd0;    // probe B
+reg [15:0]             s2_slot_match_reg = 16'd0; // [7:0] probe A, [15:8] probe B
 reg [8*16-1:0]         s2_ids_reg = 128'd0;
 reg [8*16-1:0]         s2_ids_z_reg = 128'd0;
 reg [7:0]              s2_oor_reg = 8'd0;        // per slot: its vip_id is out of range
@@ -596,18 +595,24 @@ generate
     end
 endgenerate
 
-// s1: which slots hold the key (probe A: the frame's port, probe B: port 0)
-reg [15:0] slot_match;
+// s1 -> s2: which slots hold the key (probe A: the frame's port, probe B: port 0), a register
+// per slot that loads only for a frame (so that the compares are made only then)
 integer si;
-always @* begin
-    for (si = 0; si < 16; si = si + 1) begin
-        slot_match[si] = slot_key[si*KEY_WIDTH] &&
-                         slot_key[si*KEY_WIDTH+1] == s1_ipv6_reg &&
-                         slot_key[si*KEY_WIDTH+10 +: 16] == (si < 8 ? s1_dst_port_reg : 16'd0) &&
-                         slot_key[si*KEY_WIDTH+2 +: 8] == s1_proto_reg &&
-                         slot_addr[si*128 +: 128] == s1_dst_ip_reg;
+genvar gm;
+generate
+    for (gm = 0; gm < 16; gm = gm + 1) begin : slot_cmp
+        always @(posedge clk) begin
+            if (adv && s1_valid_reg) begin
+                s2_slot_match_reg[gm] <= slot_key[gm*KEY_WIDTH] &&
+                                         slot_key[gm*KEY_WIDTH+1] == s1_ipv6_reg &&
+                                         slot_key[gm*KEY_WIDTH+10 +: 16] == (gm < 8 ? s1_dst_port_reg : 16'd0) &&
+                                         slot_key[gm*KEY_WIDTH+2 +: 8] == s1_proto_reg &&
+                                         slot_addr[gm*128 +: 128] == s1_dst_ip_reg &&
+                                         (gm >= 8 || s1_probe_a_reg);
+            end
+        end
     end
-end
+endgenerate
 
 localparam integer VIP_COUNT_INT = VIP_COUNT;
 localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
@@ -623,18 +628,18 @@ reg        s2_vip_oor_a;
 reg        s2_vip_oor_b;
 reg        s2_vip_oor;
 always @* begin
-    s2_hit_a = s2_match_reg != 8'd0;
-    s2_hit = s2_hit_a || s2_match_z_reg != 8'd0;
+    s2_hit_a = s2_slot_match_reg[7:0] != 8'd0;
+    s2_hit = s2_hit_a || s2_slot_match_reg[15:8] != 8'd0;
     s2_vip_id_a = 16'd0;
     s2_vip_id_b = 16'd0;
     s2_vip_oor_a = 1'b0;
     s2_vip_oor_b = 1'b0;
     for (si = 7; si >= 0; si = si - 1) begin
-        if (s2_match_reg[si]) begin
+        if (s2_slot_match_reg[si]) begin
             s2_vip_id_a = s2_ids_reg[si*16 +: 16];
             s2_vip_oor_a = s2_oor_reg[si];
         end
-        if (s2_match_z_reg[si]) begin
+        if (s2_slot_match_reg[8 + si]) begin
             s2_vip_id_b = s2_ids_z_reg[si*16 +: 16];
             s2_vip_oor_b = s2_oor_z_reg[si];
         end
@@ -894,8 +899,6 @@ always @(posedge clk) begin
             s2_bank_reg <= s1_bank_reg;
             s2_hash_reg <= s1_hash_reg;
             s2_hash_z_reg <= s1_hash_z_reg;
-            s2_match_reg <= slot_match[7:0] & {8{s1_probe_a_reg}};
-            s2_match_z_reg <= slot_match[15:8];
             s2_ids_reg <= slot_id[127:0];
             s2_ids_z_reg <= slot_id[255:128];
             for (so = 0; so < 8; so = so + 1) begin

@@ -544,8 +544,15 @@ end
  * d1, d2: the node the walk stops at. Every move goes forward and there are at most NPOS + 1
  * nodes, so 16 moves reach it: the successor table squared four times, applied to node 0.
  */
-wire [63:0] d1_succ2 = compose(t_succ_reg, t_succ_reg);
-wire [63:0] d1_succ4 = compose(d1_succ2, d1_succ2);
+// the table squared twice (4 moves); computed in d1's load, so only for a frame
+function [63:0] square2;
+    input [63:0] t;
+    reg [63:0] t2;
+    begin
+        t2 = compose(t, t);
+        square2 = compose(t2, t2);
+    end
+endfunction
 
 reg                d1_valid_reg = 1'b0;
 reg                d1_disabled_reg = 1'b0;
@@ -563,7 +570,7 @@ always @(posedge clk) begin
             d1_disabled_reg <= t_disabled_reg;
             d1_table_reg <= t_table_reg;
             d1_side_reg <= t_side_reg;
-            d1_succ4_reg <= d1_succ4;
+            d1_succ4_reg <= square2(t_succ_reg);
             d1_need_len_reg <= {{1'b0, t_need_high_reg} + {8'd0, t_need_low_reg[8]}, t_need_low_reg[7:0]};
         end
     end
@@ -573,10 +580,20 @@ always @(posedge clk) begin
     end
 end
 
-wire [63:0] d2_succ8 = compose(d1_succ4_reg, d1_succ4_reg);
-wire [3:0]  d2_after4 = d1_succ4_reg[3:0];
-wire [3:0]  d2_after8 = d1_succ4_reg[4*d2_after4 +: 4];
-wire [3:0]  d2_stop = d2_succ8[4*d2_after8 +: 4];
+// the node 16 moves from node 0 take, from the table of 4 moves t4: node 0 after 4 and after 8
+// moves, then 8 more by t4 squared; computed in d2's load, so only for a frame
+function [3:0] stop_of;
+    input [63:0] t4;
+    reg [63:0] t8;
+    reg [3:0]  after4;
+    reg [3:0]  after8;
+    begin
+        t8 = compose(t4, t4);
+        after4 = t4[3:0];
+        after8 = t4[4*after4 +: 4];
+        stop_of = t8[4*after8 +: 4];
+    end
+endfunction
 
 reg                d2_valid_reg = 1'b0;
 reg                d2_disabled_reg = 1'b0;
@@ -595,7 +612,7 @@ always @(posedge clk) begin
             d2_disabled_reg <= d1_disabled_reg;
             d2_table_reg <= d1_table_reg;
             d2_side_reg <= d1_side_reg;
-            d2_stop_reg <= d2_stop;
+            d2_stop_reg <= stop_of(d1_succ4_reg);
             d2_need_len_reg <= d1_need_len_reg;
             d2_too_long_reg <= d1_need_len_reg > MAX_LEN_17;
         end

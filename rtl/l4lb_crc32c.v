@@ -1,17 +1,15 @@
-// l4lb: combinational CRC-32C (Castagnoli) over a byte vector, as an XOR tree
+// l4lb: CRC-32C (Castagnoli) over a byte vector, as an XOR tree into a register with a load enable
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
 
 /*
  * CRC-32C, reflected (polynomial 0x1EDC6F41, reflected 0x82F63B78), over BYTE_COUNT bytes in
- * one combinational step. Byte 0 (the first byte on the wire) is data[7:0]; each byte is fed
+ * one step, registered: crc_out loads the CRC of data when en is 1 (so the simulator computes it
+ * only in the cycles it loads). Byte 0 (the first byte on the wire) is data[7:0]; each byte is fed
  * LSB first, as in the usual software CRC. crc_init is the register value before the first
  * byte and crc_out the register after the last byte (no final XOR): the standard CRC-32C is
  * ~crc_out with crc_init = 32'hFFFFFFFF ("123456789" gives 32'hE3069283).
- *
- * REGISTERED = 1 puts a register (with a load enable) behind the XOR trees, for a CRC that the
- * next stage takes anyway: the simulator then computes it only in the cycles it loads.
  *
  * Implementation: the register is linear in (init, data), and for a reflected CRC over at least
  * four bytes the initial value acts exactly like an XOR into the first 32 message bits. So
@@ -20,10 +18,7 @@
  */
 module l4lb_crc32c #(
     // Number of message bytes (at least 4)
-    parameter BYTE_COUNT = 13,
-    // 1: crc_out is a register that loads when en is 1 (the simulator then works on the CRC only
-    // in the cycles it loads); 0: crc_out is combinational and clk, en are not used
-    parameter REGISTERED = 0
+    parameter BYTE_COUNT = 13
 ) (
     input  wire                    clk,
     input  wire                    en,
@@ -77,30 +72,20 @@ function [BITS-1:0] out_mask;
     end
 endfunction
 
+initial begin
+    crc_out = 32'd0;
+end
 
 // each output bit the XOR reduction of its message bits: a balanced tree per bit in synthesis
-// (a chain of shared XORs mapped deeper), word-wide ANDs and parities in the simulator
+// (a chain of shared XORs mapped deeper), word-wide ANDs and parities in the simulator. One
+// register process per bit, its mask a constant that Verilator folds into the code.
 genvar gj;
 generate
-    if (REGISTERED) begin : reg_out
-        initial begin
-            crc_out = 32'd0;
-        end
-
-        for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
-            localparam [BITS-1:0] MASK = out_mask(gj);
-            always @(posedge clk) begin
-                if (en) begin
-                    crc_out[gj] <= ^(msg & MASK);
-                end
-            end
-        end
-    end else begin : comb_out
-        /* verilator lint_off UNUSEDSIGNAL */ wire unused = clk ^ en; /* verilator lint_on UNUSEDSIGNAL */ // combinational: no clock
-        for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
-            localparam [BITS-1:0] MASK = out_mask(gj);
-            always @* begin
-                crc_out[gj] = ^(msg & MASK);
+    for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
+        localparam [BITS-1:0] MASK = out_mask(gj);
+        always @(posedge clk) begin
+            if (en) begin
+                crc_out[gj] <= ^(msg & MASK);
             end
         end
     end

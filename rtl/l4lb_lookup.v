@@ -452,7 +452,7 @@ wire [31:0] key6_crc;
 wire [31:0] key_port_crc;
 
 // flow keys with both ports 0: source, destination, source port, destination port, protocol
-l4lb_crc32c #(.BYTE_COUNT(13), .REGISTERED(1)) flow4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({in_proto, 16'd0, 16'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
@@ -460,7 +460,7 @@ l4lb_crc32c #(.BYTE_COUNT(13), .REGISTERED(1)) flow4_crc_inst (
     .crc_out(flow4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(37), .REGISTERED(1)) flow6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({in_proto, 16'd0, 16'd0, wire16(in_dst), wire16(in_src)}),
@@ -469,7 +469,7 @@ l4lb_crc32c #(.BYTE_COUNT(37), .REGISTERED(1)) flow6_crc_inst (
 );
 
 // VIP keys with port 0: destination, port, protocol
-l4lb_crc32c #(.BYTE_COUNT(7), .REGISTERED(1)) key4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
@@ -477,7 +477,7 @@ l4lb_crc32c #(.BYTE_COUNT(7), .REGISTERED(1)) key4_crc_inst (
     .crc_out(key4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(19), .REGISTERED(1)) key6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({in_proto, 16'd0, wire16(in_dst)}),
@@ -490,7 +490,7 @@ l4lb_crc32c #(.BYTE_COUNT(19), .REGISTERED(1)) key6_crc_inst (
 // only, in both key layouts and both IP versions, so one contribution serves IPv4 and IPv6 (a
 // leading zero byte with zero init adds nothing). The port-0 hashes come first, so that each
 // hash is one XOR tree deep plus at most one XOR.
-l4lb_crc32c #(.BYTE_COUNT(5), .REGISTERED(1)) flow_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(5)) flow_port_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({8'd0, dport_w, sport_w}),
@@ -498,7 +498,7 @@ l4lb_crc32c #(.BYTE_COUNT(5), .REGISTERED(1)) flow_port_crc_inst (
     .crc_out(flow_port_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(4), .REGISTERED(1)) key_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(4)) key_port_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({8'd0, dport_w, 8'd0}),

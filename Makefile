@@ -36,11 +36,12 @@ help:
 	@echo "make corundum-sim         Icarus test of mqnic_app_block (hairpin, host paths, tables)"
 	@echo "make corundum-regression CORUNDUM=/path/to/corundum [CORUNDUM_CONFIGS='1-1-512-512-512-1 ...']"
 
-# Verilator and Icarus Verilog from the distribution (Debian/Ubuntu), when missing.
+# Verilator, Icarus Verilog and clang (the simulator runs about 30 % faster built with clang++
+# than with g++) from the distribution (Debian/Ubuntu), when missing.
 deps:
-	@command -v verilator >/dev/null 2>&1 && command -v iverilog >/dev/null 2>&1 || { \
-	  echo "installing verilator iverilog (apt-get)"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator iverilog >/dev/null; }
+	@command -v verilator >/dev/null 2>&1 && command -v iverilog >/dev/null 2>&1 && command -v clang++ >/dev/null 2>&1 || { \
+	  echo "installing verilator iverilog clang (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator iverilog clang >/dev/null; }
 	@verilator --version
 
 build: deps

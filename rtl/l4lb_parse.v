@@ -254,84 +254,85 @@ wire tag_1 = et_12 == 16'h8100 || et_12 == 16'h88A8;
 wire tag_2 = tag_1 && (et_16 == 16'h8100 || et_16 == 16'h88A8);
 wire [1:0] tags = {tag_2, tag_1};
 
-// per candidate q (L2 = 14 + 4q): fields, IPv4/IPv6 checks, the s0 reason, and per position
-// the bounds of an extension header there and the payload-length compares of the L4 rules
-wire [3*4-1:0]   c_ihl;
-wire [3*16-1:0]  c_ip_len;
-wire [3*8-1:0]   c_ip_proto;
-wire [3*16-1:0]  c_plen;
-wire [3*8-1:0]   c_v6_nh;
-wire [3-1:0]     c_v6;
-wire [3-1:0]     c_v4_frag;
-wire [3-1:0]     c_v4_later;
-wire [3*4-1:0]   c_reason;
-wire [3*16-1:0]  c_ok2;      // bit k: L2 + 40 + 8k + 2 within the packet and the capture
-wire [3*16-1:0]  c_ok8;      // the same for + 8 (a Fragment header)
-wire [3*16-1:0]  c_plt8;     // bit j: payload length < 8j + 8 (a UDP header at j ends past it)
-wire [3*16-1:0]  c_plt20;    // payload length < 8j + 20 (TCP)
-
-genvar gq, gk;
-generate
-    for (gq = 0; gq < 3; gq = gq + 1) begin : cand
-        localparam integer L2 = 14 + 4 * gq;
-        localparam integer L2_20_INT = L2 + 20;
-        localparam integer L2_40_INT = L2 + 40;
-        localparam [7:0] L2_8 = L2[7:0];
-        localparam [7:0] L2_20 = L2_20_INT[7:0];
-        localparam [7:0] L2_40 = L2_40_INT[7:0];
-
-        wire [15:0] et = {`L4LB_HDR_BYTE(hdr_data, L2 - 2), `L4LB_HDR_BYTE(hdr_data, L2 - 1)};
-        wire [7:0]  ip0 = `L4LB_HDR_BYTE(hdr_data, L2);
-        wire [15:0] ip_len = {`L4LB_HDR_BYTE(hdr_data, L2 + 2), `L4LB_HDR_BYTE(hdr_data, L2 + 3)};
-        wire [15:0] ip_frag = {`L4LB_HDR_BYTE(hdr_data, L2 + 6), `L4LB_HDR_BYTE(hdr_data, L2 + 7)};
-        wire [15:0] plen = {`L4LB_HDR_BYTE(hdr_data, L2 + 4), `L4LB_HDR_BYTE(hdr_data, L2 + 5)};
-        wire v4 = et == 16'h0800;
-        wire v6 = et == 16'h86DD;
-        wire not_ip = hdr_len < L2_8 || (!v4 && !v6);
-        wire bad = v4 ? hdr_len < L2_20 || ip0[7:4] != 4'd4 || ip0[3:0] < 4'd5
-                      : hdr_len < L2_40 || ip0[7:4] != 4'd6;
-
-        assign c_ihl[4*gq +: 4] = ip0[3:0];
-        assign c_ip_len[16*gq +: 16] = ip_len;
-        assign c_ip_proto[8*gq +: 8] = `L4LB_HDR_BYTE(hdr_data, L2 + 9);
-        assign c_plen[16*gq +: 16] = plen;
-        assign c_v6_nh[8*gq +: 8] = `L4LB_HDR_BYTE(hdr_data, L2 + 6);
-        assign c_v6[gq] = v6;
-        assign c_v4_later[gq] = ip_frag[12:0] != 13'd0;
-        assign c_v4_frag[gq] = ip_frag[12:0] != 13'd0 || ip_frag[13];
-        assign c_reason[4*gq +: 4] = not_ip ? R_NOT_IP : bad ? R_MALFORMED : R_NONE;
-        // DF and the reserved flag are not used
-        wire _unused_flags = &{1'b0, ip_frag[15:14], 1'b0};
-
-        // payload length 128 or more: past every end compared below (NPOS * 8 + 20 <= 128)
-        wire plen_big = plen[15:7] != 9'd0;
-        wire [7:0] plen_low = {1'b0, plen[6:0]};
-        for (gk = 0; gk < 16; gk = gk + 1) begin : pos
-            if (gk < NPOS) begin : in_window
-                // the header at position gk starts at L2 + 40 + 8 * gk
-                localparam integer END2_INT = 8 * gk + 2;
-                localparam integer END8_INT = 8 * gk + 8;
-                localparam integer TCP_END_INT = 8 * gk + 20;
-                localparam integer AT2_INT = L2 + 40 + 8 * gk + 2;
-                localparam integer AT8_INT = L2 + 40 + 8 * gk + 8;
-                localparam [255:0] PL_END2 = at_least(END2_INT);
-                localparam [255:0] PL_END8 = at_least(END8_INT);
-                localparam [255:0] PL_TCP_END = at_least(TCP_END_INT);
-                localparam [255:0] HL_AT2 = at_least(AT2_INT);
-                localparam [255:0] HL_AT8 = at_least(AT8_INT);
-                assign c_ok2[16*gq + gk] = (plen_big || PL_END2[plen_low]) && HL_AT2[hdr_len];
-                assign c_ok8[16*gq + gk] = (plen_big || PL_END8[plen_low]) && HL_AT8[hdr_len];
-                assign c_plt8[16*gq + gk] = !plen_big && !PL_END8[plen_low];
-                assign c_plt20[16*gq + gk] = !plen_big && !PL_TCP_END[plen_low];
-            end else begin : past
-                assign c_ok2[16*gq + gk] = 1'b0;
-                assign c_ok8[16*gq + gk] = 1'b0;
-                assign c_plt8[16*gq + gk] = 1'b0;
-                assign c_plt20[16*gq + gk] = 1'b0;
+/*
+ * The checks at one L2 candidate q (L2 = 14 + 4q), from its bytes L2 - 2 to L2 + 9 (b, byte i
+ * in [8*i +: 8]) and the captured length: the fields, the IPv4/IPv6 checks and the s0 reason,
+ * and per position k the bounds of an extension header there and the payload-length compares
+ * of the L4 rules. Called in s0's load for each candidate, so Verilator computes it only for a
+ * frame; the hardware is the same three sets of checks, picked by the tags.
+ */
+// rows 16q + k (q < 3, k < 16) of at_least(base + 4q + 8k): compares of a byte with the ends
+// of a header at position k behind L2 candidate q (q = 0 alone for offsets from L2)
+function [48*256-1:0] at_least_rows;
+    input integer base;
+    integer q, k;
+    begin
+        for (q = 0; q < 3; q = q + 1) begin
+            for (k = 0; k < 16; k = k + 1) begin
+                at_least_rows[256*(16*q + k) +: 256] = at_least(base + 4 * q + 8 * k);
             end
         end
     end
-endgenerate
+endfunction
+
+localparam [48*256-1:0] PL_END2_ROWS = at_least_rows(2);    // plen >= 8k + 2
+localparam [48*256-1:0] PL_END8_ROWS = at_least_rows(8);    // plen >= 8k + 8
+localparam [48*256-1:0] PL_TCP_ROWS = at_least_rows(20);    // plen >= 8k + 20
+localparam [48*256-1:0] HL_AT2_ROWS = at_least_rows(56);    // hdr_len >= L2 + 40 + 8k + 2
+localparam [48*256-1:0] HL_AT8_ROWS = at_least_rows(62);    // hdr_len >= L2 + 40 + 8k + 8
+
+// {reason, IHL, IPv6, IP length, protocol, payload length, IPv6 next header, v4 fragment,
+//  v4 later fragment, ok2, ok8, plt8, plt20}: ok2 (ok8) bit k: L2 + 40 + 8k + 2 (+ 8, a
+// Fragment header) within the packet and the capture; plt8 (plt20) bit j: payload length
+// < 8j + 8 (a UDP header at j ends past it; + 20 for TCP)
+localparam CAND_W = 4 + 4 + 1 + 16 + 8 + 16 + 8 + 1 + 1 + 4 * 16;
+function [CAND_W-1:0] cand;
+    // the TOS and TTL bytes (b[31:24], b[87:80]) are not used
+    /* verilator lint_off UNUSEDSIGNAL */ input [95:0] b; /* verilator lint_on UNUSEDSIGNAL */
+    input [7:0]   len;
+    input integer q;
+    reg [15:0] et, ip_len, plen;
+    // DF and the reserved flag ([15:14]) are not used
+    /* verilator lint_off UNUSEDSIGNAL */ reg [15:0] ip_frag; /* verilator lint_on UNUSEDSIGNAL */
+    reg [7:0]  ip0;
+    reg        v4, v6, not_ip, bad, plen_big;
+    reg [7:0]  plen_low;
+    reg [3:0]  reason;
+    reg [15:0] ok2, ok8, plt8, plt20;
+    integer l2, k;
+    begin
+        l2 = 14 + 4 * q;
+        et = {b[7:0], b[15:8]};
+        ip0 = b[23:16];
+        ip_len = {b[39:32], b[47:40]};
+        plen = {b[55:48], b[63:56]};
+        ip_frag = {b[71:64], b[79:72]};
+        v4 = et == 16'h0800;
+        v6 = et == 16'h86DD;
+        not_ip = {24'd0, len} < l2 || (!v4 && !v6);
+        bad = v4 ? {24'd0, len} < l2 + 20 || ip0[7:4] != 4'd4 || ip0[3:0] < 4'd5
+                 : {24'd0, len} < l2 + 40 || ip0[7:4] != 4'd6;
+        reason = not_ip ? R_NOT_IP : bad ? R_MALFORMED : R_NONE;
+        // payload length 128 or more: past every end compared below (NPOS * 8 + 20 <= 128)
+        plen_big = plen[15:7] != 9'd0;
+        plen_low = {1'b0, plen[6:0]};
+        for (k = 0; k < 16; k = k + 1) begin
+            if (k < NPOS) begin
+                ok2[k] = (plen_big || PL_END2_ROWS[256*k + {24'd0, plen_low}]) && HL_AT2_ROWS[256*(16*q + k) + {24'd0, len}];
+                ok8[k] = (plen_big || PL_END8_ROWS[256*k + {24'd0, plen_low}]) && HL_AT8_ROWS[256*(16*q + k) + {24'd0, len}];
+                plt8[k] = !plen_big && !PL_END8_ROWS[256*k + {24'd0, plen_low}];
+                plt20[k] = !plen_big && !PL_TCP_ROWS[256*k + {24'd0, plen_low}];
+            end else begin
+                ok2[k] = 1'b0;
+                ok8[k] = 1'b0;
+                plt8[k] = 1'b0;
+                plt20[k] = 1'b0;
+            end
+        end
+        cand = {reason, ip0[3:0], v6, ip_len, b[95:88], plen, b[71:64],
+                ip_frag[12:0] != 13'd0 || ip_frag[13], ip_frag[12:0] != 13'd0, ok2, ok8, plt8, plt20};
+    end
+endfunction
 
 reg          s0_valid_reg = 1'b0;
 reg          s0_disabled_reg = 1'b0;
@@ -358,19 +359,11 @@ always @(posedge clk) begin
             s0_disabled_reg <= !ctrl_enable;
             s0_hdr_reg <= hdr_data;
             s0_tags_reg <= tags;
-            s0_reason_reg <= `L4LB_BY_L2(tags, c_reason, 4);
-            s0_ipv6_reg <= `L4LB_BY_L2(tags, c_v6, 1);
-            s0_ihl_reg <= `L4LB_BY_L2(tags, c_ihl, 4);
-            s0_ip_len_reg <= `L4LB_BY_L2(tags, c_ip_len, 16);
-            s0_ip_proto_reg <= `L4LB_BY_L2(tags, c_ip_proto, 8);
-            s0_plen_reg <= `L4LB_BY_L2(tags, c_plen, 16);
-            s0_v6_nh_reg <= `L4LB_BY_L2(tags, c_v6_nh, 8);
-            s0_v4_frag_reg <= `L4LB_BY_L2(tags, c_v4_frag, 1);
-            s0_v4_later_reg <= `L4LB_BY_L2(tags, c_v4_later, 1);
-            s0_ok2_reg <= `L4LB_BY_L2(tags, c_ok2, 16);
-            s0_ok8_reg <= `L4LB_BY_L2(tags, c_ok8, 16);
-            s0_plt8_reg <= `L4LB_BY_L2(tags, c_plt8, 16);
-            s0_plt20_reg <= `L4LB_BY_L2(tags, c_plt20, 16);
+            {s0_reason_reg, s0_ihl_reg, s0_ipv6_reg, s0_ip_len_reg, s0_ip_proto_reg, s0_plen_reg,
+             s0_v6_nh_reg, s0_v4_frag_reg, s0_v4_later_reg, s0_ok2_reg, s0_ok8_reg, s0_plt8_reg,
+             s0_plt20_reg} <= tags[1] ? cand(hdr_data[8*20 +: 96], hdr_len, 2)
+                              : tags[0] ? cand(hdr_data[8*16 +: 96], hdr_len, 1)
+                              : cand(hdr_data[8*12 +: 96], hdr_len, 0);
         end
     end
 
@@ -389,96 +382,138 @@ wire [7:0] s0_l2_40 = s0_tags_reg[1] ? 8'd62 : s0_tags_reg[0] ? 8'd58 : 8'd54;
  * successor: the node at j when the walk moves there, itself when the walk stops at it.
  * Per position k: the Fragment header's "later" and M flags.
  */
-wire [16*8-1:0] t_nh;
-wire [16*4-1:0] t_j;
-wire [15:0]     t_win;
-wire [15:0]     t_ext;
-wire [15:0]     t_frg;
-wire [63:0]     t_succ;
-wire [15:0]     t_fr_later;
-wire [15:0]     t_fr_m;
-// per node, for the walk's outcome: the L4 index m at position j and at j + 1 (after a
-// Fragment header at j), j + 1, and whether j + 1 is past the window
-wire [16*5-1:0] t_m;
-wire [16*5-1:0] t_mf;
-wire [16*4-1:0] t_jf;
-wire [15:0]     t_lastf;
-wire [5:0]      t_tags_h0 = {s0_tags_reg, 4'd0};
+// rows r = 0 to 16 of the node tables (row r for add + r): node n looks its entries up in
+// rows n and n + 1
+function [17*64-1:0] plus_rows;
+    input integer add;
+    integer r;
+    begin
+        for (r = 0; r < 17; r = r + 1) begin
+            plus_rows[64*r +: 64] = plus_mod16(add + r);
+        end
+    end
+endfunction
+
+function [17*64-1:0] window_rows;
+    input last; // 0: before_window, 1: last_before_window
+    integer r;
+    begin
+        for (r = 0; r < 17; r = r + 1) begin
+            window_rows[64*r +: 64] = last ? last_before_window(r) : before_window(r);
+        end
+    end
+endfunction
+
+function [17*320-1:0] l4_index_rows;
+    input integer add;
+    integer r;
+    begin
+        for (r = 0; r < 17; r = r + 1) begin
+            l4_index_rows[320*r +: 320] = l4_index_pos(add + r);
+        end
+    end
+endfunction
+
+localparam [17*64-1:0] J_ROWS = plus_rows(0);         // j = (n + hl) mod 16
+localparam [17*64-1:0] WIN_ROWS = window_rows(1'b0);
+localparam [17*64-1:0] LAST_ROWS = window_rows(1'b1);
+localparam [17*320-1:0] M_ROWS = l4_index_rows(0);
+// the header bytes the nodes read: 4 at L2 + 40 + 8k for every position k, for every L2
+localparam integer WALK_OFF = 54;
+localparam integer WALK_BYTES = 8 * NPOS + 4;
+
+// what the walk's outcome reads, carried through d1 and d2: the node table and per position
+// whether a header there lies within the packet and the capture
+localparam TABLE_W = 16 * (8 + 4 + 1 + 1 + 1 + 5 + 5 + 4 + 1) + 16 * 4;
+
+/*
+ * The node table and its successor table {table, succ}, from the header bytes WALK_OFF on (w)
+ * and the s0 results; computed in t's load, so Verilator builds it only for a frame. Per node
+ * n: next header byte nh, the position j of the header after it, whether j is before WINDOW
+ * (win), whether nh is an extension the walk follows (ext) or a Fragment header (frg), the
+ * successor, the L4 index m at position j and mf at j + 1 (after a Fragment header at j), j + 1
+ * (jf) and whether j + 1 is past the window (lastf); per position k the Fragment header's
+ * "later" and M flags.
+ */
+function [TABLE_W+64-1:0] walk_table;
+    input [8*WALK_BYTES-1:0] w;
+    input [1:0]  l2_tags;
+    input [7:0]  nh0;     // the fixed IPv6 header's next header
+    input        walk;    // a well-formed IPv6 header: the walk starts at all
+    input [15:0] ok2;
+    input [15:0] ok8;
+    reg [16*8-1:0] nh_t;
+    reg [16*4-1:0] j_t, jf_t, succ_t;
+    reg [15:0]     win_t, ext_t, frg_t, lastf_t, fr_later_t, fr_m_t;
+    reg [16*5-1:0] m_t, mf_t;
+    // the Fragment header's reserved bits (at[26:25]) are not used
+    /* verilator lint_off UNUSEDSIGNAL */ reg [31:0] at; /* verilator lint_on UNUSEDSIGNAL */
+    reg [7:0]  nh, hl;
+    reg [3:0]  j, j1;
+    reg [5:0]  th;
+    integer n, k;
+    begin
+        nh_t = 128'd0;
+        j_t = 64'd0;
+        jf_t = 64'd0;
+        succ_t = 64'd0;
+        win_t = 16'd0;
+        ext_t = 16'd0;
+        frg_t = 16'd0;
+        lastf_t = 16'd0;
+        fr_later_t = 16'd0;
+        fr_m_t = 16'd0;
+        m_t = 80'd0;
+        mf_t = 80'd0;
+        // node 0: the fixed IPv6 header, its next header at position 0
+        th = {l2_tags, 4'd0};
+        nh_t[7:0] = nh0;
+        win_t[0] = 1'b1;
+        ext_t[0] = is_ext(nh0);
+        frg_t[0] = nh0 == EXT_FRAGMENT;
+        succ_t[3:0] = walk && ext_t[0] && ok2[0] ? 4'd1 : 4'd0;
+        m_t[4:0] = M_ROWS[320*0 + 5*th +: 5];
+        mf_t[4:0] = M_ROWS[320*1 + 5*th +: 5];
+        jf_t[3:0] = 4'd1;
+        lastf_t[0] = LAST_ROWS[64*0 + {26'd0, th}];
+        // node n = k + 1: the extension header at position k; the nodes past the window stop
+        for (n = 1; n < 16; n = n + 1) begin
+            k = n - 1;
+            succ_t[4*n +: 4] = n[3:0];
+            if (n <= NPOS) begin
+                at = l2_tags[1] ? w[8*(8*k + 8) +: 32] : l2_tags[0] ? w[8*(8*k + 4) +: 32] : w[8*(8*k) +: 32];
+                nh = at[7:0];
+                hl = at[15:8];
+                th = {l2_tags, hl[3:0]};
+                j = J_ROWS[64*n + 4*hl[3:0] +: 4];
+                j1 = J_ROWS[64*(n + 1) + 4*hl[3:0] +: 4];
+                nh_t[8*n +: 8] = nh;
+                j_t[4*n +: 4] = j;
+                win_t[n] = hl[7:4] == 4'd0 && WIN_ROWS[64*n + {26'd0, th}];
+                ext_t[n] = is_ext(nh);
+                frg_t[n] = nh == EXT_FRAGMENT;
+                if (ext_t[n] && win_t[n] && ok2[j]) begin
+                    succ_t[4*n +: 4] = j1;
+                end
+                m_t[5*n +: 5] = M_ROWS[320*n + 5*th +: 5];
+                mf_t[5*n +: 5] = M_ROWS[320*(n + 1) + 5*th +: 5];
+                jf_t[4*n +: 4] = j1;
+                lastf_t[n] = LAST_ROWS[64*n + {26'd0, th}];
+                // Fragment header bytes 2-3: offset [15:3], reserved [2:1], M [0]
+                fr_later_t[k] = {at[23:16], at[31:27]} != 13'd0;
+                fr_m_t[k] = at[24];
+            end
+        end
+        walk_table = {nh_t, j_t, win_t, ext_t, frg_t, m_t, mf_t, jf_t, lastf_t, fr_later_t, fr_m_t,
+                      ok2, ok8, succ_t};
+    end
+endfunction
+
+wire [5:0] t_tags_h0 = {s0_tags_reg, 4'd0};
 localparam [319:0] M_AT_0 = l4_index_pos(0);
-localparam [319:0] M_AT_1 = l4_index_pos(1);
-localparam [63:0] LAST_AT_0 = last_before_window(0);
 
 // the walk starts at all only for a well-formed IPv6 header
 wire t_walk = s0_ipv6_reg && s0_reason_reg == R_NONE;
-
-assign t_nh[7:0] = s0_v6_nh_reg;
-assign t_j[3:0] = 4'd0;
-assign t_win[0] = 1'b1;
-assign t_ext[0] = is_ext(s0_v6_nh_reg);
-assign t_frg[0] = s0_v6_nh_reg == EXT_FRAGMENT;
-assign t_succ[3:0] = t_walk && t_ext[0] && s0_ok2_reg[0] ? 4'd1 : 4'd0;
-assign t_m[4:0] = M_AT_0[5*t_tags_h0 +: 5];
-assign t_mf[4:0] = M_AT_1[5*t_tags_h0 +: 5];
-assign t_jf[3:0] = 4'd1;
-assign t_lastf[0] = LAST_AT_0[t_tags_h0];
-assign t_fr_later[15:NPOS] = {(16 - NPOS){1'b0}};
-assign t_fr_m[15:NPOS] = {(16 - NPOS){1'b0}};
-
-genvar gn;
-generate
-    for (gn = 1; gn < 16; gn = gn + 1) begin : node
-        localparam [3:0] SELF = gn;
-        if (gn <= NPOS) begin : pos
-            localparam integer K = gn - 1;
-            // the header's bytes 0-3 at each L2 candidate
-            wire [3*32-1:0] c_at = {s0_hdr_reg[8*(62 + 8*K) +: 32], s0_hdr_reg[8*(58 + 8*K) +: 32],
-                                    s0_hdr_reg[8*(54 + 8*K) +: 32]};
-            wire [31:0] at = `L4LB_BY_L2(s0_tags_reg, c_at, 32);
-            wire [7:0] nh = at[7:0];
-            wire [7:0] hl = at[15:8];
-            // Fragment header bytes 2-3: offset [15:3], reserved [2:1], M [0]
-            wire [15:0] fo = {at[23:16], at[31:24]};
-            // the next header's position j = K + 1 + hl (table index {tags, hl[3:0]})
-            localparam [63:0] J_AT = plus_mod16(gn);
-            localparam [63:0] J1_AT = plus_mod16(gn + 1);
-            localparam [63:0] WIN_AT = before_window(gn);
-            localparam [319:0] M_AT = l4_index_pos(gn);
-            localparam [319:0] MF_AT = l4_index_pos(gn + 1);
-            localparam [63:0] LAST_AT = last_before_window(gn);
-            wire [5:0] th = {s0_tags_reg, hl[3:0]};
-            wire [3:0] j = J_AT[4*hl[3:0] +: 4];
-            wire [3:0] j1 = J1_AT[4*hl[3:0] +: 4];
-            wire win = hl[7:4] == 4'd0 && WIN_AT[th];
-            wire ext = is_ext(nh);
-
-            assign t_nh[8*gn +: 8] = nh;
-            assign t_j[4*gn +: 4] = j;
-            assign t_win[gn] = win;
-            assign t_ext[gn] = ext;
-            assign t_frg[gn] = nh == EXT_FRAGMENT;
-            assign t_succ[4*gn +: 4] = ext && win && s0_ok2_reg[j] ? j1 : SELF;
-            assign t_m[5*gn +: 5] = M_AT[5*th +: 5];
-            assign t_mf[5*gn +: 5] = MF_AT[5*th +: 5];
-            assign t_jf[4*gn +: 4] = j1;
-            assign t_lastf[gn] = LAST_AT[th];
-            assign t_fr_later[K] = fo[15:3] != 13'd0;
-            assign t_fr_m[K] = fo[0];
-            // the reserved bits [2:1] are not used
-            wire _unused_fo = &{1'b0, fo[2:1], 1'b0};
-        end else begin : none
-            assign t_nh[8*gn +: 8] = 8'd0;
-            assign t_j[4*gn +: 4] = 4'd0;
-            assign t_win[gn] = 1'b0;
-            assign t_ext[gn] = 1'b0;
-            assign t_frg[gn] = 1'b0;
-            assign t_succ[4*gn +: 4] = SELF;
-            assign t_m[5*gn +: 5] = 5'd0;
-            assign t_mf[5*gn +: 5] = 5'd0;
-            assign t_jf[4*gn +: 4] = 4'd0;
-            assign t_lastf[gn] = 1'b0;
-        end
-    end
-endgenerate
 
 // IPv4: total length below header + L4 header. The minimum is a multiple of 4 below 128:
 // compared in units of 4 bytes, IHL + 0 (a later fragment), + 2 (UDP) or + 5 (TCP).
@@ -492,7 +527,7 @@ wire       t_tl_bad = s0_ip_len_reg[15:7] == 9'd0
                       && (s0_v4_later_reg ? TL_BELOW_0[t_tl_at]
                           : s0_ip_proto_reg == PROTO_UDP ? TL_BELOW_2[t_tl_at] : TL_BELOW_5[t_tl_at]);
 // the L4 index without a walk: L2 + 40 (IPv6) or L2 + 4 * IHL
-wire [4:0] t_m_ip = s0_ipv6_reg ? t_m[4:0] : M_V4[5*{s0_tags_reg, t_ihl} +: 5];
+wire [4:0] t_m_ip = s0_ipv6_reg ? M_AT_0[5*t_tags_h0 +: 5] : M_V4[5*{s0_tags_reg, t_ihl} +: 5];
 
 // need_len = L2 + IP length (+ 40 for IPv6), 0 when not IP: the low byte here, the carry into
 // the high byte in d1
@@ -500,11 +535,6 @@ wire [7:0]  t_len_base = s0_reason_reg == R_NOT_IP ? 8'd0 : s0_ipv6_reg ? s0_l2_
 wire [15:0] t_len_add = s0_reason_reg == R_NOT_IP ? 16'd0 : s0_ipv6_reg ? s0_plen_reg : s0_ip_len_reg;
 wire [8:0]  t_need_low = {1'b0, t_len_base} + {1'b0, t_len_add[7:0]};
 
-// what the walk's outcome reads, carried through d1 and d2: the node table and per position
-// whether a header there lies within the packet and the capture
-localparam TABLE_W = 16 * (8 + 4 + 1 + 1 + 1 + 5 + 5 + 4 + 1) + 16 * 4;
-wire [TABLE_W-1:0] t_table = {t_nh, t_j, t_win, t_ext, t_frg, t_m, t_mf, t_jf, t_lastf,
-                              t_fr_later, t_fr_m, s0_ok2_reg, s0_ok8_reg};
 // the frame's other parse results, carried through d1 and d2
 localparam SIDE_W = 2 + 4 + 1 + 1 + 5 + 8 + 1 + 1 + 16 + 16 + 1;
 wire [SIDE_W-1:0] t_side = {s0_tags_reg, s0_reason_reg, s0_ipv6_reg, t_walk, t_m_ip,
@@ -527,9 +557,9 @@ always @(posedge clk) begin
         t_hdr_reg <= s0_hdr_reg;
         if (s0_valid_reg) begin
             t_disabled_reg <= s0_disabled_reg;
-            t_table_reg <= t_table;
+            {t_table_reg, t_succ_reg} <= walk_table(s0_hdr_reg[8*WALK_OFF +: 8*WALK_BYTES], s0_tags_reg,
+                                                    s0_v6_nh_reg, t_walk, s0_ok2_reg, s0_ok8_reg);
             t_side_reg <= t_side;
-            t_succ_reg <= t_succ;
             t_need_low_reg <= t_need_low;
             t_need_high_reg <= t_len_add[15:8];
         end
@@ -781,7 +811,7 @@ wire [32*32-1:0] l4_ports;
 wire [32*16-1:0] l4_udp_csum;
 wire [32*16-1:0] l4_tcp_csum;
 
-genvar ga, gm;
+genvar gq, ga, gm;
 generate
     for (gq = 0; gq < 3; gq = gq + 1) begin : g_cand
         localparam integer L2 = 14 + 4 * gq;

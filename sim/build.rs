@@ -18,6 +18,8 @@
 //! - `VERILATOR`: the verilator binary (default `verilator` on `PATH`).
 //! - `L4LB_VERILATOR_FLAGS`: more Verilator options, split at white space (e.g. `-fno-split`), for
 //!   experiments with the simulator's speed.
+//! - `L4LB_CXXFLAGS`: more C++ compiler options for the model, split at white space (e.g.
+//!   `-fprofile-instr-use=FILE`), for experiments with the simulator's speed.
 //! - `NUM_JOBS` (set by cargo from `-j`): parallel C++ compiler processes.
 //! - `L4LB_BUILD_VERBOSE`: set to print the build times as a cargo warning.
 
@@ -69,6 +71,7 @@ fn run() -> Result<(), String> {
     println!("cargo::rerun-if-env-changed=L4LB_VCD");
     println!("cargo::rerun-if-env-changed=L4LB_NATIVE");
     println!("cargo::rerun-if-env-changed=CXX");
+    println!("cargo::rerun-if-env-changed=L4LB_CXXFLAGS");
     println!("cargo::rerun-if-changed={}", manifest_dir.join(SHIM).display());
     println!("cargo::rustc-check-cfg=cfg(l4lb_w64, l4lb_w128, l4lb_w256, l4lb_w512)");
 
@@ -385,6 +388,9 @@ fn base_build() -> cc::Build {
         .flag_if_supported("-Wno-shadow");
     if env::var("L4LB_NATIVE").map_or(true, |v| v != "0") {
         b.flag_if_supported("-march=native");
+    }
+    for f in env::var("L4LB_CXXFLAGS").unwrap_or_default().split_whitespace() {
+        b.flag(f);
     }
     b
 }

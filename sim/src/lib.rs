@@ -281,6 +281,18 @@ impl Harness {
         Ok(())
     }
 
+    /// Makes room for `frames` more queued frames of `bytes` bytes in all, and for their
+    /// outputs, so that queuing them and stepping them through allocate nothing more than one
+    /// buffer per frame that leaves (a long replay otherwise spends a tenth of its time growing
+    /// these buffers).
+    pub fn reserve(&mut self, frames: usize, bytes: usize) {
+        self.compact_arena();
+        self.arena.reserve(bytes + frames * self.bpb);
+        self.queue.reserve(frames);
+        self.in_cycles.reserve(self.queue.len() + frames);
+        self.outputs.reserve(self.queue.len() + frames);
+    }
+
     /// Drops the bytes of frames that have entered, when that is worth a copy.
     fn compact_arena(&mut self) {
         let consumed = match self.queue.front() {

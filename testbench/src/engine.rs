@@ -224,6 +224,7 @@ impl Engine {
 }
 
 fn run_rtl(h: &mut Harness, frames: &[InFrame], progress: Option<&ProgressBar>) -> Result<(Vec<OutRecord>, RunStats)> {
+    h.reserve(frames.len(), frames.iter().map(|f| f.data.len()).sum());
     for f in frames {
         h.queue_frame(&f.data, f.bad_frame)?;
     }

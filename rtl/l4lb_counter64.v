@@ -42,15 +42,16 @@ wire [63:0] inc_64 = inc_reg;
 reg [SEG-1:0] part1_reg = {SEG{1'b0}};
 reg [SEG-1:0] part2_reg = {SEG{1'b0}}, part2_d_reg = {SEG{1'b0}};
 reg [SEG-1:0] part3_reg = {SEG{1'b0}}, part3_d_reg = {SEG{1'b0}}, part3_dd_reg = {SEG{1'b0}};
-// the segments and the carries between them
-reg [SEG-1:0] seg0_reg = {SEG{1'b0}}, seg1_reg = {SEG{1'b0}}, seg2_reg = {SEG{1'b0}}, seg3_reg = {SEG{1'b0}};
-reg           carry0_reg = 1'b0, carry1_reg = 1'b0, carry2_reg = 1'b0;
+// segments 0-2 with their carry out on top (bit SEG: into segment k + 1 in the next cycle)
+reg [SEG:0]   seg0_reg = {SEG+1{1'b0}}, seg1_reg = {SEG+1{1'b0}}, seg2_reg = {SEG+1{1'b0}};
+reg [SEG-1:0] seg3_reg = {SEG{1'b0}};
 // snapshot alignment: segment k delayed by 3 - k more cycles
 reg [SEG-1:0] seg0_d_reg = {SEG{1'b0}}, seg0_dd_reg = {SEG{1'b0}}, seg0_ddd_reg = {SEG{1'b0}};
 reg [SEG-1:0] seg1_d_reg = {SEG{1'b0}}, seg1_dd_reg = {SEG{1'b0}};
 reg [SEG-1:0] seg2_d_reg = {SEG{1'b0}};
 
 // {carry out, seg + part + carry in} in one adder: {seg, 1} + {part, carry}, the sum in bits SEG:1
+// (one carry chain, the carry in through bit 0)
 function [SEG:0] seg_add;
     input [SEG-1:0] seg;
     input [SEG-1:0] part;
@@ -80,6 +81,8 @@ endfunction
 reg [3:0] busy_reg = 4'd0;
 wire      load = inc_valid || busy_reg != 4'd0;
 
+// Each register is one assignment (a segment and its carry out are one register, the adder's
+// SEG + 1 bits), so that the simulator evaluates every sum once.
 always @(posedge clk) begin
     busy_reg <= {busy_reg[2:0], inc_valid};
     if (load) begin
@@ -90,16 +93,16 @@ always @(posedge clk) begin
         part3_reg <= inc_64[4*SEG-1:3*SEG];
         part3_d_reg <= part3_reg;
         part3_dd_reg <= part3_d_reg;
-        {carry0_reg, seg0_reg} <= seg_add(seg0_reg, inc_64[SEG-1:0], 1'b0);
-        {carry1_reg, seg1_reg} <= seg_add(seg1_reg, part1_reg, carry0_reg);
-        {carry2_reg, seg2_reg} <= seg_add(seg2_reg, part2_d_reg, carry1_reg);
-        seg3_reg <= seg_sum(seg3_reg, part3_dd_reg, carry2_reg);
-        seg0_d_reg <= seg0_reg;
+        seg0_reg <= seg_add(seg0_reg[SEG-1:0], inc_64[SEG-1:0], 1'b0);
+        seg1_reg <= seg_add(seg1_reg[SEG-1:0], part1_reg, seg0_reg[SEG]);
+        seg2_reg <= seg_add(seg2_reg[SEG-1:0], part2_d_reg, seg1_reg[SEG]);
+        seg3_reg <= seg_sum(seg3_reg, part3_dd_reg, seg2_reg[SEG]);
+        seg0_d_reg <= seg0_reg[SEG-1:0];
         seg0_dd_reg <= seg0_d_reg;
         seg0_ddd_reg <= seg0_dd_reg;
-        seg1_d_reg <= seg1_reg;
+        seg1_d_reg <= seg1_reg[SEG-1:0];
         seg1_dd_reg <= seg1_d_reg;
-        seg2_d_reg <= seg2_reg;
+        seg2_d_reg <= seg2_reg[SEG-1:0];
     end
     if (rst) begin
         busy_reg <= 4'd0;
@@ -110,13 +113,10 @@ always @(posedge clk) begin
         part3_reg <= {SEG{1'b0}};
         part3_d_reg <= {SEG{1'b0}};
         part3_dd_reg <= {SEG{1'b0}};
-        seg0_reg <= {SEG{1'b0}};
-        seg1_reg <= {SEG{1'b0}};
-        seg2_reg <= {SEG{1'b0}};
+        seg0_reg <= {SEG+1{1'b0}};
+        seg1_reg <= {SEG+1{1'b0}};
+        seg2_reg <= {SEG+1{1'b0}};
         seg3_reg <= {SEG{1'b0}};
-        carry0_reg <= 1'b0;
-        carry1_reg <= 1'b0;
-        carry2_reg <= 1'b0;
         seg0_d_reg <= {SEG{1'b0}};
         seg0_dd_reg <= {SEG{1'b0}};
         seg0_ddd_reg <= {SEG{1'b0}};

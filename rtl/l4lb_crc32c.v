@@ -6,7 +6,8 @@
 /*
  * CRC-32C, reflected (polynomial 0x1EDC6F41, reflected 0x82F63B78), over BYTE_COUNT bytes in
  * one step, registered: crc_out loads the CRC of data when en is 1 (so the simulator computes it
- * only in the cycles it loads). Byte 0 (the first byte on the wire) is data[7:0]; each byte is fed
+ * only in the cycles it loads). Byte 0 (the first byte on the wire) is data[7:0] (with WIRE_ORDER,
+ * the top byte of data); each byte is fed
  * LSB first, as in the usual software CRC. crc_init is the register value before the first
  * byte and crc_out the register after the last byte (no final XOR): the standard CRC-32C is
  * ~crc_out with crc_init = 32'hFFFFFFFF ("123456789" gives 32'hE3069283).
@@ -18,7 +19,10 @@
  */
 module l4lb_crc32c #(
     // Number of message bytes (at least 4)
-    parameter BYTE_COUNT = 13
+    parameter BYTE_COUNT = 13,
+    // 0: message byte i is data[8*i +: 8]; 1: byte i is data[8*(BYTE_COUNT-1-i) +: 8] (wire
+    // order, the first byte in the top bits, as the parse hands addresses and ports on)
+    parameter WIRE_ORDER = 0
 ) (
     input  wire                    clk,
     input  wire                    en,
@@ -59,15 +63,20 @@ endfunction
 
 localparam [32*BITS-1:0] COLUMNS = crc_columns(POLY);
 
-wire [BITS-1:0] msg = data ^ {{BITS-32{1'b0}}, crc_init};
 
-// the message bits that flip output bit j: bit p of MASK(j) is bit j of COL(p)
+// the message bits that flip output bit j: bit p of MASK(j) is bit j of COL(p), at the data bit
+// that carries message bit p (the byte order is only where the masks' bits sit: no logic)
 function [BITS-1:0] out_mask;
     input integer j;
+    input integer wire_order;
     integer p;
     begin
         for (p = 0; p < BITS; p = p + 1) begin
-            out_mask[p] = COLUMNS[32*p + j];
+            if (wire_order != 0) begin
+                out_mask[8 * (BYTE_COUNT - 1 - p / 8) + p % 8] = COLUMNS[32*p + j];
+            end else begin
+                out_mask[p] = COLUMNS[32*p + j];
+            end
         end
     end
 endfunction
@@ -82,10 +91,14 @@ end
 genvar gj;
 generate
     for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
-        localparam [BITS-1:0] MASK = out_mask(gj);
+        localparam [BITS-1:0] MASK = out_mask(gj, WIRE_ORDER);
+        // the first 32 message bits, which the initial value XORs into
+        localparam [BITS-1:0] INIT_MASK = out_mask(gj, 0);
+        // the initial value XORs into the first 32 message bits: its own parity, so that the
+        // message itself needs no XOR before the masks (nothing is computed outside the load)
         always @(posedge clk) begin
             if (en) begin
-                crc_out[gj] <= ^(msg & MASK);
+                crc_out[gj] <= ^(data & MASK) ^ ^(crc_init & INIT_MASK[31:0]);
             end
         end
     end

@@ -418,6 +418,10 @@ reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 // a table read port moves only for a frame (a stage without one keeps its stale words, which no
 // stage after it looks at)
 wire hash_en = adv && in_valid;
+// the address CRCs of one family only: s0 picks flow6/key6 or flow4/key4 by s0_ipv6_reg, which
+// loads with them, so the other family's stale CRCs are never used (and never computed)
+wire hash4_en = hash_en && !in_ipv6;
+wire hash6_en = hash_en && in_ipv6;
 wire rd_match = adv && s0_valid_reg;
 wire rd_info = adv && s2_valid_reg;
 wire rd_ring = adv && s9_valid_reg;
@@ -426,24 +430,8 @@ wire rd_backend = adv && s11_valid_reg;
 /*
  * Hashes
  */
-// bytes of a big-endian number, first byte in the low bits (the CRC's byte order)
-function [31:0] wire4;
-    input [31:0] x;
-    begin
-        wire4 = {x[7:0], x[15:8], x[23:16], x[31:24]};
-    end
-endfunction
-
-function [127:0] wire16;
-    input [127:0] x;
-    begin
-        wire16 = {wire4(x[31:0]), wire4(x[63:32]), wire4(x[95:64]), wire4(x[127:96])};
-    end
-endfunction
-
-wire [15:0] sport_w = {in_sport[7:0], in_sport[15:8]};
-wire [15:0] dport_w = {in_dport[7:0], in_dport[15:8]};
-
+// The CRCs take their messages in wire order (WIRE_ORDER: the first byte in the top bits), as the
+// addresses and ports arrive: plain wiring, no byte swaps.
 wire [31:0] flow4_crc;
 wire [31:0] flow6_crc;
 wire [31:0] flow_port_crc;
@@ -452,35 +440,35 @@ wire [31:0] key6_crc;
 wire [31:0] key_port_crc;
 
 // flow keys with both ports 0: source, destination, source port, destination port, protocol
-l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(13), .WIRE_ORDER(1)) flow4_crc_inst (
     .clk(clk),
-    .en(hash_en),
-    .data({in_proto, 16'd0, 16'd0, wire4(in_dst[127:96]), wire4(in_src[127:96])}),
+    .en(hash4_en),
+    .data({in_src[127:96], in_dst[127:96], 32'd0, in_proto}),
     .crc_init(~hash_seed),
     .crc_out(flow4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(37), .WIRE_ORDER(1)) flow6_crc_inst (
     .clk(clk),
-    .en(hash_en),
-    .data({in_proto, 16'd0, 16'd0, wire16(in_dst), wire16(in_src)}),
+    .en(hash6_en),
+    .data({in_src, in_dst, 32'd0, in_proto}),
     .crc_init(~hash_seed),
     .crc_out(flow6_crc)
 );
 
 // VIP keys with port 0: destination, port, protocol
-l4lb_crc32c #(.BYTE_COUNT(7)) key4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(7), .WIRE_ORDER(1)) key4_crc_inst (
     .clk(clk),
-    .en(hash_en),
-    .data({in_proto, 16'd0, wire4(in_dst[127:96])}),
+    .en(hash4_en),
+    .data({in_dst[127:96], 16'd0, in_proto}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(19), .WIRE_ORDER(1)) key6_crc_inst (
     .clk(clk),
-    .en(hash_en),
-    .data({in_proto, 16'd0, wire16(in_dst)}),
+    .en(hash6_en),
+    .data({in_dst, 16'd0, in_proto}),
     .crc_init(32'hFFFFFFFF),
     .crc_out(key6_crc)
 );
@@ -490,18 +478,18 @@ l4lb_crc32c #(.BYTE_COUNT(19)) key6_crc_inst (
 // only, in both key layouts and both IP versions, so one contribution serves IPv4 and IPv6 (a
 // leading zero byte with zero init adds nothing). The port-0 hashes come first, so that each
 // hash is one XOR tree deep plus at most one XOR.
-l4lb_crc32c #(.BYTE_COUNT(5)) flow_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(5), .WIRE_ORDER(1)) flow_port_crc_inst (
     .clk(clk),
     .en(hash_en),
-    .data({8'd0, dport_w, sport_w}),
+    .data({in_sport, in_dport, 8'd0}),
     .crc_init(32'h00000000),
     .crc_out(flow_port_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(4)) key_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(4), .WIRE_ORDER(1)) key_port_crc_inst (
     .clk(clk),
     .en(hash_en),
-    .data({8'd0, dport_w, 8'd0}),
+    .data({8'd0, in_dport, 8'd0}),
     .crc_init(32'h00000000),
     .crc_out(key_port_crc)
 );

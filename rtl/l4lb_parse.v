@@ -352,6 +352,10 @@ reg [15:0]   s0_ok8_reg = 16'd0;
 reg [15:0]   s0_plt8_reg = 16'd0;
 reg [15:0]   s0_plt20_reg = 16'd0;
 
+`define L4LB_S0_CAND {s0_reason_reg, s0_ihl_reg, s0_ipv6_reg, s0_ip_len_reg, s0_ip_proto_reg, \
+    s0_plen_reg, s0_v6_nh_reg, s0_v4_frag_reg, s0_v4_later_reg, s0_ok2_reg, s0_ok8_reg, s0_plt8_reg, \
+    s0_plt20_reg}
+
 always @(posedge clk) begin
     if (adv) begin
         s0_valid_reg <= hdr_valid;
@@ -359,11 +363,14 @@ always @(posedge clk) begin
             s0_disabled_reg <= !ctrl_enable;
             s0_hdr_reg <= hdr_data;
             s0_tags_reg <= tags;
-            {s0_reason_reg, s0_ihl_reg, s0_ipv6_reg, s0_ip_len_reg, s0_ip_proto_reg, s0_plen_reg,
-             s0_v6_nh_reg, s0_v4_frag_reg, s0_v4_later_reg, s0_ok2_reg, s0_ok8_reg, s0_plt8_reg,
-             s0_plt20_reg} <= tags[1] ? cand(hdr_data[8*20 +: 96], hdr_len, 2)
-                              : tags[0] ? cand(hdr_data[8*16 +: 96], hdr_len, 1)
-                              : cand(hdr_data[8*12 +: 96], hdr_len, 0);
+            // the frame's L2 candidate only (as statements, the simulator computes one of the three)
+            if (tags[1]) begin
+                `L4LB_S0_CAND <= cand(hdr_data[8*20 +: 96], hdr_len, 2);
+            end else if (tags[0]) begin
+                `L4LB_S0_CAND <= cand(hdr_data[8*16 +: 96], hdr_len, 1);
+            end else begin
+                `L4LB_S0_CAND <= cand(hdr_data[8*12 +: 96], hdr_len, 0);
+            end
         end
     end
 
@@ -425,6 +432,8 @@ localparam integer WALK_BYTES = 8 * NPOS + 4;
 // what the walk's outcome reads, carried through d1 and d2: the node table and per position
 // whether a header there lies within the packet and the capture
 localparam TABLE_W = 16 * (8 + 4 + 1 + 1 + 1 + 5 + 5 + 4 + 1) + 16 * 4;
+// node 0's next header byte in the table (the table's first field is the 16 next header bytes)
+localparam TABLE_NH0 = TABLE_W - 16 * 8;
 
 /*
  * The node table and its successor table {table, succ}, from the header bytes WALK_OFF on (w)
@@ -537,6 +546,8 @@ wire [8:0]  t_need_low = {1'b0, t_len_base} + {1'b0, t_len_add[7:0]};
 
 // the frame's other parse results, carried through d1 and d2
 localparam SIDE_W = 2 + 4 + 1 + 1 + 5 + 8 + 1 + 1 + 16 + 16 + 1;
+// the walk flag's bit in the side band
+localparam SIDE_WALK = SIDE_W - 8;
 wire [SIDE_W-1:0] t_side = {s0_tags_reg, s0_reason_reg, s0_ipv6_reg, t_walk, t_m_ip,
                             s0_ip_proto_reg, s0_v4_frag_reg, s0_v4_later_reg, s0_plt8_reg,
                             s0_plt20_reg, t_tl_bad};
@@ -557,8 +568,15 @@ always @(posedge clk) begin
         t_hdr_reg <= s0_hdr_reg;
         if (s0_valid_reg) begin
             t_disabled_reg <= s0_disabled_reg;
-            {t_table_reg, t_succ_reg} <= walk_table(s0_hdr_reg[8*WALK_OFF +: 8*WALK_BYTES], s0_tags_reg,
-                                                    s0_v6_nh_reg, t_walk, s0_ok2_reg, s0_ok8_reg);
+            // Without a walk (IPv4, not IP, a bad IPv6 header) the outcome reads node 0's next
+            // header only: the rest of the table, its squarings (d1) and the stopping node (d2)
+            // load for a walk alone.
+            if (t_walk) begin
+                {t_table_reg, t_succ_reg} <= walk_table(s0_hdr_reg[8*WALK_OFF +: 8*WALK_BYTES], s0_tags_reg,
+                                                        s0_v6_nh_reg, t_walk, s0_ok2_reg, s0_ok8_reg);
+            end else begin
+                t_table_reg[TABLE_NH0 +: 8] <= s0_v6_nh_reg;
+            end
             t_side_reg <= t_side;
             t_need_low_reg <= t_need_low;
             t_need_high_reg <= t_len_add[15:8];
@@ -600,7 +618,9 @@ always @(posedge clk) begin
             d1_disabled_reg <= t_disabled_reg;
             d1_table_reg <= t_table_reg;
             d1_side_reg <= t_side_reg;
-            d1_succ4_reg <= square2(t_succ_reg);
+            if (t_side_reg[SIDE_WALK]) begin
+                d1_succ4_reg <= square2(t_succ_reg);
+            end
             d1_need_len_reg <= {{1'b0, t_need_high_reg} + {8'd0, t_need_low_reg[8]}, t_need_low_reg[7:0]};
         end
     end
@@ -642,7 +662,9 @@ always @(posedge clk) begin
             d2_disabled_reg <= d1_disabled_reg;
             d2_table_reg <= d1_table_reg;
             d2_side_reg <= d1_side_reg;
-            d2_stop_reg <= stop_of(d1_succ4_reg);
+            if (d1_side_reg[SIDE_WALK]) begin
+                d2_stop_reg <= stop_of(d1_succ4_reg);
+            end
             d2_need_len_reg <= d1_need_len_reg;
             d2_too_long_reg <= d1_need_len_reg > MAX_LEN_17;
         end
@@ -802,42 +824,48 @@ wire          g_tcp = e_nh_reg == PROTO_TCP;
 wire          g_short = g_udp ? e_plt8_reg[e_j_reg] : e_plt20_reg[e_j_reg];
 wire [7:0]    g_l4 = {1'b0, e_m_reg, 2'b10};
 
-// the addresses at each L2 candidate, first byte in the top bits (IPv4 in [127:96], the rest 0)
-wire [3*128-1:0] c_src;
-wire [3*128-1:0] c_dst;
-wire [3*16-1:0]  c_ip_csum;
-// the L4 words at 2 + 4m: ports, and the checksums of UDP (+ 6) and TCP (+ 16)
-wire [32*32-1:0] l4_ports;
-wire [32*16-1:0] l4_udp_csum;
-wire [32*16-1:0] l4_tcp_csum;
-
-genvar gq, ga, gm;
-generate
-    for (gq = 0; gq < 3; gq = gq + 1) begin : g_cand
-        localparam integer L2 = 14 + 4 * gq;
-        for (ga = 0; ga < 16; ga = ga + 1) begin : addr
-            if (ga < 4) begin : v4
-                assign c_src[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 8 + ga)
-                                                                    : `L4LB_HDR_BYTE(g_hdr, L2 + 12 + ga);
-                assign c_dst[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 24 + ga)
-                                                                    : `L4LB_HDR_BYTE(g_hdr, L2 + 16 + ga);
-            end else begin : v6
-                assign c_src[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 8 + ga) : 8'd0;
-                assign c_dst[128*gq + 127 - 8*ga -: 8] = e_ipv6_reg ? `L4LB_HDR_BYTE(g_hdr, L2 + 24 + ga) : 8'd0;
-            end
-        end
-        assign c_ip_csum[16*gq +: 16] = {`L4LB_HDR_BYTE(g_hdr, L2 + 10), `L4LB_HDR_BYTE(g_hdr, L2 + 11)};
+// Header bytes in wire order (the first byte in the top bits) out of a slice of the header
+// (byte 0 in the low bits). The picks below are made in the g load, for a frame only: picked
+// when the stage loads, not every cycle (the simulator then does that work once a frame).
+function [15:0] be16;
+    input [15:0] x;
+    begin
+        be16 = {x[7:0], x[15:8]};
     end
-    for (gm = 0; gm < 32; gm = gm + 1) begin : l4_at
-        localparam integer AT = 2 + 4 * gm;
-        assign l4_ports[32*gm +: 32] = {`L4LB_HDR_BYTE(g_hdr, AT), `L4LB_HDR_BYTE(g_hdr, AT + 1),
-                                       `L4LB_HDR_BYTE(g_hdr, AT + 2), `L4LB_HDR_BYTE(g_hdr, AT + 3)};
-        assign l4_udp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 6), `L4LB_HDR_BYTE(g_hdr, AT + 7)};
-        assign l4_tcp_csum[16*gm +: 16] = {`L4LB_HDR_BYTE(g_hdr, AT + 16), `L4LB_HDR_BYTE(g_hdr, AT + 17)};
-    end
-endgenerate
+endfunction
 
-wire [31:0] g_ports = l4_ports[32*e_m_reg +: 32];
+function [31:0] be32;
+    input [31:0] x;
+    begin
+        be32 = {x[7:0], x[15:8], x[23:16], x[31:24]};
+    end
+endfunction
+
+function [127:0] be128;
+    input [127:0] x;
+    begin
+        be128 = {be32(x[31:0]), be32(x[63:32]), be32(x[95:64]), be32(x[127:96])};
+    end
+endfunction
+
+// the header from byte 2, 8 and 18: the L4 words at 2 + 4m are then 32-bit words m (ports) and
+// the checksums of UDP (+ 6) and TCP (+ 16) the low halves of words m: 32:1 word picks
+wire [HB-16-1:0]  g_hdr_at2 = g_hdr[HB-1:16];
+wire [HB-64-1:0]  g_hdr_at8 = g_hdr[HB-1:64];
+wire [HB-144-1:0] g_hdr_at18 = g_hdr[HB-1:144];
+
+// the addresses (IPv4 in [127:96], the rest 0) and the IP checksum of the frame's L2, picked
+// with the L2 as a constant
+`define L4LB_G_PICK(L2) \
+    if (e_ipv6_reg) begin \
+        g_src_reg <= be128(g_hdr[8*((L2) + 8) +: 128]); \
+        g_dst_reg <= be128(g_hdr[8*((L2) + 24) +: 128]); \
+    end else begin \
+        g_src_reg <= {be32(g_hdr[8*((L2) + 12) +: 32]), 96'd0}; \
+        g_dst_reg <= {be32(g_hdr[8*((L2) + 16) +: 32]), 96'd0}; \
+    end \
+    g_ip_csum_reg <= be16(g_hdr[8*((L2) + 10) +: 16]);
+
 // header bytes past the last L4 checksum are not read here
 wire _unused_hdr = &{1'b0, g_hdr, 1'b0};
 
@@ -878,14 +906,18 @@ always @(posedge clk) begin
             g_short_reg <= g_short;
             g_tl_bad_reg <= e_tl_bad_reg;
             g_too_long_reg <= e_too_long_reg;
-            g_src_reg <= `L4LB_BY_L2(g_tags, c_src, 128);
-            g_dst_reg <= `L4LB_BY_L2(g_tags, c_dst, 128);
-            g_ports_reg <= e_later_reg ? 32'd0 : g_ports;
+            if (g_tags[1]) begin
+                `L4LB_G_PICK(22)
+            end else if (g_tags[0]) begin
+                `L4LB_G_PICK(18)
+            end else begin
+                `L4LB_G_PICK(14)
+            end
+            g_ports_reg <= e_later_reg ? 32'd0 : be32(g_hdr_at2[32*e_m_reg +: 32]);
             g_proto_reg <= e_nh_reg;
             g_l2_reg <= g_tags[1] ? 8'd22 : g_tags[0] ? 8'd18 : 8'd14;
             g_l4_csum_pos_reg <= g_l4 + (g_udp ? 8'd6 : 8'd16);
-            g_ip_csum_reg <= `L4LB_BY_L2(g_tags, c_ip_csum, 16);
-            g_l4_csum_reg <= g_udp ? l4_udp_csum[16*e_m_reg +: 16] : l4_tcp_csum[16*e_m_reg +: 16];
+            g_l4_csum_reg <= g_udp ? be16(g_hdr_at8[32*e_m_reg +: 16]) : be16(g_hdr_at18[32*e_m_reg +: 16]);
             g_need_len_reg <= e_need_len_reg;
         end
     end
@@ -994,5 +1026,7 @@ endmodule
 
 `undef L4LB_HDR_BYTE
 `undef L4LB_BY_L2
+`undef L4LB_G_PICK
+`undef L4LB_S0_CAND
 
 `resetall

@@ -91,20 +91,29 @@ assign len_over = len_over_reg;
 wire accept = adv && s_axis_tvalid;
 wire in_hdr = beat_reg <= HDR_LAST_BEAT;
 
-// bytes in this beat when it is the last one (tkeep contiguous from lane 0)
-wire [CNT_WIDTH-1:0] last_count;
+// bytes in this beat when it is the last one (tkeep contiguous from lane 0): keep_count(tkeep)
+`include "l4lb_keep_count.vh"
 
-l4lb_keep_count #(
-    .KEEP_WIDTH(KEEP_WIDTH),
-    .CNT_WIDTH(CNT_WIDTH)
-)
-keep_count_inst (
-    .keep(s_axis_tkeep),
-    .count(last_count)
-);
+// frame length when this beat is the last (beat index below MAX_BEATS); computed in the loads at
+// tlast only
+function [LEN_WIDTH-1:0] last_len;
+    input [BEAT_WIDTH-1:0] beat;
+    input [KEEP_WIDTH-1:0] keep;
+    begin
+        last_len = beat * BYTES_LEN + {{LEN_WIDTH-CNT_WIDTH{1'b0}}, keep_count(keep)};
+    end
+endfunction
 
-// frame length when this beat is the last (beat index below MAX_BEATS)
-wire [LEN_WIDTH-1:0] last_len = beat_reg * BYTES_LEN + {{LEN_WIDTH-CNT_WIDTH{1'b0}}, last_count};
+// its low byte (the header length of a frame that ends within the header)
+function [7:0] last_len8;
+    input [BEAT_WIDTH-1:0] beat;
+    input [KEEP_WIDTH-1:0] keep;
+    /* verilator lint_off UNUSEDSIGNAL */ reg [LEN_WIDTH-1:0] len; /* verilator lint_on UNUSEDSIGNAL */
+    begin
+        len = last_len(beat, keep);
+        last_len8 = len[7:0];
+    end
+endfunction
 
 // header slices: slice g holds beat g of the frame
 genvar g;
@@ -133,7 +142,11 @@ always @(posedge clk) begin
             if (in_hdr && (s_axis_tlast || beat_reg == HDR_LAST_BEAT)) begin
                 hdr_valid_reg <= 1'b1;
                 // the header is complete within HDR_BYTES bytes
-                hdr_len_reg <= s_axis_tlast ? last_len[7:0] : HDR_BYTES_8;
+                if (s_axis_tlast) begin
+                    hdr_len_reg <= last_len8(beat_reg, s_axis_tkeep);
+                end else begin
+                    hdr_len_reg <= HDR_BYTES_8;
+                end
             end
 
             if (s_axis_tlast) begin
@@ -141,7 +154,7 @@ always @(posedge clk) begin
                 // frame ended within MAX_LEN (else its over record went out already)
                 if (beat_reg != MAX_BEAT) begin
                     len_valid_reg <= 1'b1;
-                    len_len_reg <= last_len;
+                    len_len_reg <= last_len(beat_reg, s_axis_tkeep);
                     len_bad_reg <= s_axis_tuser[0];
                     len_over_reg <= 1'b0;
                 end

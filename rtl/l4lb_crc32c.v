@@ -22,7 +22,10 @@ module l4lb_crc32c #(
     parameter BYTE_COUNT = 13,
     // 0: message byte i is data[8*i +: 8]; 1: byte i is data[8*(BYTE_COUNT-1-i) +: 8] (wire
     // order, the first byte in the top bits, as the parse hands addresses and ports on)
-    parameter WIRE_ORDER = 0
+    parameter WIRE_ORDER = 0,
+    // the output bits computed (the others stay 0): a user of a few bits leaves the rest out of
+    // the simulation too, not only out of the netlist
+    parameter [31:0] OUT_BITS = 32'hFFFFFFFF
 ) (
     input  wire                    clk,
     input  wire                    en,
@@ -96,9 +99,11 @@ generate
         localparam [BITS-1:0] INIT_MASK = out_mask(gj, 0);
         // the initial value XORs into the first 32 message bits: its own parity, so that the
         // message itself needs no XOR before the masks (nothing is computed outside the load)
-        always @(posedge clk) begin
-            if (en) begin
-                crc_out[gj] <= ^(data & MASK) ^ ^(crc_init & INIT_MASK[31:0]);
+        if (OUT_BITS[gj]) begin : used
+            always @(posedge clk) begin
+                if (en) begin
+                    crc_out[gj] <= ^(data & MASK) ^ ^(crc_init & INIT_MASK[31:0]);
+                end
             end
         end
     end

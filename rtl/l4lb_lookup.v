@@ -435,6 +435,10 @@ wire rd_backend = adv && s11_valid_reg;
 wire [31:0] flow4_crc;
 wire [31:0] flow6_crc;
 wire [31:0] flow_port_crc;
+// the VIP key hashes are used for the bucket bits only ([BUCKET_WIDTH-1:0] and [16 +: BUCKET_WIDTH])
+localparam [15:0] BUCKET_MASK_16 = (16'd1 << BUCKET_WIDTH) - 16'd1;
+localparam [31:0] KEY_BITS = {BUCKET_MASK_16, BUCKET_MASK_16};
+
 wire [31:0] key4_crc;
 wire [31:0] key6_crc;
 wire [31:0] key_port_crc;
@@ -457,7 +461,7 @@ l4lb_crc32c #(.BYTE_COUNT(37), .WIRE_ORDER(1)) flow6_crc_inst (
 );
 
 // VIP keys with port 0: destination, port, protocol
-l4lb_crc32c #(.BYTE_COUNT(7), .WIRE_ORDER(1)) key4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(7), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key4_crc_inst (
     .clk(clk),
     .en(hash4_en),
     .data({in_dst[127:96], 16'd0, in_proto}),
@@ -465,7 +469,7 @@ l4lb_crc32c #(.BYTE_COUNT(7), .WIRE_ORDER(1)) key4_crc_inst (
     .crc_out(key4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(19), .WIRE_ORDER(1)) key6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(19), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key6_crc_inst (
     .clk(clk),
     .en(hash6_en),
     .data({in_dst, 16'd0, in_proto}),
@@ -486,7 +490,7 @@ l4lb_crc32c #(.BYTE_COUNT(5), .WIRE_ORDER(1)) flow_port_crc_inst (
     .crc_out(flow_port_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(4), .WIRE_ORDER(1)) key_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(4), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key_port_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({8'd0, in_dport, 8'd0}),

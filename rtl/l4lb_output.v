@@ -176,17 +176,8 @@ end
 
 wire balanced = reason == R_NONE;
 
-// bytes in the last beat of a frame
-wire [CNT_WIDTH-1:0] last_count;
-
-l4lb_keep_count #(
-    .KEEP_WIDTH(KEEP_WIDTH),
-    .CNT_WIDTH(CNT_WIDTH)
-)
-keep_count_inst (
-    .keep(dl_keep),
-    .count(last_count)
-);
+// bytes in the last beat of a frame: keep_count(tkeep)
+`include "l4lb_keep_count.vh"
 
 initial begin
     if (HDR_BYTES < 64 || HDR_BYTES > 257 || HDR_BYTES % KEEP_WIDTH != 0) begin
@@ -294,7 +285,11 @@ always @(posedge clk) begin
         q_last_reg <= dl_last;
         q_user_reg <= dl_user;
         q_first_reg <= first;
-        q_bytes_reg <= dl_last ? last_count : BYTES_CNT;
+        if (dl_last) begin
+            q_bytes_reg <= keep_count(dl_keep);
+        end else begin
+            q_bytes_reg <= BYTES_CNT;
+        end
         if (dl_valid) begin
             dl_in_frame_reg <= !dl_last;
         end

@@ -231,20 +231,38 @@ reg [31:0]          host_rdata_reg = 32'd0;
 
 assign host_rdata = host_rdata_reg;
 
-// the low word of the counter read, resolved (the per-VIP carry into bit 16 added), and the
-// pieces of the high word for the latch
-wire [2*CS-1:0] r_entry = r_backend_reg ? backend_entry : vip_entry;
-wire            r_written = r_backend_reg ? backend_written : vip_written;
-wire [CS-1:0] r_cs = r_bytes_reg ? r_entry[2*CS-1:CS] : r_entry[CS-1:0];
-wire [16:0]   r_mid = {1'b0, r_cs[31:16]} + {16'd0, r_cs[64]};
-wire [31:0]   r_low = r_global_reg ? r_global_value_reg[31:0] :
-                      r_written ? {r_mid[15:0], r_cs[15:0]} : 32'd0;
-wire [15:0]   r_seg2 = r_global_reg ? r_global_value_reg[47:32] : r_written ? r_cs[47:32] : 16'd0;
-wire [15:0]   r_seg3 = r_global_reg ? r_global_value_reg[63:48] : r_written ? r_cs[63:48] : 16'd0;
-// pending carries into bits 32 (two of them) and 48
-wire          r_c32a = !r_global_reg && r_written && r_mid[16];
-wire          r_c32b = !r_global_reg && r_written && r_cs[65];
-wire          r_c48 = !r_global_reg && r_written && r_cs[66];
+// The read of a counter's low word, in the r_mux_reg load (functions, so that the simulator
+// computes them only for a read): the low word resolved (the per-VIP carry into bit 16 added),
+// and the pieces of the high word for the latch, {seg3, seg2, carries into 48, 32 (two)}.
+function [CS-1:0] r_cs;
+    input            backend;
+    input            bytes;
+    input [2*CS-1:0] vip_e;
+    input [2*CS-1:0] backend_e;
+    reg [2*CS-1:0] e;
+    begin
+        e = backend ? backend_e : vip_e;
+        r_cs = bytes ? e[2*CS-1:CS] : e[CS-1:0];
+    end
+endfunction
+
+function [66:0] r_read;
+    input          global;
+    input [63:0]   global_v;
+    input          written;
+    input [CS-1:0] cs;
+    reg [16:0] mid;
+    begin
+        mid = {1'b0, cs[31:16]} + {16'd0, cs[64]};
+        if (global) begin
+            r_read = {global_v[63:32], 3'b000, global_v[31:0]};
+        end else if (written) begin
+            r_read = {cs[63:48], cs[47:32], cs[66], cs[65], mid[16], mid[15:0], cs[15:0]};
+        end else begin
+            r_read = 67'd0;
+        end
+    end
+endfunction
 
 // the latch resolves over two cycles: bits 47:32, then 63:48
 reg [15:0] l_seg2_reg = 16'd0, l_seg3_reg = 16'd0, l_seg3_d_reg = 16'd0, l_lo_reg = 16'd0;
@@ -252,12 +270,18 @@ reg        l_c32a_reg = 1'b0, l_c32b_reg = 1'b0, l_c48_reg = 1'b0, l_c48_d_reg =
 wire [16:0] l_lo_sum = {1'b0, l_seg2_reg} + {15'd0, l_c32a_reg & l_c32b_reg, l_c32a_reg ^ l_c32b_reg};
 wire [15:0] l_hi_sum = l_seg3_d_reg + {14'd0, l_c48_d_reg & l_k_reg, l_c48_d_reg ^ l_k_reg};
 
+// the latch moves in the two cycles after a low-word read only (it holds otherwise, as its
+// inputs do)
+reg [1:0] l_busy_reg = 2'b00;
+
 always @(posedge clk) begin
-    l_lo_reg <= l_lo_sum[15:0];
-    l_k_reg <= l_lo_sum[16];
-    l_seg3_d_reg <= l_seg3_reg;
-    l_c48_d_reg <= l_c48_reg;
-    latch_reg <= {l_hi_sum, l_lo_reg};
+    if (l_busy_reg != 2'b00) begin
+        l_lo_reg <= l_lo_sum[15:0];
+        l_k_reg <= l_lo_sum[16];
+        l_seg3_d_reg <= l_seg3_reg;
+        l_c48_d_reg <= l_c48_reg;
+        latch_reg <= {l_hi_sum, l_lo_reg};
+    end
     if (rst) begin
         l_lo_reg <= 16'd0;
         l_k_reg <= 1'b0;
@@ -276,6 +300,7 @@ always @(posedge clk) begin
         h_global_idx_reg <= host_addr[6:3];
     end
 
+    l_busy_reg <= {1'b0, l_busy_reg[1]};
     r_mux_reg <= h_re_reg;
     if (h_re_reg) begin
         r_global_reg <= h_global_reg;
@@ -292,12 +317,10 @@ always @(posedge clk) begin
             if (r_high_reg) begin
                 host_rdata_reg <= latch_reg;
             end else begin
-                host_rdata_reg <= r_low;
-                l_seg2_reg <= r_seg2;
-                l_seg3_reg <= r_seg3;
-                l_c32a_reg <= r_c32a;
-                l_c32b_reg <= r_c32b;
-                l_c48_reg <= r_c48;
+                {l_seg3_reg, l_seg2_reg, l_c48_reg, l_c32b_reg, l_c32a_reg, host_rdata_reg} <=
+                    r_read(r_global_reg, r_global_value_reg, r_backend_reg ? backend_written : vip_written,
+                           r_cs(r_backend_reg, r_bytes_reg, vip_entry, backend_entry));
+                l_busy_reg <= 2'b11;
             end
         end
     end
@@ -309,6 +332,7 @@ always @(posedge clk) begin
         l_c32a_reg <= 1'b0;
         l_c32b_reg <= 1'b0;
         l_c48_reg <= 1'b0;
+        l_busy_reg <= 2'b00;
     end
 end
 

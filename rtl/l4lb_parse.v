@@ -299,6 +299,9 @@ function [CAND_W-1:0] cand;
     reg [7:0]  plen_low;
     reg [3:0]  reason;
     reg [15:0] ok2, ok8, plt8, plt20;
+    // rows of the constant tables; the payload-length rows past entry 127 are not read
+    /* verilator lint_off UNUSEDSIGNAL */ reg [255:0] pl2, pl8, pl20; /* verilator lint_on UNUSEDSIGNAL */
+    reg [255:0] hl2, hl8;
     integer l2, k;
     begin
         l2 = 14 + 4 * q;
@@ -318,10 +321,18 @@ function [CAND_W-1:0] cand;
         plen_low = {1'b0, plen[6:0]};
         for (k = 0; k < 16; k = k + 1) begin
             if (k < NPOS) begin
-                ok2[k] = (plen_big || PL_END2_ROWS[256*k + {24'd0, plen_low}]) && HL_AT2_ROWS[256*(16*q + k) + {24'd0, len}];
-                ok8[k] = (plen_big || PL_END8_ROWS[256*k + {24'd0, plen_low}]) && HL_AT8_ROWS[256*(16*q + k) + {24'd0, len}];
-                plt8[k] = !plen_big && !PL_END8_ROWS[256*k + {24'd0, plen_low}];
-                plt20[k] = !plen_big && !PL_TCP_ROWS[256*k + {24'd0, plen_low}];
+                // each table's row first (a constant), then the bit: Yosys builds a small
+                // multiplexer of the row, where an index into the whole table made it fold a
+                // shifter over all of it (tens of minutes)
+                pl2 = PL_END2_ROWS[256*k +: 256];
+                pl8 = PL_END8_ROWS[256*k +: 256];
+                pl20 = PL_TCP_ROWS[256*k +: 256];
+                hl2 = HL_AT2_ROWS[256*(16*q + k) +: 256];
+                hl8 = HL_AT8_ROWS[256*(16*q + k) +: 256];
+                ok2[k] = (plen_big || pl2[plen_low]) && hl2[len];
+                ok8[k] = (plen_big || pl8[plen_low]) && hl8[len];
+                plt8[k] = !plen_big && !pl8[plen_low];
+                plt20[k] = !plen_big && !pl20[plen_low];
             end else begin
                 ok2[k] = 1'b0;
                 ok8[k] = 1'b0;
@@ -460,6 +471,8 @@ function [TABLE_W+64-1:0] walk_table;
     reg [7:0]  nh, hl;
     reg [3:0]  j, j1;
     reg [5:0]  th;
+    reg [63:0] jr, jr1, winr, lastr;
+    reg [319:0] mr, mr1;
     integer n, k;
     begin
         nh_t = 128'd0;
@@ -481,10 +494,13 @@ function [TABLE_W+64-1:0] walk_table;
         ext_t[0] = is_ext(nh0);
         frg_t[0] = nh0 == EXT_FRAGMENT;
         succ_t[3:0] = walk && ext_t[0] && ok2[0] ? 4'd1 : 4'd0;
-        m_t[4:0] = M_ROWS[320*0 + 5*th +: 5];
-        mf_t[4:0] = M_ROWS[320*1 + 5*th +: 5];
+        mr = M_ROWS[320*0 +: 320];
+        mr1 = M_ROWS[320*1 +: 320];
+        m_t[4:0] = mr[5*th +: 5];
+        mf_t[4:0] = mr1[5*th +: 5];
         jf_t[3:0] = 4'd1;
-        lastf_t[0] = LAST_ROWS[64*0 + {26'd0, th}];
+        lastr = LAST_ROWS[64*0 +: 64];
+        lastf_t[0] = lastr[th];
         // node n = k + 1: the extension header at position k; the nodes past the window stop
         for (n = 1; n < 16; n = n + 1) begin
             k = n - 1;
@@ -494,20 +510,27 @@ function [TABLE_W+64-1:0] walk_table;
                 nh = at[7:0];
                 hl = at[15:8];
                 th = {l2_tags, hl[3:0]};
-                j = J_ROWS[64*n + 4*hl[3:0] +: 4];
-                j1 = J_ROWS[64*(n + 1) + 4*hl[3:0] +: 4];
+                // each table's row first (a constant), then the entry (see cand)
+                jr = J_ROWS[64*n +: 64];
+                jr1 = J_ROWS[64*(n + 1) +: 64];
+                winr = WIN_ROWS[64*n +: 64];
+                lastr = LAST_ROWS[64*n +: 64];
+                mr = M_ROWS[320*n +: 320];
+                mr1 = M_ROWS[320*(n + 1) +: 320];
+                j = jr[4*hl[3:0] +: 4];
+                j1 = jr1[4*hl[3:0] +: 4];
                 nh_t[8*n +: 8] = nh;
                 j_t[4*n +: 4] = j;
-                win_t[n] = hl[7:4] == 4'd0 && WIN_ROWS[64*n + {26'd0, th}];
+                win_t[n] = hl[7:4] == 4'd0 && winr[th];
                 ext_t[n] = is_ext(nh);
                 frg_t[n] = nh == EXT_FRAGMENT;
                 if (ext_t[n] && win_t[n] && ok2[j]) begin
                     succ_t[4*n +: 4] = j1;
                 end
-                m_t[5*n +: 5] = M_ROWS[320*n + 5*th +: 5];
-                mf_t[5*n +: 5] = M_ROWS[320*(n + 1) + 5*th +: 5];
+                m_t[5*n +: 5] = mr[5*th +: 5];
+                mf_t[5*n +: 5] = mr1[5*th +: 5];
                 jf_t[4*n +: 4] = j1;
-                lastf_t[n] = LAST_ROWS[64*n + {26'd0, th}];
+                lastf_t[n] = lastr[th];
                 // Fragment header bytes 2-3: offset [15:3], reserved [2:1], M [0]
                 fr_later_t[k] = {at[23:16], at[31:27]} != 13'd0;
                 fr_m_t[k] = at[24];

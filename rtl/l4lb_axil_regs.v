@@ -96,33 +96,33 @@ localparam [1:0]
     STATE_READ_WAIT = 2'd2,
     STATE_READ_RESP = 2'd3;
 
-reg [1:0]  state_reg = STATE_IDLE, state_next;
+reg [1:0]  state_reg = STATE_IDLE;
 
-reg        aw_full_reg = 1'b0, aw_full_next;
-reg [31:0] aw_addr_reg = 32'd0, aw_addr_next;
-reg        w_full_reg = 1'b0, w_full_next;
-reg [31:0] w_data_reg = 32'd0, w_data_next;
-reg [3:0]  w_strb_reg = 4'd0, w_strb_next;
-reg        ar_full_reg = 1'b0, ar_full_next;
-reg [31:0] ar_addr_reg = 32'd0, ar_addr_next;
+reg        aw_full_reg = 1'b0;
+reg [31:0] aw_addr_reg = 32'd0;
+reg        w_full_reg = 1'b0;
+reg [31:0] w_data_reg = 32'd0;
+reg [3:0]  w_strb_reg = 4'd0;
+reg        ar_full_reg = 1'b0;
+reg [31:0] ar_addr_reg = 32'd0;
 
-reg        bvalid_reg = 1'b0, bvalid_next;
-reg        rvalid_reg = 1'b0, rvalid_next;
-reg [31:0] rdata_reg = 32'd0, rdata_next;
-reg [3:0]  wait_reg = 4'd0, wait_next;
+reg        bvalid_reg = 1'b0;
+reg        rvalid_reg = 1'b0;
+reg [31:0] rdata_reg = 32'd0;
+reg [3:0]  wait_reg = 4'd0;
 
-reg        bus_we_reg = 1'b0, bus_we_next;
-reg        bus_re_reg = 1'b0, bus_re_next;
-reg [31:0] bus_addr_reg = 32'd0, bus_addr_next;
-reg [31:0] bus_wdata_reg = 32'd0, bus_wdata_next;
-reg [31:0] local_rdata_reg = 32'd0, local_rdata_next;
+reg        bus_we_reg = 1'b0;
+reg        bus_re_reg = 1'b0;
+reg [31:0] bus_addr_reg = 32'd0;
+reg [31:0] bus_wdata_reg = 32'd0;
+reg [31:0] local_rdata_reg = 32'd0;
 
-reg        ctrl_enable_reg = 1'b0, ctrl_enable_next;
-reg [31:0] hash_seed_reg = 32'd0, hash_seed_next;
-reg        table_bank_reg = 1'b0, table_bank_next;
+reg        ctrl_enable_reg = 1'b0;
+reg [31:0] hash_seed_reg = 32'd0;
+reg        table_bank_reg = 1'b0;
 // READ_PORT is kept for reading back only: the application block steers reads by its own copy
-reg [7:0]  read_port_reg = 8'd0, read_port_next;
-reg [31:0] hairpin_reg = HAIRPIN_RESET, hairpin_next;
+reg [7:0]  read_port_reg = 8'd0;
+reg [31:0] hairpin_reg = HAIRPIN_RESET;
 
 assign s_axil_awready = !aw_full_reg;
 assign s_axil_wready = !w_full_reg;
@@ -186,157 +186,107 @@ function [31:0] local_read;
     end
 endfunction
 
-always @* begin
-    state_next = state_reg;
-
-    aw_full_next = aw_full_reg;
-    aw_addr_next = aw_addr_reg;
-    w_full_next = w_full_reg;
-    w_data_next = w_data_reg;
-    w_strb_next = w_strb_reg;
-    ar_full_next = ar_full_reg;
-    ar_addr_next = ar_addr_reg;
-
-    bvalid_next = bvalid_reg;
-    rvalid_next = rvalid_reg;
-    rdata_next = rdata_reg;
-    wait_next = wait_reg;
-
-    bus_we_next = 1'b0;
-    bus_re_next = 1'b0;
-    bus_addr_next = bus_addr_reg;
-    bus_wdata_next = bus_wdata_reg;
-    local_rdata_next = local_rdata_reg;
-
-    ctrl_enable_next = ctrl_enable_reg;
-    hash_seed_next = hash_seed_reg;
-    table_bank_next = table_bank_reg;
-    read_port_next = read_port_reg;
-    hairpin_next = hairpin_reg;
+// One clocked process: a register is written only where it changes (no next-state copy of every
+// register every cycle), so an idle port costs the simulator a few tests a cycle.
+always @(posedge clk) begin
+    // one-cycle bus strobes
+    bus_we_reg <= 1'b0;
+    bus_re_reg <= 1'b0;
 
     // accept address and data independently
     if (s_axil_awvalid && !aw_full_reg) begin
-        aw_full_next = 1'b1;
-        aw_addr_next = word_addr(s_axil_awaddr);
+        aw_full_reg <= 1'b1;
+        aw_addr_reg <= word_addr(s_axil_awaddr);
     end
     if (s_axil_wvalid && !w_full_reg) begin
-        w_full_next = 1'b1;
-        w_data_next = s_axil_wdata;
-        w_strb_next = s_axil_wstrb;
+        w_full_reg <= 1'b1;
+        w_data_reg <= s_axil_wdata;
+        w_strb_reg <= s_axil_wstrb;
     end
     if (s_axil_arvalid && !ar_full_reg) begin
-        ar_full_next = 1'b1;
-        ar_addr_next = word_addr(s_axil_araddr);
+        ar_full_reg <= 1'b1;
+        ar_addr_reg <= word_addr(s_axil_araddr);
     end
 
     case (state_reg)
         STATE_IDLE: begin
             if (aw_full_reg && w_full_reg) begin
                 // write
-                aw_full_next = 1'b0;
-                w_full_next = 1'b0;
-                bus_we_next = w_strb_reg != 4'd0;
-                bus_addr_next = aw_addr_reg;
-                bus_wdata_next = w_data_reg;
+                aw_full_reg <= 1'b0;
+                w_full_reg <= 1'b0;
+                bus_we_reg <= w_strb_reg != 4'd0;
+                bus_addr_reg <= aw_addr_reg;
+                bus_wdata_reg <= w_data_reg;
                 case (aw_addr_reg)
                     REG_CTRL: begin
                         if (w_strb_reg[0]) begin
-                            ctrl_enable_next = w_data_reg[0];
+                            ctrl_enable_reg <= w_data_reg[0];
                         end
                     end
                     REG_HASH_SEED: begin
-                        if (w_strb_reg[0]) hash_seed_next[7:0] = w_data_reg[7:0];
-                        if (w_strb_reg[1]) hash_seed_next[15:8] = w_data_reg[15:8];
-                        if (w_strb_reg[2]) hash_seed_next[23:16] = w_data_reg[23:16];
-                        if (w_strb_reg[3]) hash_seed_next[31:24] = w_data_reg[31:24];
+                        if (w_strb_reg[0]) hash_seed_reg[7:0] <= w_data_reg[7:0];
+                        if (w_strb_reg[1]) hash_seed_reg[15:8] <= w_data_reg[15:8];
+                        if (w_strb_reg[2]) hash_seed_reg[23:16] <= w_data_reg[23:16];
+                        if (w_strb_reg[3]) hash_seed_reg[31:24] <= w_data_reg[31:24];
                     end
                     REG_BANK: begin
                         if (w_strb_reg[0]) begin
-                            table_bank_next = w_data_reg[0];
+                            table_bank_reg <= w_data_reg[0];
                         end
                     end
                     REG_READ_PORT: begin
                         if (w_strb_reg[0]) begin
-                            read_port_next = w_data_reg[7:0];
+                            read_port_reg <= w_data_reg[7:0];
                         end
                     end
                     REG_HAIRPIN: begin
-                        if (w_strb_reg[0]) hairpin_next[7:0] = w_data_reg[7:0];
-                        if (w_strb_reg[1]) hairpin_next[15:8] = w_data_reg[15:8];
-                        if (w_strb_reg[2]) hairpin_next[23:16] = w_data_reg[23:16];
-                        if (w_strb_reg[3]) hairpin_next[31:24] = w_data_reg[31:24];
+                        if (w_strb_reg[0]) hairpin_reg[7:0] <= w_data_reg[7:0];
+                        if (w_strb_reg[1]) hairpin_reg[15:8] <= w_data_reg[15:8];
+                        if (w_strb_reg[2]) hairpin_reg[23:16] <= w_data_reg[23:16];
+                        if (w_strb_reg[3]) hairpin_reg[31:24] <= w_data_reg[31:24];
                     end
                     default: begin
                         // tables (over the bus), read-only or unmapped
                     end
                 endcase
-                bvalid_next = 1'b1;
-                state_next = STATE_WRITE_RESP;
+                bvalid_reg <= 1'b1;
+                state_reg <= STATE_WRITE_RESP;
             end else if (ar_full_reg) begin
                 // read
-                ar_full_next = 1'b0;
-                bus_re_next = 1'b1;
-                bus_addr_next = ar_addr_reg;
-                local_rdata_next = local_read(ar_addr_reg, ctrl_enable_reg, hash_seed_reg,
+                ar_full_reg <= 1'b0;
+                bus_re_reg <= 1'b1;
+                bus_addr_reg <= ar_addr_reg;
+                local_rdata_reg <= local_read(ar_addr_reg, ctrl_enable_reg, hash_seed_reg,
                                               table_bank_reg, bank_busy, read_port_reg, hairpin_reg);
-                wait_next = 4'd0;
-                state_next = STATE_READ_WAIT;
+                wait_reg <= 4'd0;
+                state_reg <= STATE_READ_WAIT;
             end
         end
         STATE_WRITE_RESP: begin
             if (s_axil_bready) begin
-                bvalid_next = 1'b0;
-                state_next = STATE_IDLE;
+                bvalid_reg <= 1'b0;
+                state_reg <= STATE_IDLE;
             end
         end
         STATE_READ_WAIT: begin
             // bus_re is high in the first cycle here; its data is valid RD_WAIT cycles later
-            wait_next = wait_reg + 4'd1;
+            wait_reg <= wait_reg + 4'd1;
             if (wait_reg == RD_WAIT) begin
-                rdata_next = local_rdata_reg | bus_rdata;
-                rvalid_next = 1'b1;
-                state_next = STATE_READ_RESP;
+                rdata_reg <= local_rdata_reg | bus_rdata;
+                rvalid_reg <= 1'b1;
+                state_reg <= STATE_READ_RESP;
             end
         end
         STATE_READ_RESP: begin
             if (s_axil_rready) begin
-                rvalid_next = 1'b0;
-                state_next = STATE_IDLE;
+                rvalid_reg <= 1'b0;
+                state_reg <= STATE_IDLE;
             end
         end
         default: begin
-            state_next = STATE_IDLE;
+            state_reg <= STATE_IDLE;
         end
     endcase
-end
-
-always @(posedge clk) begin
-    state_reg <= state_next;
-
-    aw_full_reg <= aw_full_next;
-    aw_addr_reg <= aw_addr_next;
-    w_full_reg <= w_full_next;
-    w_data_reg <= w_data_next;
-    w_strb_reg <= w_strb_next;
-    ar_full_reg <= ar_full_next;
-    ar_addr_reg <= ar_addr_next;
-
-    bvalid_reg <= bvalid_next;
-    rvalid_reg <= rvalid_next;
-    rdata_reg <= rdata_next;
-    wait_reg <= wait_next;
-
-    bus_we_reg <= bus_we_next;
-    bus_re_reg <= bus_re_next;
-    bus_addr_reg <= bus_addr_next;
-    bus_wdata_reg <= bus_wdata_next;
-    local_rdata_reg <= local_rdata_next;
-
-    ctrl_enable_reg <= ctrl_enable_next;
-    hash_seed_reg <= hash_seed_next;
-    table_bank_reg <= table_bank_next;
-    read_port_reg <= read_port_next;
-    hairpin_reg <= hairpin_next;
 
     if (rst) begin
         state_reg <= STATE_IDLE;

@@ -282,6 +282,8 @@ reg [1:0]               h_info_we_reg = 2'd0;
 reg [6:0]               h_backend_we_reg = 7'd0;
 reg                     h_ring_we_reg = 1'b0;
 reg                     h_re_reg = 1'b0;
+// a host request was decoded in the previous cycle: the table RAMs' port A acts only then
+reg                     h_act_reg = 1'b0;
 reg                     h_mux_reg = 1'b0;
 reg [31:0]              h_wdata_reg = 32'd0;
 reg [BUCKET_WIDTH-1:0]  h_bucket_reg = {BUCKET_WIDTH{1'b0}};
@@ -538,6 +540,7 @@ generate
         )
         key_ram_inst (
             .clk(clk),
+            .a_en(h_act_reg),
             .a_we(h_match_we_reg[6*SLOT]),
             .a_re(h_re_reg),
             .a_addr(h_bucket_reg),
@@ -557,6 +560,7 @@ generate
             )
             addr_ram_inst (
                 .clk(clk),
+                .a_en(h_act_reg),
                 .a_we(h_match_we_reg[6*SLOT+1+gw]),
                 .a_re(h_re_reg),
                 .a_addr(h_bucket_reg),
@@ -575,6 +579,7 @@ generate
         )
         id_ram_inst (
             .clk(clk),
+            .a_en(h_act_reg),
             .a_we(h_match_we_reg[6*SLOT+5]),
             .a_re(h_re_reg),
             .a_addr(h_bucket_reg),
@@ -662,6 +667,7 @@ l4lb_ram_dp #(
 )
 info_base_ram_inst (
     .clk(clk),
+    .a_en(h_act_reg),
     .a_we(h_info_we_reg[0]),
     .a_re(h_re_reg),
     .a_addr(h_info_addr),
@@ -679,6 +685,7 @@ l4lb_ram_dp #(
 )
 info_size_ram_inst (
     .clk(clk),
+    .a_en(h_act_reg),
     .a_we(h_info_we_reg[1]),
     .a_re(h_re_reg),
     .a_addr(h_info_addr),
@@ -702,6 +709,7 @@ l4lb_ram_dp #(
 )
 ring_ram_inst (
     .clk(clk),
+    .a_en(h_act_reg),
     .a_we(h_ring_we_reg),
     .a_re(h_re_reg),
     .a_addr({h_bank_reg, h_ring_idx_reg}),
@@ -732,6 +740,7 @@ l4lb_ram_dp #(
 )
 be_flags_ram_inst (
     .clk(clk),
+    .a_en(h_act_reg),
     .a_we(h_backend_we_reg[0]),
     .a_re(h_re_reg),
     .a_addr({h_bank_reg, h_backend_idx_reg}),
@@ -749,6 +758,7 @@ l4lb_ram_dp #(
 )
 be_mac_hi_ram_inst (
     .clk(clk),
+    .a_en(h_act_reg),
     .a_we(h_backend_we_reg[1]),
     .a_re(h_re_reg),
     .a_addr({h_bank_reg, h_backend_idx_reg}),
@@ -766,6 +776,7 @@ l4lb_ram_dp #(
 )
 be_mac_lo_ram_inst (
     .clk(clk),
+    .a_en(h_act_reg),
     .a_we(h_backend_we_reg[2]),
     .a_re(h_re_reg),
     .a_addr({h_bank_reg, h_backend_idx_reg}),
@@ -786,6 +797,7 @@ generate
         )
         be_ip_ram_inst (
             .clk(clk),
+            .a_en(h_act_reg),
             .a_we(h_backend_we_reg[3+gb]),
             .a_re(h_re_reg),
             .a_addr({h_bank_reg, h_backend_idx_reg}),
@@ -1086,6 +1098,7 @@ always @(posedge clk) begin
     h_backend_we_reg <= 7'd0;
     h_ring_we_reg <= 1'b0;
     h_re_reg <= host_re;
+    h_act_reg <= host_we || host_re;
     h_mux_reg <= h_re_reg;
 
     if (host_we || host_re) begin
@@ -1140,6 +1153,7 @@ always @(posedge clk) begin
         h_backend_we_reg <= 7'd0;
         h_ring_we_reg <= 1'b0;
         h_re_reg <= 1'b0;
+        h_act_reg <= 1'b0;
         h_mux_reg <= 1'b0;
     end
 end

@@ -19,7 +19,10 @@ module l4lb_ram_dp #(
 ) (
     input  wire                  clk,
 
-    // port A: host
+    // port A: host. a_we and a_re count only while a_en is high: one enable that all the
+    // RAMs of a table port share, so that a cycle without a host access costs the simulator
+    // one test for all of them (Verilator merges their branches on the same condition)
+    input  wire                  a_en,
     input  wire                  a_we,
     input  wire                  a_re,
     input  wire [ADDR_WIDTH-1:0] a_addr,
@@ -46,11 +49,13 @@ end
 `endif
 
 always @(posedge clk) begin
-    if (a_we) begin
-        mem[a_addr] <= a_wdata;
-    end
-    if (a_re) begin
-        a_rdata <= mem[a_addr];
+    if (a_en) begin
+        if (a_we) begin
+            mem[a_addr] <= a_wdata;
+        end
+        if (a_re) begin
+            a_rdata <= mem[a_addr];
+        end
     end
 end
 

@@ -247,14 +247,14 @@ function [CS-1:0] r_cs;
 endfunction
 
 function [66:0] r_read;
-    input          global;
+    input          is_global;
     input [63:0]   global_v;
     input          written;
     input [CS-1:0] cs;
     reg [16:0] mid;
     begin
         mid = {1'b0, cs[31:16]} + {16'd0, cs[64]};
-        if (global) begin
+        if (is_global) begin
             r_read = {global_v[63:32], 3'b000, global_v[31:0]};
         end else if (written) begin
             r_read = {cs[63:48], cs[47:32], cs[66], cs[65], mid[16], mid[15:0], cs[15:0]};

@@ -48,7 +48,8 @@ for f in "$here"/rtl/l4lb*.v; do
     cp "$f" "$app_rtl/"
     extra+=("$(basename "$f")")
 done
-cp "$here/rtl/l4lb_regmap.vh" "$app_rtl/"
+# the include files (register map, tkeep count)
+cp "$here"/rtl/l4lb*.vh "$app_rtl/"
 
 # Makefile: our files after the app block, rtl/ on the include path
 mk_lines=""

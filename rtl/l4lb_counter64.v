@@ -86,23 +86,25 @@ wire      load = inc_valid || busy_reg != 4'd0;
 always @(posedge clk) begin
     busy_reg <= {busy_reg[2:0], inc_valid};
     if (load) begin
-        inc_reg <= inc_valid ? {{(64-INC_WIDTH){1'b0}}, inc} : 64'd0;
-        part1_reg <= inc_64[2*SEG-1:SEG];
-        part2_reg <= inc_64[3*SEG-1:2*SEG];
-        part2_d_reg <= part2_reg;
-        part3_reg <= inc_64[4*SEG-1:3*SEG];
-        part3_d_reg <= part3_reg;
-        part3_dd_reg <= part3_d_reg;
-        seg0_reg <= seg_add(seg0_reg[SEG-1:0], inc_64[SEG-1:0], 1'b0);
-        seg1_reg <= seg_add(seg1_reg[SEG-1:0], part1_reg, seg0_reg[SEG]);
-        seg2_reg <= seg_add(seg2_reg[SEG-1:0], part2_d_reg, seg1_reg[SEG]);
-        seg3_reg <= seg_sum(seg3_reg, part3_dd_reg, seg2_reg[SEG]);
-        seg0_d_reg <= seg0_reg[SEG-1:0];
-        seg0_dd_reg <= seg0_d_reg;
+        // from the last register back, so that each is read before it is written (the
+        // simulator then updates them in place, without a copy of the old values)
         seg0_ddd_reg <= seg0_dd_reg;
-        seg1_d_reg <= seg1_reg[SEG-1:0];
+        seg0_dd_reg <= seg0_d_reg;
+        seg0_d_reg <= seg0_reg[SEG-1:0];
         seg1_dd_reg <= seg1_d_reg;
+        seg1_d_reg <= seg1_reg[SEG-1:0];
         seg2_d_reg <= seg2_reg[SEG-1:0];
+        seg3_reg <= seg_sum(seg3_reg, part3_dd_reg, seg2_reg[SEG]);
+        seg2_reg <= seg_add(seg2_reg[SEG-1:0], part2_d_reg, seg1_reg[SEG]);
+        seg1_reg <= seg_add(seg1_reg[SEG-1:0], part1_reg, seg0_reg[SEG]);
+        seg0_reg <= seg_add(seg0_reg[SEG-1:0], inc_64[SEG-1:0], 1'b0);
+        part3_dd_reg <= part3_d_reg;
+        part3_d_reg <= part3_reg;
+        part3_reg <= inc_64[4*SEG-1:3*SEG];
+        part2_d_reg <= part2_reg;
+        part2_reg <= inc_64[3*SEG-1:2*SEG];
+        part1_reg <= inc_64[2*SEG-1:SEG];
+        inc_reg <= inc_valid ? {{(64-INC_WIDTH){1'b0}}, inc} : 64'd0;
     end
     if (rst) begin
         busy_reg <= 4'd0;

@@ -10,7 +10,7 @@ WIDTHS := 64 128 256 512
 # Where cargo puts the binaries (CARGO_TARGET_DIR when set).
 BIN_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
-.PHONY: all demo test soak fuzz deps build regmap lint synth synth-parse synth-app synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot tshark-check clean help corundum-lint corundum-sim corundum-regression
+.PHONY: all demo test soak fuzz deps build regmap lint synth synth-parse synth-app synth-deps icarus-check bench bench-model bench-rtl bench-update perf plot sim-icount tshark-check clean help corundum-lint corundum-sim corundum-regression
 
 # make soak N=...: frames per width of the long randomized RTL-against-model run
 N ?= 100000
@@ -30,6 +30,7 @@ help:
 	@echo "make synth-app    the app block's own logic, module by module (about a minute)"
 	@echo "make icarus-check  the sample through Icarus and Verilator, compared byte for byte"
 	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
+	@echo "make sim-icount  exact instructions per simulated cycle (callgrind), to judge an RTL change"
 	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
 	@echo "make fuzz     cargo-fuzz over the model's parse-and-rewrite for FUZZ_SECONDS (default 60)"
 	@echo "make corundum-lint        Verilator -Wall over mqnic_app_block, ports compared with Corundum's"
@@ -143,6 +144,11 @@ perf: deps
 	@mkdir -p $(PERF_DIR)
 	$(CARGO) run --release -q -p l4lb-testbench --example perf_sweep -- $(PERF_DIR)/sweep.json
 	$(MAKE) plot
+
+# Instructions per simulated cycle of 60-80 and 124-132 byte traffic, exactly (Valgrind's count,
+# installed when missing): a few minutes. docs/performance.md, *Simulator speed*.
+sim-icount: deps
+	scripts/sim-icount.sh
 
 plot:
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV) || { \

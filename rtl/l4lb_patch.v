@@ -105,53 +105,73 @@ endfunction
 
 /*
  * a: the sixteen terms ~m_i, m'_i (i < 2, or IPv6) into six numbers (three 3:2 levels); they
- * sum to less than 2^20
+ * sum to less than 2^20. Functions called in the stage loads, which move only for a frame: the
+ * simulator then sums only then (the hardware is the same carry-save tree).
  */
-reg [16*21-1:0] t;
-reg [11*21-1:0] l1;
-reg [8*21-1:0]  l2;
-reg [6*21-1:0]  l3;
-integer ti;
-always @* begin
-    for (ti = 0; ti < 8; ti = ti + 1) begin
-        t[42*ti +: 21] = {5'd0, ~in_old_ip[127 - 16*ti -: 16] & {16{in_ipv6 || ti < 2}}};
-        t[42*ti + 21 +: 21] = {5'd0, in_new_ip[127 - 16*ti -: 16] & {16{in_ipv6 || ti < 2}}};
+function [6*21-1:0] stage_a;
+    input [127:0] old_ip;
+    input [127:0] new_ip;
+    input         ipv6;
+    reg [16*21-1:0] t;
+    reg [11*21-1:0] l1;
+    reg [8*21-1:0]  l2;
+    reg [6*21-1:0]  l3;
+    integer i;
+    begin
+        for (i = 0; i < 8; i = i + 1) begin
+            t[42*i +: 21] = {5'd0, ~old_ip[127 - 16*i -: 16] & {16{ipv6 || i < 2}}};
+            t[42*i + 21 +: 21] = {5'd0, new_ip[127 - 16*i -: 16] & {16{ipv6 || i < 2}}};
+        end
+        for (i = 0; i < 5; i = i + 1) begin
+            l1[42*i +: 42] = csa(t[63*i +: 21], t[63*i + 21 +: 21], t[63*i + 42 +: 21]);
+        end
+        l1[210 +: 21] = t[315 +: 21];
+        for (i = 0; i < 3; i = i + 1) begin
+            l2[42*i +: 42] = csa(l1[63*i +: 21], l1[63*i + 21 +: 21], l1[63*i + 42 +: 21]);
+        end
+        l2[126 +: 42] = l1[189 +: 42];
+        for (i = 0; i < 2; i = i + 1) begin
+            l3[42*i +: 42] = csa(l2[63*i +: 21], l2[63*i + 21 +: 21], l2[63*i + 42 +: 21]);
+        end
+        l3[84 +: 42] = l2[126 +: 42];
+        stage_a = l3;
     end
-    for (ti = 0; ti < 5; ti = ti + 1) begin
-        l1[42*ti +: 42] = csa(t[63*ti +: 21], t[63*ti + 21 +: 21], t[63*ti + 42 +: 21]);
-    end
-    l1[210 +: 21] = t[315 +: 21];
-    for (ti = 0; ti < 3; ti = ti + 1) begin
-        l2[42*ti +: 42] = csa(l1[63*ti +: 21], l1[63*ti + 21 +: 21], l1[63*ti + 42 +: 21]);
-    end
-    l2[126 +: 42] = l1[189 +: 42];
-    for (ti = 0; ti < 2; ti = ti + 1) begin
-        l3[42*ti +: 42] = csa(l2[63*ti +: 21], l2[63*ti + 21 +: 21], l2[63*ti + 42 +: 21]);
-    end
-    l3[84 +: 42] = l2[126 +: 42];
-end
+endfunction
 
 /*
- * b: the six into two (three more levels)
+ * b: the six into two (three more levels), {carry, sum}; the top bits of the last pair are 0
+ * (the sixteen terms sum to less than 2^20)
  */
-reg [4*21-1:0] l4;
-reg [3*21-1:0] l5;
-reg [2*21-1:0] l6;
-always @* begin
-    for (ti = 0; ti < 2; ti = ti + 1) begin
-        l4[42*ti +: 42] = csa(a_terms_reg[63*ti +: 21], a_terms_reg[63*ti + 21 +: 21],
-                              a_terms_reg[63*ti + 42 +: 21]);
+function [39:0] stage_b;
+    input [6*21-1:0] terms;
+    reg [4*21-1:0] l4;
+    reg [3*21-1:0] l5;
+    /* verilator lint_off UNUSEDSIGNAL */ reg [2*21-1:0] l6; /* verilator lint_on UNUSEDSIGNAL */ // bits 41 and 20 are 0
+    integer i;
+    begin
+        for (i = 0; i < 2; i = i + 1) begin
+            l4[42*i +: 42] = csa(terms[63*i +: 21], terms[63*i + 21 +: 21], terms[63*i + 42 +: 21]);
+        end
+        l5[0 +: 42] = csa(l4[0 +: 21], l4[21 +: 21], l4[42 +: 21]);
+        l5[42 +: 21] = l4[63 +: 21];
+        l6 = csa(l5[0 +: 21], l5[21 +: 21], l5[42 +: 21]);
+        stage_b = {l6[40:21], l6[19:0]};
     end
-    l5[0 +: 42] = csa(l4[0 +: 21], l4[21 +: 21], l4[42 +: 21]);
-    l5[42 +: 21] = l4[63 +: 21];
-    l6 = csa(l5[0 +: 21], l5[21 +: 21], l5[42 +: 21]);
-end
+endfunction
 
 /*
  * c: ~HC + ~m + m', plain sums (one 3:2 level, one carry chain)
  */
-wire [41:0] c_ip_cs = csa({5'd0, ~b_ip_csum_reg}, {1'b0, b_delta_s_reg}, {1'b0, b_delta_c_reg});
-wire [41:0] c_l4_cs = csa({5'd0, ~b_l4_csum_reg}, {1'b0, b_delta_s_reg}, {1'b0, b_delta_c_reg});
+function [20:0] stage_c;
+    input [15:0] hc;
+    input [19:0] delta_s;
+    input [19:0] delta_c;
+    reg [41:0] cs;
+    begin
+        cs = csa({5'd0, ~hc}, {1'b0, delta_s}, {1'b0, delta_c});
+        stage_c = cs[20:0] + cs[41:21];
+    end
+endfunction
 
 /*
  * d: end-around-carry folds
@@ -187,29 +207,31 @@ always @(posedge clk) begin
         valid_reg <= {valid_reg[2:0], in_valid};
         rec_reg <= {rec_reg[0 +: 3*REC_WIDTH], in_rec};
 
-        a_ip_csum_reg <= in_ip_csum;
-        a_l4_csum_reg <= in_l4_csum;
-        a_terms_reg <= l3;
-
-        b_ip_csum_reg <= a_ip_csum_reg;
-        b_l4_csum_reg <= a_l4_csum_reg;
-        b_delta_s_reg <= l6[19:0];
-        b_delta_c_reg <= l6[40:21];
-
-        c_ip_sum_reg <= c_ip_cs[20:0] + c_ip_cs[41:21];
-        c_l4_sum_reg <= c_l4_cs[20:0] + c_l4_cs[41:21];
-
-        d_ip_fold_reg <= fold(c_ip_sum_reg);
-        d_l4_fold_reg <= fold(c_l4_sum_reg);
+        // each stage's sums load only for a frame (valid_reg[k] is stage k's valid)
+        if (in_valid) begin
+            a_ip_csum_reg <= in_ip_csum;
+            a_l4_csum_reg <= in_l4_csum;
+            a_terms_reg <= stage_a(in_old_ip, in_new_ip, in_ipv6);
+        end
+        if (valid_reg[0]) begin
+            b_ip_csum_reg <= a_ip_csum_reg;
+            b_l4_csum_reg <= a_l4_csum_reg;
+            {b_delta_c_reg, b_delta_s_reg} <= stage_b(a_terms_reg);
+        end
+        if (valid_reg[1]) begin
+            c_ip_sum_reg <= stage_c(b_ip_csum_reg, b_delta_s_reg, b_delta_c_reg);
+            c_l4_sum_reg <= stage_c(b_l4_csum_reg, b_delta_s_reg, b_delta_c_reg);
+        end
+        if (valid_reg[2]) begin
+            d_ip_fold_reg <= fold(c_ip_sum_reg);
+            d_l4_fold_reg <= fold(c_l4_sum_reg);
+        end
     end
 
     if (rst) begin
         valid_reg <= 4'd0;
     end
 end
-
-// the top bits of the last carry-save pair are 0: the sixteen terms sum to less than 2^20
-wire _unused_ok = &{1'b0, l6[41], l6[20], 1'b0};
 
 endmodule
 

@@ -101,49 +101,10 @@ reg                 w_valid_reg = 1'b0;
 reg [ENTRY-1:0]     w_data_reg = {ENTRY{1'b0}};
 reg [GRP-1:0]       w_word_reg = {GRP{1'b0}};
 
-// C's update: the entry plus one frame and c_bytes, its group's word with its bit set. Functions
-// called where they are taken (the write, the forwarding), so that the simulator adds only in
-// the cycles with an update.
-function [ENTRY-1:0] entry_add;
-    input [ENTRY-1:0] base;
-    input [31:0]      bytes;
-    begin
-        entry_add = {cs_add(base[2*CS-1:CS], bytes), cs_add(base[CS-1:0], 32'd1)};
-    end
-endfunction
-
-function [GRP-1:0] word_set;
-    input [GRP-1:0]  word;
-    input [W_LO-1:0] bit_idx;
-    begin
-        word_set = word | ({{GRP-1{1'b0}}, 1'b1} << bit_idx);
-    end
-endfunction
-
-// the tables (pipeline and host copies of the entries and of the written words) and their
-// registered read ports
-reg [ENTRY-1:0] ram [0:COUNT-1];
-reg [ENTRY-1:0] host_ram [0:COUNT-1];
-reg [GRP-1:0]   word_ram [0:GROUPS-1];
-reg [GRP-1:0]   host_word_ram [0:GROUPS-1];
-reg [ENTRY-1:0] b_ram = {ENTRY{1'b0}};
-reg [GRP-1:0]   b_word_ram = {GRP{1'b0}};
-reg [ENTRY-1:0] host_entry_reg = {ENTRY{1'b0}};
-reg [GRP-1:0]   r_word = {GRP{1'b0}};
-
-`ifndef SYNTHESIS
-integer ri;
-initial begin
-    for (ri = 0; ri < COUNT; ri = ri + 1) begin
-        ram[ri] = {ENTRY{1'b0}};
-        host_ram[ri] = {ENTRY{1'b0}};
-    end
-    for (ri = 0; ri < GROUPS; ri = ri + 1) begin
-        word_ram[ri] = {GRP{1'b0}};
-        host_word_ram[ri] = {GRP{1'b0}};
-    end
-end
-`endif
+wire [ENTRY-1:0] b_ram;
+wire [GRP-1:0]   b_word_ram;
+wire [ENTRY-1:0] c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_base_reg[CS-1:0], 32'd1)};
+wire [GRP-1:0]   c_word_new = c_word_reg | ({{GRP-1{1'b0}}, 1'b1} << c_idx_reg[W_LO-1:0]);
 
 // the group of an index (0 when the table is a single group)
 wire [G_WIDTH-1:0] ev_grp, b_grp, c_grp, h_grp, host_grp;
@@ -163,30 +124,46 @@ generate
     end
 endgenerate
 
-// the written bits of the group, with the two writes ahead forwarded, and the entry's own bit,
-// picked from each source in parallel (the update ahead's own bit does not matter: that update
-// is the same entry, forwarded whole below); computed in B's load
-function [GRP:0] b_written_word;
-    input           c_hit;     // the update in C is of the same group
-    input [GRP-1:0] c_word;
-    input [W_LO-1:0] c_bit;
-    input           w_hit;     // the write of the previous cycle is of the same group
-    input [GRP-1:0] w_word;
-    input           grp_valid;
-    input [GRP-1:0] ram_word;
-    input [W_LO-1:0] bit_idx;
-    begin
-        if (c_hit) begin
-            b_written_word = {c_word[bit_idx], word_set(c_word, c_bit)};
-        end else if (w_hit) begin
-            b_written_word = {w_word[bit_idx], w_word};
-        end else if (grp_valid) begin
-            b_written_word = {ram_word[bit_idx], ram_word};
-        end else begin
-            b_written_word = {1'b0, {GRP{1'b0}}};
-        end
-    end
-endfunction
+// the written bits of the group, with the two writes ahead forwarded
+wire [GRP-1:0] b_word = c_valid_reg && b_grp_c_reg ? c_word_new :
+                        w_valid_reg && b_grp_w_reg ? w_word_reg :
+                        b_grp_valid_reg ? b_word_ram : {GRP{1'b0}};
+// the entry's own bit, picked from each source in parallel (the update ahead's own bit does not
+// matter: that update is the same entry, forwarded whole below)
+wire [W_LO-1:0] b_bit = b_idx_reg[W_LO-1:0];
+wire b_written = c_valid_reg && b_grp_c_reg ? c_word_reg[b_bit] :
+                 w_valid_reg && b_grp_w_reg ? w_word_reg[b_bit] :
+                 b_grp_valid_reg && b_word_ram[b_bit];
+
+l4lb_ram_sdp #(
+    .WIDTH(ENTRY),
+    .DEPTH(COUNT),
+    .ADDR_WIDTH(IDX_WIDTH)
+)
+ram_inst (
+    .clk(clk),
+    .wr_en(c_valid_reg),
+    .wr_addr(c_idx_reg),
+    .wr_data(c_new),
+    .rd_en(ev_valid),
+    .rd_addr(ev_idx),
+    .rd_data(b_ram)
+);
+
+l4lb_ram_sdp #(
+    .WIDTH(GRP),
+    .DEPTH(GROUPS),
+    .ADDR_WIDTH(G_WIDTH)
+)
+word_ram_inst (
+    .clk(clk),
+    .wr_en(c_valid_reg),
+    .wr_addr(c_grp),
+    .wr_data(c_word_new),
+    .rd_en(ev_valid),
+    .rd_addr(ev_grp),
+    .rd_data(b_word_ram)
+);
 
 always @(posedge clk) begin
     b_valid_reg <= ev_valid;
@@ -201,42 +178,23 @@ always @(posedge clk) begin
     end
 
     c_valid_reg <= b_valid_reg;
-    if (b_valid_reg) begin : b_load
-        reg [GRP:0] ww;
-        ww = b_written_word(c_valid_reg && b_grp_c_reg, c_word_reg, c_idx_reg[W_LO-1:0],
-                            w_valid_reg && b_grp_w_reg, w_word_reg, b_grp_valid_reg, b_word_ram,
-                            b_idx_reg[W_LO-1:0]);
+    if (b_valid_reg) begin
         c_idx_reg <= b_idx_reg;
         c_bytes_reg <= b_bytes_reg;
-        c_word_reg <= ww[GRP-1:0];
+        c_word_reg <= b_word;
         if (c_valid_reg && b_same_c_reg) begin
-            c_base_reg <= entry_add(c_base_reg, c_bytes_reg);
+            c_base_reg <= c_new;
         end else if (w_valid_reg && b_same_w_reg) begin
             c_base_reg <= w_data_reg;
         end else begin
-            c_base_reg <= ww[GRP] ? b_ram : {ENTRY{1'b0}};
+            c_base_reg <= b_written ? b_ram : {ENTRY{1'b0}};
         end
     end
 
-    // C: the update, computed once, into both tables and W
     w_valid_reg <= c_valid_reg;
-    if (c_valid_reg) begin : c_write
-        reg [ENTRY-1:0] new_entry;
-        reg [GRP-1:0]   new_word;
-        new_entry = entry_add(c_base_reg, c_bytes_reg);
-        new_word = word_set(c_word_reg, c_idx_reg[W_LO-1:0]);
-        ram[c_idx_reg] <= new_entry;
-        host_ram[c_idx_reg] <= new_entry;
-        word_ram[c_grp] <= new_word;
-        host_word_ram[c_grp] <= new_word;
-        w_data_reg <= new_entry;
-        w_word_reg <= new_word;
-    end
-
-    // A: the pipeline's reads
-    if (ev_valid) begin
-        b_ram <= ram[ev_idx];
-        b_word_ram <= word_ram[ev_grp];
+    if (c_valid_reg) begin
+        w_data_reg <= c_new;
+        w_word_reg <= c_word_new;
     end
     // (a compare per group: an indexed bit write costs a carry chain in Yosys)
     if (c_valid_reg) begin
@@ -262,10 +220,39 @@ end
 reg                 h_grp_valid_reg = 1'b0;
 reg                 r_grp_valid_reg = 1'b0;
 reg [W_LO-1:0]      r_bit_reg = {W_LO{1'b0}};
+wire [GRP-1:0]      r_word;
 
 assign host_written = r_grp_valid_reg && r_word[r_bit_reg];
 
-assign host_entry = host_entry_reg;
+l4lb_ram_sdp #(
+    .WIDTH(ENTRY),
+    .DEPTH(COUNT),
+    .ADDR_WIDTH(IDX_WIDTH)
+)
+host_ram_inst (
+    .clk(clk),
+    .wr_en(c_valid_reg),
+    .wr_addr(c_idx_reg),
+    .wr_data(c_new),
+    .rd_en(h_re_reg),
+    .rd_addr(h_idx_reg),
+    .rd_data(host_entry)
+);
+
+l4lb_ram_sdp #(
+    .WIDTH(GRP),
+    .DEPTH(GROUPS),
+    .ADDR_WIDTH(G_WIDTH)
+)
+host_word_ram_inst (
+    .clk(clk),
+    .wr_en(c_valid_reg),
+    .wr_addr(c_grp),
+    .wr_data(c_word_new),
+    .rd_en(h_re_reg),
+    .rd_addr(h_grp),
+    .rd_data(r_word)
+);
 
 always @(posedge clk) begin
     h_re_reg <= host_re && host_sel;
@@ -276,8 +263,6 @@ always @(posedge clk) begin
     if (h_re_reg) begin
         r_grp_valid_reg <= h_grp_valid_reg;
         r_bit_reg <= h_idx_reg[W_LO-1:0];
-        host_entry_reg <= host_ram[h_idx_reg];
-        r_word <= host_word_ram[h_grp];
     end
     if (rst) begin
         h_re_reg <= 1'b0;

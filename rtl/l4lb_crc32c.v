@@ -6,8 +6,8 @@
 /*
  * CRC-32C, reflected (polynomial 0x1EDC6F41, reflected 0x82F63B78), over BYTE_COUNT bytes in
  * one step, registered: crc_out loads the CRC of data when en is 1 (so the simulator computes it
- * only in the cycles it loads). Byte 0 (the first byte on the wire) is data[7:0] (with WIRE_ORDER,
- * the top byte of data); each byte is fed
+ * only in the cycles it loads). data is in wire order, as the parse hands addresses and ports on:
+ * byte 0 (the first byte on the wire) is the top byte, data[8*BYTE_COUNT-1 -: 8]. Each byte is fed
  * LSB first, as in the usual software CRC. crc_init is the register value before the first
  * byte and crc_out the register after the last byte (no final XOR): the standard CRC-32C is
  * ~crc_out with crc_init = 32'hFFFFFFFF ("123456789" gives 32'hE3069283).
@@ -20,9 +20,6 @@
 module l4lb_crc32c #(
     // Number of message bytes (at least 4)
     parameter BYTE_COUNT = 13,
-    // 0: message byte i is data[8*i +: 8]; 1: byte i is data[8*(BYTE_COUNT-1-i) +: 8] (wire
-    // order, the first byte in the top bits, as the parse hands addresses and ports on)
-    parameter WIRE_ORDER = 0,
     // the output bits computed (the others stay 0): a user of a few bits leaves the rest out of
     // the simulation too, not only out of the netlist
     parameter [31:0] OUT_BITS = 32'hFFFFFFFF
@@ -66,20 +63,25 @@ endfunction
 
 localparam [32*BITS-1:0] COLUMNS = crc_columns(POLY);
 
-
-// the message bits that flip output bit j: bit p of MASK(j) is bit j of COL(p), at the data bit
-// that carries message bit p (the byte order is only where the masks' bits sit: no logic)
+// the data bits that flip output bit j: bit j of COL(p) at the data bit that carries message
+// bit p (byte p / 8 counted from the top; the byte order is only where the masks' bits sit)
 function [BITS-1:0] out_mask;
     input integer j;
-    input integer wire_order;
     integer p;
     begin
         for (p = 0; p < BITS; p = p + 1) begin
-            if (wire_order != 0) begin
-                out_mask[8 * (BYTE_COUNT - 1 - p / 8) + p % 8] = COLUMNS[32*p + j];
-            end else begin
-                out_mask[p] = COLUMNS[32*p + j];
-            end
+            out_mask[8 * (BYTE_COUNT - 1 - p / 8) + p % 8] = COLUMNS[32*p + j];
+        end
+    end
+endfunction
+
+// the bits of the initial value that flip output bit j: it XORs into message bits 0-31
+function [31:0] init_mask;
+    input integer j;
+    integer k;
+    begin
+        for (k = 0; k < 32; k = k + 1) begin
+            init_mask[k] = COLUMNS[32*k + j];
         end
     end
 endfunction
@@ -94,15 +96,14 @@ end
 genvar gj;
 generate
     for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
-        localparam [BITS-1:0] MASK = out_mask(gj, WIRE_ORDER);
-        // the first 32 message bits, which the initial value XORs into
-        localparam [BITS-1:0] INIT_MASK = out_mask(gj, 0);
-        // the initial value XORs into the first 32 message bits: its own parity, so that the
-        // message itself needs no XOR before the masks (nothing is computed outside the load)
+        localparam [BITS-1:0] MASK = out_mask(gj);
+        localparam [31:0] INIT_MASK = init_mask(gj);
+        // the initial value's own parity, so that the message needs no XOR before the masks
+        // (nothing is computed outside the load)
         if (OUT_BITS[gj]) begin : used
             always @(posedge clk) begin
                 if (en) begin
-                    crc_out[gj] <= ^(data & MASK) ^ ^(crc_init & INIT_MASK[31:0]);
+                    crc_out[gj] <= ^(data & MASK) ^ ^(crc_init & INIT_MASK);
                 end
             end
         end

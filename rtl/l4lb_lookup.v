@@ -432,8 +432,8 @@ wire rd_backend = adv && s11_valid_reg;
 /*
  * Hashes
  */
-// The CRCs take their messages in wire order (WIRE_ORDER: the first byte in the top bits), as the
-// addresses and ports arrive: plain wiring, no byte swaps.
+// The CRCs take their messages in wire order (the first byte in the top bits), as the addresses
+// and ports arrive: plain wiring, no byte swaps.
 wire [31:0] flow4_crc;
 wire [31:0] flow6_crc;
 wire [31:0] flow_port_crc;
@@ -446,7 +446,7 @@ wire [31:0] key6_crc;
 wire [31:0] key_port_crc;
 
 // flow keys with both ports 0: source, destination, source port, destination port, protocol
-l4lb_crc32c #(.BYTE_COUNT(13), .WIRE_ORDER(1)) flow4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(13)) flow4_crc_inst (
     .clk(clk),
     .en(hash4_en),
     .data({in_src[127:96], in_dst[127:96], 32'd0, in_proto}),
@@ -454,7 +454,7 @@ l4lb_crc32c #(.BYTE_COUNT(13), .WIRE_ORDER(1)) flow4_crc_inst (
     .crc_out(flow4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(37), .WIRE_ORDER(1)) flow6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(37)) flow6_crc_inst (
     .clk(clk),
     .en(hash6_en),
     .data({in_src, in_dst, 32'd0, in_proto}),
@@ -463,7 +463,7 @@ l4lb_crc32c #(.BYTE_COUNT(37), .WIRE_ORDER(1)) flow6_crc_inst (
 );
 
 // VIP keys with port 0: destination, port, protocol
-l4lb_crc32c #(.BYTE_COUNT(7), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key4_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(7), .OUT_BITS(KEY_BITS)) key4_crc_inst (
     .clk(clk),
     .en(hash4_en),
     .data({in_dst[127:96], 16'd0, in_proto}),
@@ -471,7 +471,7 @@ l4lb_crc32c #(.BYTE_COUNT(7), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key4_crc_inst
     .crc_out(key4_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(19), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key6_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(19), .OUT_BITS(KEY_BITS)) key6_crc_inst (
     .clk(clk),
     .en(hash6_en),
     .data({in_dst, 16'd0, in_proto}),
@@ -484,7 +484,7 @@ l4lb_crc32c #(.BYTE_COUNT(19), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key6_crc_ins
 // only, in both key layouts and both IP versions, so one contribution serves IPv4 and IPv6 (a
 // leading zero byte with zero init adds nothing). The port-0 hashes come first, so that each
 // hash is one XOR tree deep plus at most one XOR.
-l4lb_crc32c #(.BYTE_COUNT(5), .WIRE_ORDER(1)) flow_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(5)) flow_port_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({in_sport, in_dport, 8'd0}),
@@ -492,7 +492,7 @@ l4lb_crc32c #(.BYTE_COUNT(5), .WIRE_ORDER(1)) flow_port_crc_inst (
     .crc_out(flow_port_crc)
 );
 
-l4lb_crc32c #(.BYTE_COUNT(4), .WIRE_ORDER(1), .OUT_BITS(KEY_BITS)) key_port_crc_inst (
+l4lb_crc32c #(.BYTE_COUNT(4), .OUT_BITS(KEY_BITS)) key_port_crc_inst (
     .clk(clk),
     .en(hash_en),
     .data({8'd0, in_dport, 8'd0}),

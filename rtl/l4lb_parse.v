@@ -109,9 +109,6 @@ localparam [7:0] EXT_DEST_OPTS = 8'd60;
 // argument would be copied at every call in Verilator's C++: that made the parse the slowest
 // part of the simulation.)
 `define L4LB_HDR_BYTE(h, i) h[8*(i) +: 8]
-// The field of width w for the frame's L2 out of v, three fields side by side (L2 14 in the
-// low bits, then 18, then 22); s is {two tags, at least one tag}
-`define L4LB_BY_L2(s, v, w) (s[1] ? v[2*(w) +: (w)] : s[0] ? v[(w) +: (w)] : v[0 +: (w)])
 
 function is_ext;
     input [7:0] nh;
@@ -1048,7 +1045,6 @@ end
 endmodule
 
 `undef L4LB_HDR_BYTE
-`undef L4LB_BY_L2
 `undef L4LB_G_PICK
 `undef L4LB_S0_CAND
 

@@ -48,20 +48,20 @@ initial begin
 end
 `endif
 
-always @(posedge clk) begin
-    if (a_en) begin
-        if (a_we) begin
-            mem[a_addr] <= a_wdata;
-        end
-        if (a_re) begin
-            a_rdata <= mem[a_addr];
-        end
-    end
-end
-
+// Both reads come first and the write is a blocking assignment after them, in one process: the
+// reads get the old word, and the simulator writes the word in place (with a non-blocking
+// write, Verilator keeps a pending-write flag per RAM that it clears and tests every cycle).
 always @(posedge clk) begin
     if (b_en) begin
         b_rdata <= mem[b_addr];
+    end
+    if (a_en) begin
+        if (a_re) begin
+            a_rdata <= mem[a_addr];
+        end
+        if (a_we) begin
+            /* verilator lint_off BLKSEQ */ mem[a_addr] = a_wdata; /* verilator lint_on BLKSEQ */
+        end
     end
 end
 

@@ -39,12 +39,15 @@ initial begin
 end
 `endif
 
+// The read comes first and the write is a blocking assignment after it: the read still gets
+// the old word, and the simulator writes the word in place (with a non-blocking write, Verilator
+// keeps a pending-write flag per RAM that it clears and tests every cycle, written or not).
 always @(posedge clk) begin
-    if (wr_en) begin
-        mem[wr_addr] <= wr_data;
-    end
     if (rd_en) begin
         rd_data <= mem[rd_addr];
+    end
+    if (wr_en) begin
+        /* verilator lint_off BLKSEQ */ mem[wr_addr] = wr_data; /* verilator lint_on BLKSEQ */
     end
 end
 

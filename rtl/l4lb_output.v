@@ -87,6 +87,10 @@ module l4lb_output #(
 
 localparam BYTES = KEEP_WIDTH;
 localparam HB = 8 * HDR_BYTES;
+localparam HDR_BEATS = HDR_BYTES / BYTES;
+localparam HB_IDX = HDR_BEATS > 1 ? $clog2(HDR_BEATS) : 1;
+localparam integer LAST_HB_INT = HDR_BEATS - 1;
+localparam [HB_IDX-1:0] LAST_HB = LAST_HB_INT[HB_IDX-1:0];
 localparam CNT_WIDTH = $clog2(BYTES+1);
 localparam integer BYTES_INT = BYTES;
 localparam [CNT_WIDTH-1:0] BYTES_CNT = BYTES_INT[CNT_WIDTH-1:0];
@@ -112,12 +116,15 @@ reg [15:0]           frame_lo_reg = 16'd0;
 reg [15:0]           frame_hi_reg = 16'd0;
 reg                  frame_carry_reg = 1'b0;
 
-// frame in q: decision and patch (header bytes of this beat onwards in the low bits)
+// frame in q: decision and patch (the frame's HDR_BYTES header bytes, byte i at bits 8 i); the
+// patch stays put while the frame's beats pass, and fr_beat_reg picks the beat's part of it
 reg                  fr_balanced_reg = 1'b0;
 reg [3:0]            fr_reason_reg = 4'd0;
 reg [VIP_WIDTH-1:0]  fr_vip_reg = {VIP_WIDTH{1'b0}};
 reg [HB-1:0]         fr_value_reg = {HB{1'b0}};
 reg [HB-1:0]         fr_mask_reg = {HB{1'b0}};
+reg                  fr_hdr_reg = 1'b0;       // the beat in q is one of its frame's first HDR_BEATS
+reg [HB_IDX-1:0]     fr_beat_reg = {HB_IDX{1'b0}};  // and this one of them
 
 reg                  m_valid_reg = 1'b0;
 reg [DATA_WIDTH-1:0] m_data_reg = {DATA_WIDTH{1'b0}};
@@ -263,8 +270,9 @@ wire [16:0] frame_lo = {1'b0, q_first_reg ? 16'd0 : frame_lo_reg} + {{17-CNT_WID
 wire [15:0] frame_hi = q_first_reg ? 16'd0 : frame_hi_reg;
 wire [1:0]  frame_c = {1'b0, !q_first_reg && frame_carry_reg} + {1'b0, frame_lo[16]};
 
-wire [DATA_WIDTH-1:0] patch_value = fr_value_reg[DATA_WIDTH-1:0];
-wire [DATA_WIDTH-1:0] patch_mask = fr_mask_reg[DATA_WIDTH-1:0] & {DATA_WIDTH{fr_balanced_reg}};
+// the beat's part of the patch (the value is zero outside the mask)
+wire [DATA_WIDTH-1:0] patch_value = fr_value_reg[fr_beat_reg * DATA_WIDTH +: DATA_WIDTH];
+wire [DATA_WIDTH-1:0] patch_mask = fr_mask_reg[fr_beat_reg * DATA_WIDTH +: DATA_WIDTH];
 
 always @(posedge clk) begin
     ev_a_valid_reg <= 1'b0;
@@ -306,14 +314,24 @@ always @(posedge clk) begin
                                   {pf_l4_csum[7:0], pf_l4_csum[15:8]});
             fr_mask_reg <= place(pf_ipv6, pf_l4_en, pf_l2, pf_l4_csum_pos, pf_mac_valid,
                                  {48{1'b1}}, {128{1'b1}}, 16'hFFFF, 16'hFFFF);
-        end else if (dl_valid) begin
-            fr_value_reg <= fr_value_reg >> DATA_WIDTH;
-            fr_mask_reg <= fr_mask_reg >> DATA_WIDTH;
+            fr_hdr_reg <= 1'b1;
+            fr_beat_reg <= {HB_IDX{1'b0}};
+        end else if (dl_valid && fr_hdr_reg) begin
+            if (fr_beat_reg == LAST_HB) begin
+                fr_hdr_reg <= 1'b0;
+            end else begin
+                fr_beat_reg <= fr_beat_reg + 1'b1;
+            end
         end
 
-        // q -> output register
+        // q -> output register: a balanced frame's header beats patched (applied only when
+        // balanced, which keeps the decision off the patch's path)
         m_valid_reg <= q_valid_reg;
-        m_data_reg <= (q_data_reg & ~patch_mask) | (patch_value & patch_mask);
+        if (fr_balanced_reg && fr_hdr_reg) begin
+            m_data_reg <= (q_data_reg & ~patch_mask) | patch_value;
+        end else begin
+            m_data_reg <= q_data_reg;
+        end
         m_keep_reg <= q_keep_reg;
         m_last_reg <= q_last_reg;
         m_user_reg <= q_user_reg;
@@ -340,6 +358,7 @@ always @(posedge clk) begin
         dl_in_frame_reg <= 1'b0;
         q_valid_reg <= 1'b0;
         fr_balanced_reg <= 1'b0;
+        fr_hdr_reg <= 1'b0;
         m_valid_reg <= 1'b0;
         ev_a_valid_reg <= 1'b0;
         ev_valid_reg <= 1'b0;

@@ -6,8 +6,8 @@
 /*
  * 64-bit counters, cleared by reset, updated by one event per finished frame (one per cycle at
  * most):
- *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-10, in registers
- *    (l4lb_counter64: 16-bit segments, exact as of five cycles before);
+ *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-11, in registers,
+ *    carry-save (l4lb_cs_add.vh), exact as of two cycles before;
  *  - per VIP and per backend entry, for balanced frames: frames and bytes, in block RAM
  *    (l4lb_entry_counters: read-modify-write over three stages, carry-save, cleared at reset
  *    by a written-since-reset bit per entry, kept per group). Backends are counted by entry
@@ -56,88 +56,68 @@ localparam [31:0] BACKEND_COUNT_32 = BACKEND_COUNT;
 localparam BACKEND_SHIFT = $clog2(BACKEND_COUNTERS_STRIDE);
 
 /*
- * Global counters
+ * Global counters, carry-save in registers like the table entries (l4lb_cs_add.vh): each event
+ * adds to FRAMES_IN and BYTES_IN, to BALANCED or PASSED, and to its reason's counter. The event
+ * is registered first with its reason decoded, so that each add is enabled by a flip-flop; only
+ * the counters an event names load (and the simulator computes only their adds).
  */
-wire [63:0] frames_count;
-wire [63:0] bytes_count;
-wire [63:0] balanced_count;
-wire [63:0] passed_count;
-wire [64*REASONS-1:0] reason_counts;
-assign reason_counts[63:0] = 64'd0;
+localparam CS = 67;
+`include "l4lb_cs_add.vh"
 
-genvar gr;
-generate
-    for (gr = 1; gr < REASONS; gr = gr + 1) begin : reason_cnt
-        localparam [3:0] REASON = gr;
-        l4lb_counter64 #(
-            .INC_WIDTH(1)
-        )
-        count_inst (
-            .clk(clk),
-            .rst(rst),
-            .inc_valid(ev_valid && ev_reason == REASON),
-            .inc(1'b1),
-            .count(reason_counts[gr*64 +: 64])
-        );
+reg               g_valid_reg = 1'b0;
+reg [REASONS-1:0] g_reason_reg = {REASONS{1'b0}};    // one-hot: bit r for reason r
+reg [31:0]        g_bytes_reg = 32'd0;
+reg [CS-1:0]      frames_cs_reg = {CS{1'b0}};
+reg [CS-1:0]      bytes_cs_reg = {CS{1'b0}};
+reg [CS-1:0]      balanced_cs_reg = {CS{1'b0}};
+reg [CS-1:0]      passed_cs_reg = {CS{1'b0}};
+// reasons 1 .. REASONS-1 (reason 0 is BALANCED)
+reg [CS*(REASONS-1)-1:0] reason_cs_reg = {CS*(REASONS-1){1'b0}};
+integer r;
+
+always @(posedge clk) begin
+    g_valid_reg <= ev_valid;
+    if (ev_valid) begin
+        g_reason_reg <= {{REASONS-1{1'b0}}, 1'b1} << ev_reason;
+        g_bytes_reg <= ev_bytes;
     end
-endgenerate
+    if (g_valid_reg) begin
+        frames_cs_reg <= cs_add(frames_cs_reg, 32'd1);
+        bytes_cs_reg <= cs_add(bytes_cs_reg, g_bytes_reg);
+        if (g_reason_reg[REASON_BALANCED[3:0]]) begin
+            balanced_cs_reg <= cs_add(balanced_cs_reg, 32'd1);
+        end else begin
+            passed_cs_reg <= cs_add(passed_cs_reg, 32'd1);
+        end
+        for (r = 1; r < REASONS; r = r + 1) begin
+            if (g_reason_reg[r]) begin
+                reason_cs_reg[CS*(r-1) +: CS] <= cs_add(reason_cs_reg[CS*(r-1) +: CS], 32'd1);
+            end
+        end
+    end
+    if (rst) begin
+        g_valid_reg <= 1'b0;
+        frames_cs_reg <= {CS{1'b0}};
+        bytes_cs_reg <= {CS{1'b0}};
+        balanced_cs_reg <= {CS{1'b0}};
+        passed_cs_reg <= {CS{1'b0}};
+        reason_cs_reg <= {CS*(REASONS-1){1'b0}};
+    end
+end
 
-l4lb_counter64 #(
-    .INC_WIDTH(1)
-)
-frames_inst (
-    .clk(clk),
-    .rst(rst),
-    .inc_valid(ev_valid),
-    .inc(1'b1),
-    .count(frames_count)
-);
+wire [CS*GLOBALS-1:0] globals = {reason_cs_reg, {CS{1'b0}}, passed_cs_reg, balanced_cs_reg, bytes_cs_reg,
+                                 frames_cs_reg};
 
-l4lb_counter64 #(
-    .INC_WIDTH(32)
-)
-bytes_inst (
-    .clk(clk),
-    .rst(rst),
-    .inc_valid(ev_valid),
-    .inc(ev_bytes),
-    .count(bytes_count)
-);
-
-l4lb_counter64 #(
-    .INC_WIDTH(1)
-)
-balanced_inst (
-    .clk(clk),
-    .rst(rst),
-    .inc_valid(ev_valid && ev_reason == REASON_BALANCED[3:0]),
-    .inc(1'b1),
-    .count(balanced_count)
-);
-
-l4lb_counter64 #(
-    .INC_WIDTH(1)
-)
-passed_inst (
-    .clk(clk),
-    .rst(rst),
-    .inc_valid(ev_valid && ev_reason != REASON_BALANCED[3:0]),
-    .inc(1'b1),
-    .count(passed_count)
-);
-
-wire [64*GLOBALS-1:0] globals = {reason_counts, passed_count, balanced_count, bytes_count, frames_count};
-
-// global counter idx (8-byte slots from REG_CNT_FRAMES_IN)
-function [63:0] global_value;
+// global counter idx (8-byte slots from REG_CNT_FRAMES_IN), carry-save
+function [CS-1:0] global_cs;
     input [3:0]            idx;
-    input [64*GLOBALS-1:0] values;
+    input [CS*GLOBALS-1:0] values;
     integer i;
     begin
-        global_value = 64'd0;
+        global_cs = {CS{1'b0}};
         for (i = 0; i < GLOBALS; i = i + 1) begin
             if ({28'd0, idx} == i) begin
-                global_value = values[64*i +: 64];
+                global_cs = values[CS*i +: CS];
             end
         end
     end
@@ -147,8 +127,6 @@ endfunction
  * Per-VIP and per-backend counters {bytes, frames} of balanced frames, carry-save in block RAM
  * (l4lb_entry_counters). Backends are counted by entry index, whatever the table bank.
  */
-localparam CS = 67;
-
 wire balanced_ev = ev_valid && ev_reason == REASON_BALANCED[3:0];
 
 reg                     h_re_reg = 1'b0;
@@ -224,7 +202,7 @@ reg                 r_table_reg = 1'b0;     // a VIP or backend counter
 reg                 r_backend_reg = 1'b0;
 reg                 r_high_reg = 1'b0;
 reg                 r_bytes_reg = 1'b0;
-reg [63:0]          r_global_value_reg = 64'd0;
+reg [CS-1:0]        r_global_cs_reg = {CS{1'b0}};
 
 reg [31:0]          latch_reg = 32'd0;
 reg [31:0]          host_rdata_reg = 32'd0;
@@ -232,8 +210,8 @@ reg [31:0]          host_rdata_reg = 32'd0;
 assign host_rdata = host_rdata_reg;
 
 // The read of a counter's low word, in the r_mux_reg load (functions, so that the simulator
-// computes them only for a read): the low word resolved (the per-VIP carry into bit 16 added),
-// and the pieces of the high word for the latch, {seg3, seg2, carries into 48, 32 (two)}.
+// computes them only for a read): the low word resolved (the carry into bit 16 added), and the
+// pieces of the high word for the latch, {seg3, seg2, carries into 48, 32 (two)}.
 function [CS-1:0] r_cs;
     input            backend;
     input            bytes;
@@ -246,16 +224,18 @@ function [CS-1:0] r_cs;
     end
 endfunction
 
+// (a global counter has its own add, so that its pick comes after the adds, not before them)
 function [66:0] r_read;
     input          is_global;
-    input [63:0]   global_v;
+    input [CS-1:0] g;
     input          written;
     input [CS-1:0] cs;
-    reg [16:0] mid;
+    reg [16:0] mid, g_mid;
     begin
         mid = {1'b0, cs[31:16]} + {16'd0, cs[64]};
+        g_mid = {1'b0, g[31:16]} + {16'd0, g[64]};
         if (is_global) begin
-            r_read = {global_v[63:32], 3'b000, global_v[31:0]};
+            r_read = {g[63:48], g[47:32], g[66], g[65], g_mid[16], g_mid[15:0], g[15:0]};
         end else if (written) begin
             r_read = {cs[63:48], cs[47:32], cs[66], cs[65], mid[16], mid[15:0], cs[15:0]};
         end else begin
@@ -308,7 +288,7 @@ always @(posedge clk) begin
         r_backend_reg <= h_backend_reg;
         r_high_reg <= h_high_reg;
         r_bytes_reg <= h_bytes_reg;
-        r_global_value_reg <= global_value(h_global_idx_reg, globals);
+        r_global_cs_reg <= global_cs(h_global_idx_reg, globals);
     end
 
     if (r_mux_reg) begin
@@ -318,7 +298,7 @@ always @(posedge clk) begin
                 host_rdata_reg <= latch_reg;
             end else begin
                 {l_seg3_reg, l_seg2_reg, l_c48_reg, l_c32b_reg, l_c32a_reg, host_rdata_reg} <=
-                    r_read(r_global_reg, r_global_value_reg, r_backend_reg ? backend_written : vip_written,
+                    r_read(r_global_reg, r_global_cs_reg, r_backend_reg ? backend_written : vip_written,
                            r_cs(r_backend_reg, r_bytes_reg, vip_entry, backend_entry));
                 l_busy_reg <= 2'b11;
             end

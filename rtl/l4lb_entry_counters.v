@@ -7,11 +7,9 @@
  * COUNT entries of two 64-bit counters (frames, bytes), updated by one event per cycle at most
  * and read by the host; l4lb_counters keeps one table per VIP and one per backend entry.
  *
- * Update: read-modify-write over three stages (A read, B select with forwarding from the two
- * updates ahead, C add and write). Each counter is stored carry-save so that no carry chain is
- * longer than 16 bits: four 16-bit segments and the carries out of the lower three, not yet added
- * to the segment above (value = segments + carries << 16 * (k + 1)). An update adds to each
- * segment its part of the increment and the pending carry of the segment below.
+ * Update: read-modify-write over four stages (A read, B select with forwarding from the three
+ * updates ahead, C add, W write). Each counter is stored carry-save so that no carry chain is
+ * longer than 16 bits (l4lb_cs_add.vh).
  *
  * The RAM is duplicated so that the host has its own read port.
  *
@@ -57,20 +55,8 @@ localparam W_HI = IDX_WIDTH - W_LO;
 localparam GROUPS = 1 << W_HI;
 localparam G_WIDTH = W_HI > 0 ? W_HI : 1;
 
-// a carry-save counter plus an increment of up to 32 bits; every adder is 16 bits plus carry
-// in, as {segment, 1} + {part, carry}
-function [CS-1:0] cs_add;
-    input [CS-1:0] c;
-    input [31:0]   x;
-    /* verilator lint_off UNUSEDSIGNAL */ reg [17:0] s0, s1, s2, s3; /* verilator lint_on UNUSEDSIGNAL */ // bit 0 is the constant carry-in trick, s3's carry out is dropped (mod 2^64)
-    begin
-        s0 = {1'b0, c[15:0], 1'b1} + {1'b0, x[15:0], 1'b0};
-        s1 = {1'b0, c[31:16], 1'b1} + {1'b0, x[31:16], c[64]};
-        s2 = {1'b0, c[47:32], 1'b1} + {1'b0, 16'd0, c[65]};
-        s3 = {1'b0, c[63:48], 1'b1} + {1'b0, 16'd0, c[66]};
-        cs_add = {s2[17], s1[17], s0[17], s3[16:1], s2[16:1], s1[16:1], s0[16:1]};
-    end
-endfunction
+// a carry-save counter plus an increment of up to 32 bits
+`include "l4lb_cs_add.vh"
 
 // group written since reset, a flip-flop per group
 reg [GROUPS-1:0]    grp_valid_reg = {GROUPS{1'b0}};
@@ -81,12 +67,14 @@ reg                 b_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] b_idx_reg = {IDX_WIDTH{1'b0}};
 reg [31:0]          b_bytes_reg = 32'd0;
 reg                 b_grp_valid_reg = 1'b0;
-// the compares of the forwarding, made a cycle early (against the entries then in B and C,
-// which are in C and W when they are used)
+// the compares of the forwarding, made a cycle early (against the entries then in B, C and W,
+// which are in C, W and X when they are used)
 reg                 b_same_c_reg = 1'b0;
 reg                 b_same_w_reg = 1'b0;
+reg                 b_same_x_reg = 1'b0;
 reg                 b_grp_c_reg = 1'b0;
 reg                 b_grp_w_reg = 1'b0;
+reg                 b_grp_x_reg = 1'b0;
 // stage C
 reg                 c_valid_reg = 1'b0;
 reg [IDX_WIDTH-1:0] c_idx_reg = {IDX_WIDTH{1'b0}};
@@ -96,44 +84,38 @@ reg [GRP-1:0]       c_word_reg = {GRP{1'b0}};
 // host reads, cycle 1
 reg                 h_re_reg = 1'b0;
 reg [IDX_WIDTH-1:0] h_idx_reg = {IDX_WIDTH{1'b0}};
-// the write of the previous cycle
+// stage W: the updated entry and its group's word, written to the RAMs at the end of the cycle
 reg                 w_valid_reg = 1'b0;
+reg [IDX_WIDTH-1:0] w_idx_reg = {IDX_WIDTH{1'b0}};
 reg [ENTRY-1:0]     w_data_reg = {ENTRY{1'b0}};
 reg [GRP-1:0]       w_word_reg = {GRP{1'b0}};
+// stage X: the write of the previous cycle (a read in that cycle got the old word)
+reg                 x_valid_reg = 1'b0;
+reg [ENTRY-1:0]     x_data_reg = {ENTRY{1'b0}};
+reg [GRP-1:0]       x_word_reg = {GRP{1'b0}};
 
 wire [ENTRY-1:0] b_ram;
 wire [GRP-1:0]   b_word_ram;
-wire [ENTRY-1:0] c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_base_reg[CS-1:0], 32'd1)};
-wire [GRP-1:0]   c_word_new = c_word_reg | ({{GRP-1{1'b0}}, 1'b1} << c_idx_reg[W_LO-1:0]);
 
 // the group of an index (0 when the table is a single group)
-wire [G_WIDTH-1:0] ev_grp, b_grp, c_grp, h_grp, host_grp;
+wire [G_WIDTH-1:0] ev_grp, b_grp, c_grp, w_grp, h_grp, host_grp;
 generate
     if (W_HI > 0) begin : grp
         assign ev_grp = ev_idx[IDX_WIDTH-1 -: G_WIDTH];
         assign b_grp = b_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
         assign c_grp = c_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
+        assign w_grp = w_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
         assign h_grp = h_idx_reg[IDX_WIDTH-1 -: G_WIDTH];
         assign host_grp = host_idx[IDX_WIDTH-1 -: G_WIDTH];
     end else begin : one_grp
         assign ev_grp = 1'b0;
         assign b_grp = 1'b0;
         assign c_grp = 1'b0;
+        assign w_grp = 1'b0;
         assign h_grp = 1'b0;
         assign host_grp = 1'b0;
     end
 endgenerate
-
-// the written bits of the group, with the two writes ahead forwarded
-wire [GRP-1:0] b_word = c_valid_reg && b_grp_c_reg ? c_word_new :
-                        w_valid_reg && b_grp_w_reg ? w_word_reg :
-                        b_grp_valid_reg ? b_word_ram : {GRP{1'b0}};
-// the entry's own bit, picked from each source in parallel (the update ahead's own bit does not
-// matter: that update is the same entry, forwarded whole below)
-wire [W_LO-1:0] b_bit = b_idx_reg[W_LO-1:0];
-wire b_written = c_valid_reg && b_grp_c_reg ? c_word_reg[b_bit] :
-                 w_valid_reg && b_grp_w_reg ? w_word_reg[b_bit] :
-                 b_grp_valid_reg && b_word_ram[b_bit];
 
 l4lb_ram_sdp #(
     .WIDTH(ENTRY),
@@ -142,9 +124,9 @@ l4lb_ram_sdp #(
 )
 ram_inst (
     .clk(clk),
-    .wr_en(c_valid_reg),
-    .wr_addr(c_idx_reg),
-    .wr_data(c_new),
+    .wr_en(w_valid_reg),
+    .wr_addr(w_idx_reg),
+    .wr_data(w_data_reg),
     .rd_en(ev_valid),
     .rd_addr(ev_idx),
     .rd_data(b_ram)
@@ -157,15 +139,78 @@ l4lb_ram_sdp #(
 )
 word_ram_inst (
     .clk(clk),
-    .wr_en(c_valid_reg),
-    .wr_addr(c_grp),
-    .wr_data(c_word_new),
+    .wr_en(w_valid_reg),
+    .wr_addr(w_grp),
+    .wr_data(w_word_reg),
     .rd_en(ev_valid),
     .rd_addr(ev_grp),
     .rd_data(b_word_ram)
 );
 
-always @(posedge clk) begin
+// Every value below is computed in the branch of the stage that uses it, so that the simulator
+// computes it only for an update (the RAMs' write data are registers for the same reason).
+always @(posedge clk) begin : update
+    reg [ENTRY-1:0] c_new;      // stage C's entry after its add
+    reg [GRP-1:0]   c_word_new; // and its group's word with the entry's bit set
+    reg             b_written;  // stage B's entry was written since reset
+    c_new = {ENTRY{1'b0}};
+    c_word_new = {GRP{1'b0}};
+    b_written = 1'b0;
+
+    x_valid_reg <= w_valid_reg;
+    if (w_valid_reg) begin
+        x_data_reg <= w_data_reg;
+        x_word_reg <= w_word_reg;
+        // (a compare per group: an indexed bit write costs a carry chain in Yosys)
+        for (g = 0; g < GROUPS; g = g + 1) begin
+            if (w_grp == g[G_WIDTH-1:0]) begin
+                grp_valid_reg[g] <= 1'b1;
+            end
+        end
+    end
+
+    w_valid_reg <= c_valid_reg;
+    if (c_valid_reg) begin
+        c_new = {cs_add(c_base_reg[2*CS-1:CS], c_bytes_reg), cs_add(c_base_reg[CS-1:0], 32'd1)};
+        c_word_new = c_word_reg | ({{GRP-1{1'b0}}, 1'b1} << c_idx_reg[W_LO-1:0]);
+        w_idx_reg <= c_idx_reg;
+        w_data_reg <= c_new;
+        w_word_reg <= c_word_new;
+    end
+
+    c_valid_reg <= b_valid_reg;
+    if (b_valid_reg) begin
+        c_idx_reg <= b_idx_reg;
+        c_bytes_reg <= b_bytes_reg;
+        // the group's written bits, with the three updates ahead forwarded; the entry's own bit
+        // picked from each source in parallel (the own bit of an update ahead does not matter
+        // when that update is this entry: it is forwarded whole below)
+        if (c_valid_reg && b_grp_c_reg) begin
+            c_word_reg <= c_word_new;
+            b_written = c_word_reg[b_idx_reg[W_LO-1:0]];
+        end else if (w_valid_reg && b_grp_w_reg) begin
+            c_word_reg <= w_word_reg;
+            b_written = w_word_reg[b_idx_reg[W_LO-1:0]];
+        end else if (x_valid_reg && b_grp_x_reg) begin
+            c_word_reg <= x_word_reg;
+            b_written = x_word_reg[b_idx_reg[W_LO-1:0]];
+        end else if (b_grp_valid_reg) begin
+            c_word_reg <= b_word_ram;
+            b_written = b_word_ram[b_idx_reg[W_LO-1:0]];
+        end else begin
+            c_word_reg <= {GRP{1'b0}};
+        end
+        if (c_valid_reg && b_same_c_reg) begin
+            c_base_reg <= c_new;
+        end else if (w_valid_reg && b_same_w_reg) begin
+            c_base_reg <= w_data_reg;
+        end else if (x_valid_reg && b_same_x_reg) begin
+            c_base_reg <= x_data_reg;
+        end else begin
+            c_base_reg <= b_written ? b_ram : {ENTRY{1'b0}};
+        end
+    end
+
     b_valid_reg <= ev_valid;
     if (ev_valid) begin
         b_idx_reg <= ev_idx;
@@ -173,42 +218,17 @@ always @(posedge clk) begin
         b_grp_valid_reg <= grp_valid_reg[ev_grp];
         b_same_c_reg <= ev_idx == b_idx_reg;
         b_same_w_reg <= ev_idx == c_idx_reg;
+        b_same_x_reg <= ev_idx == w_idx_reg;
         b_grp_c_reg <= ev_grp == b_grp;
         b_grp_w_reg <= ev_grp == c_grp;
-    end
-
-    c_valid_reg <= b_valid_reg;
-    if (b_valid_reg) begin
-        c_idx_reg <= b_idx_reg;
-        c_bytes_reg <= b_bytes_reg;
-        c_word_reg <= b_word;
-        if (c_valid_reg && b_same_c_reg) begin
-            c_base_reg <= c_new;
-        end else if (w_valid_reg && b_same_w_reg) begin
-            c_base_reg <= w_data_reg;
-        end else begin
-            c_base_reg <= b_written ? b_ram : {ENTRY{1'b0}};
-        end
-    end
-
-    w_valid_reg <= c_valid_reg;
-    if (c_valid_reg) begin
-        w_data_reg <= c_new;
-        w_word_reg <= c_word_new;
-    end
-    // (a compare per group: an indexed bit write costs a carry chain in Yosys)
-    if (c_valid_reg) begin
-        for (g = 0; g < GROUPS; g = g + 1) begin
-            if (c_grp == g[G_WIDTH-1:0]) begin
-                grp_valid_reg[g] <= 1'b1;
-            end
-        end
+        b_grp_x_reg <= ev_grp == w_grp;
     end
 
     if (rst) begin
         b_valid_reg <= 1'b0;
         c_valid_reg <= 1'b0;
         w_valid_reg <= 1'b0;
+        x_valid_reg <= 1'b0;
         grp_valid_reg <= {GROUPS{1'b0}};
     end
 end
@@ -231,9 +251,9 @@ l4lb_ram_sdp #(
 )
 host_ram_inst (
     .clk(clk),
-    .wr_en(c_valid_reg),
-    .wr_addr(c_idx_reg),
-    .wr_data(c_new),
+    .wr_en(w_valid_reg),
+    .wr_addr(w_idx_reg),
+    .wr_data(w_data_reg),
     .rd_en(h_re_reg),
     .rd_addr(h_idx_reg),
     .rd_data(host_entry)
@@ -246,9 +266,9 @@ l4lb_ram_sdp #(
 )
 host_word_ram_inst (
     .clk(clk),
-    .wr_en(c_valid_reg),
-    .wr_addr(c_grp),
-    .wr_data(c_word_new),
+    .wr_en(w_valid_reg),
+    .wr_addr(w_grp),
+    .wr_data(w_word_reg),
     .rd_en(h_re_reg),
     .rd_addr(h_grp),
     .rd_data(r_word)

@@ -306,7 +306,8 @@ reg                    s0_fragment_reg = 1'b0;
 reg [127:0]            s0_dst_reg = 128'd0;
 reg [15:0]             s0_dport_reg = 16'd0;
 reg [7:0]              s0_proto_reg = 8'd0;
-reg [PASS_WIDTH-1:0]   s0_pass_reg = {PASS_WIDTH{1'b0}};
+reg [IPW-1:0]          s0_side_reg = {IPW{1'b0}};   // {ipv6, fragment, pass}
+wire [IPW-1:0]         s12_side;                    // the same in s12 (side_inst)
 
 reg                    s1_valid_reg = 1'b0;
 reg                    s1_bank_reg = 1'b0;
@@ -317,7 +318,6 @@ reg                    s1_probe_a_reg = 1'b0;
 reg [127:0]            s1_dst_ip_reg = 128'd0;
 reg [15:0]             s1_dst_port_reg = 16'd0;
 reg [7:0]              s1_proto_reg = 8'd0;
-reg [IPW-1:0]          s1_pass_reg = {IPW{1'b0}};
 
 reg                    s2_valid_reg = 1'b0;
 reg                    s2_bank_reg = 1'b0;
@@ -328,7 +328,6 @@ reg [8*16-1:0]         s2_ids_reg = 128'd0;
 reg [8*16-1:0]         s2_ids_z_reg = 128'd0;
 reg [7:0]              s2_oor_reg = 8'd0;        // per slot: its vip_id is out of range
 reg [7:0]              s2_oor_z_reg = 8'd0;
-reg [IPW-1:0]          s2_pass_reg = {IPW{1'b0}};
 
 reg                    s3_valid_reg = 1'b0;
 reg                    s3_bank_reg = 1'b0;
@@ -336,7 +335,6 @@ reg [31:0]             s3_hash_reg = 32'd0;
 reg                    s3_hit_reg = 1'b0;
 reg                    s3_vip_oor_reg = 1'b0;
 reg [15:0]             s3_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s3_pass_reg = {IPW{1'b0}};
 
 reg                    s4_valid_reg = 1'b0;
 reg                    s4_bank_reg = 1'b0;
@@ -346,7 +344,6 @@ reg [RING_WIDTH-1:0]   s4_base_reg = {RING_WIDTH{1'b0}};
 reg                    s4_hit_reg = 1'b0;
 reg                    s4_empty_reg = 1'b0;
 reg [15:0]             s4_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s4_pass_reg = {IPW{1'b0}};
 
 reg                    s5_valid_reg = 1'b0;
 reg                    s5_bank_reg = 1'b0;
@@ -355,7 +352,6 @@ reg [RING_WIDTH-1:0]   s5_base_reg = {RING_WIDTH{1'b0}};
 reg                    s5_hit_reg = 1'b0;
 reg                    s5_empty_reg = 1'b0;
 reg [15:0]             s5_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s5_pass_reg = {IPW{1'b0}};
 
 reg                    s6_valid_reg = 1'b0;
 reg                    s6_bank_reg = 1'b0;
@@ -364,7 +360,6 @@ reg [RING_WIDTH-1:0]   s6_base_reg = {RING_WIDTH{1'b0}};
 reg                    s6_hit_reg = 1'b0;
 reg                    s6_empty_reg = 1'b0;
 reg [15:0]             s6_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s6_pass_reg = {IPW{1'b0}};
 
 reg                    s7_valid_reg = 1'b0;
 reg                    s7_bank_reg = 1'b0;
@@ -375,7 +370,6 @@ reg [RING_WIDTH-1:0]   s7_base_reg = {RING_WIDTH{1'b0}};
 reg                    s7_hit_reg = 1'b0;
 reg                    s7_empty_reg = 1'b0;
 reg [15:0]             s7_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s7_pass_reg = {IPW{1'b0}};
 
 reg                    s8_valid_reg = 1'b0;
 reg                    s8_bank_reg = 1'b0;
@@ -384,7 +378,6 @@ reg [15:0]             s8_hi_reg = 16'd0;        // ring_base >> 16 + product bi
 reg                    s8_hit_reg = 1'b0;
 reg                    s8_empty_reg = 1'b0;
 reg [15:0]             s8_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s8_pass_reg = {IPW{1'b0}};
 
 reg                    s9_valid_reg = 1'b0;
 reg                    s9_bank_reg = 1'b0;
@@ -392,14 +385,12 @@ reg [RING_WIDTH-1:0]   s9_ring_idx_reg = {RING_WIDTH{1'b0}};
 reg                    s9_hit_reg = 1'b0;
 reg                    s9_empty_reg = 1'b0;
 reg [15:0]             s9_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s9_pass_reg = {IPW{1'b0}};
 
 reg                    s10_valid_reg = 1'b0;
 reg                    s10_bank_reg = 1'b0;
 reg                    s10_hit_reg = 1'b0;
 reg                    s10_empty_reg = 1'b0;
 reg [15:0]             s10_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s10_pass_reg = {IPW{1'b0}};
 
 reg                    s11_valid_reg = 1'b0;
 reg                    s11_bank_reg = 1'b0;
@@ -407,7 +398,6 @@ reg [BACKEND_WIDTH-1:0] s11_backend_reg = {BACKEND_WIDTH{1'b0}};
 reg                    s11_hit_reg = 1'b0;
 reg                    s11_empty_reg = 1'b0;
 reg [15:0]             s11_vip_id_reg = 16'd0;
-reg [IPW-1:0]          s11_pass_reg = {IPW{1'b0}};
 
 reg                    s12_valid_reg = 1'b0;
 reg                    s12_bank_reg = 1'b0;
@@ -415,7 +405,6 @@ reg                    s12_hit_reg = 1'b0;
 reg                    s12_empty_reg = 1'b0;
 reg [15:0]             s12_vip_id_reg = 16'd0;
 reg [BACKEND_WIDTH-1:0] s12_backend_reg = {BACKEND_WIDTH{1'b0}};
-reg [IPW-1:0]          s12_pass_reg = {IPW{1'b0}};
 
 // a table read port moves only for a frame (a stage without one keeps its stale words, which no
 // stage after it looks at)
@@ -855,8 +844,8 @@ end
  */
 assign out_valid = s12_valid_reg;
 // side band bits of the frame: {ipv6, fragment}
-wire s12_ipv6 = s12_pass_reg[PASS_WIDTH+1];
-wire s12_fragment = s12_pass_reg[PASS_WIDTH];
+wire s12_ipv6 = s12_side[PASS_WIDTH+1];
+wire s12_fragment = s12_side[PASS_WIDTH];
 assign out_reason = !s12_hit_reg ? (s12_fragment ? R_FRAGMENT : R_NO_VIP) :
                     (s12_empty_reg || !be_flags[0] || be_flags[1] != s12_ipv6) ? R_NO_BACKEND :
                     4'd0;
@@ -865,11 +854,27 @@ assign out_backend = s12_backend_reg;
 assign out_mac_valid = be_flags[2];
 assign out_mac = {be_mac_hi, be_mac_lo};
 assign out_ip = be_ip;
-assign out_pass = s12_pass_reg[PASS_WIDTH-1:0];
+assign out_pass = s12_side[PASS_WIDTH-1:0];
 
 /*
  * Pipeline
  */
+// {ipv6, fragment, pass} from s0 to s12, past the stages that do not read it (written once and
+// read once per frame)
+l4lb_sideband #(
+    .WIDTH(IPW),
+    .STAGES(12)
+)
+side_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .in_valid(s0_valid_reg),
+    .in_data(s0_side_reg),
+    .out_load(adv && s11_valid_reg),
+    .out_data(s12_side)
+);
+
 always @(posedge clk) begin
     if (adv) begin
         // s0: the CRCs (in their instances)
@@ -880,7 +885,7 @@ always @(posedge clk) begin
             s0_dst_reg <= in_dst;
             s0_dport_reg <= in_dport;
             s0_proto_reg <= in_proto;
-            s0_pass_reg <= in_pass;
+            s0_side_reg <= {in_ipv6, in_fragment, in_pass};
         end
 
         // s1: match RAMs read
@@ -894,7 +899,6 @@ always @(posedge clk) begin
             s1_dst_ip_reg <= s0_dst_reg;
             s1_dst_port_reg <= s0_dport_reg;
             s1_proto_reg <= s0_proto_reg;
-            s1_pass_reg <= {s0_ipv6_reg, s0_fragment_reg, s0_pass_reg};
         end
 
         // s2: compare
@@ -909,7 +913,6 @@ always @(posedge clk) begin
                 s2_oor_reg[so] <= slot_id[so*16 +: 16] >= VIP_COUNT_16;
                 s2_oor_z_reg[so] <= slot_id[(so+8)*16 +: 16] >= VIP_COUNT_16;
             end
-            s2_pass_reg <= s1_pass_reg;
         end
 
         // s3: info RAM read
@@ -920,7 +923,6 @@ always @(posedge clk) begin
             s3_hit_reg <= s2_hit;
             s3_vip_oor_reg <= s2_vip_oor;
             s3_vip_id_reg <= s2_vip_id;
-            s3_pass_reg <= s2_pass_reg;
         end
 
         // s4: multiplier inputs
@@ -933,7 +935,6 @@ always @(posedge clk) begin
             s4_hit_reg <= s3_hit_reg;
             s4_empty_reg <= s3_vip_oor_reg || info_size == 32'd0;
             s4_vip_id_reg <= s3_vip_id_reg;
-            s4_pass_reg <= s3_pass_reg;
         end
 
         // s5: partial products of 16-bit halves, one DSP each (the multiply of a DSP48E2
@@ -946,7 +947,6 @@ always @(posedge clk) begin
             s5_hit_reg <= s4_hit_reg;
             s5_empty_reg <= s4_empty_reg;
             s5_vip_id_reg <= s4_vip_id_reg;
-            s5_pass_reg <= s4_pass_reg;
         end
 
         // s6: partial products, second register (the DSP's P register)
@@ -958,7 +958,6 @@ always @(posedge clk) begin
             s6_hit_reg <= s5_hit_reg;
             s6_empty_reg <= s5_empty_reg;
             s6_vip_id_reg <= s5_vip_id_reg;
-            s6_pass_reg <= s5_pass_reg;
         end
 
         // s7: product columns (16 bits each, three terms at most)
@@ -972,7 +971,6 @@ always @(posedge clk) begin
             s7_hit_reg <= s6_hit_reg;
             s7_empty_reg <= s6_empty_reg;
             s7_vip_id_reg <= s6_vip_id_reg;
-            s7_pass_reg <= s6_pass_reg;
         end
 
         // s8: ring_base + (product >> 32), low 16 bits with their carry, and the high bits
@@ -984,7 +982,6 @@ always @(posedge clk) begin
             s8_hit_reg <= s7_hit_reg;
             s8_empty_reg <= s7_empty_reg;
             s8_vip_id_reg <= s7_vip_id_reg;
-            s8_pass_reg <= s7_pass_reg;
         end
 
         // s9: ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
@@ -995,7 +992,6 @@ always @(posedge clk) begin
             s9_hit_reg <= s8_hit_reg;
             s9_empty_reg <= s8_empty_reg;
             s9_vip_id_reg <= s8_vip_id_reg;
-            s9_pass_reg <= s8_pass_reg;
         end
 
         // s10: ring RAM read
@@ -1005,7 +1001,6 @@ always @(posedge clk) begin
             s10_hit_reg <= s9_hit_reg;
             s10_empty_reg <= s9_empty_reg;
             s10_vip_id_reg <= s9_vip_id_reg;
-            s10_pass_reg <= s9_pass_reg;
         end
 
         // s11: backend index
@@ -1016,7 +1011,6 @@ always @(posedge clk) begin
             s11_hit_reg <= s10_hit_reg;
             s11_empty_reg <= s10_empty_reg;
             s11_vip_id_reg <= s10_vip_id_reg;
-            s11_pass_reg <= s10_pass_reg;
         end
 
         // s12: backend RAM read
@@ -1027,7 +1021,6 @@ always @(posedge clk) begin
             s12_empty_reg <= s11_empty_reg;
             s12_vip_id_reg <= s11_vip_id_reg;
             s12_backend_reg <= s11_backend_reg;
-            s12_pass_reg <= s11_pass_reg;
         end
     end
 

@@ -574,7 +574,6 @@ wire [SIDE_W-1:0] t_side = {s0_tags_reg, s0_reason_reg, s0_ipv6_reg, t_walk, t_m
 
 reg                t_valid_reg = 1'b0;
 reg                t_disabled_reg = 1'b0;
-reg [HB-1:0]       t_hdr_reg = {HB{1'b0}};
 reg [TABLE_W-1:0]  t_table_reg = {TABLE_W{1'b0}};
 reg [SIDE_W-1:0]   t_side_reg = {SIDE_W{1'b0}};
 reg [63:0]         t_succ_reg = 64'd0;
@@ -584,8 +583,6 @@ reg [7:0]          t_need_high_reg = 8'd0;
 always @(posedge clk) begin
     if (adv) begin
         t_valid_reg <= s0_valid_reg;
-        // the header moves with adv alone: a plain delay line, which maps to shift-register LUTs
-        t_hdr_reg <= s0_hdr_reg;
         if (s0_valid_reg) begin
             t_disabled_reg <= s0_disabled_reg;
             // Without a walk (IPv4, not IP, a bad IPv6 header) the outcome reads node 0's next
@@ -624,7 +621,6 @@ endfunction
 
 reg                d1_valid_reg = 1'b0;
 reg                d1_disabled_reg = 1'b0;
-reg [HB-1:0]       d1_hdr_reg = {HB{1'b0}};
 reg [TABLE_W-1:0]  d1_table_reg = {TABLE_W{1'b0}};
 reg [SIDE_W-1:0]   d1_side_reg = {SIDE_W{1'b0}};
 reg [63:0]         d1_succ4_reg = 64'd0;
@@ -633,7 +629,6 @@ reg [16:0]         d1_need_len_reg = 17'd0;
 always @(posedge clk) begin
     if (adv) begin
         d1_valid_reg <= t_valid_reg;
-        d1_hdr_reg <= t_hdr_reg;
         if (t_valid_reg) begin
             d1_disabled_reg <= t_disabled_reg;
             d1_table_reg <= t_table_reg;
@@ -667,7 +662,6 @@ endfunction
 
 reg                d2_valid_reg = 1'b0;
 reg                d2_disabled_reg = 1'b0;
-reg [HB-1:0]       d2_hdr_reg = {HB{1'b0}};
 reg [TABLE_W-1:0]  d2_table_reg = {TABLE_W{1'b0}};
 reg [SIDE_W-1:0]   d2_side_reg = {SIDE_W{1'b0}};
 reg [3:0]          d2_stop_reg = 4'd0;
@@ -677,7 +671,6 @@ reg                d2_too_long_reg = 1'b0;
 always @(posedge clk) begin
     if (adv) begin
         d2_valid_reg <= d1_valid_reg;
-        d2_hdr_reg <= d1_hdr_reg;
         if (d1_valid_reg) begin
             d2_disabled_reg <= d1_disabled_reg;
             d2_table_reg <= d1_table_reg;
@@ -789,7 +782,22 @@ end
 
 reg          e_valid_reg = 1'b0;
 reg          e_disabled_reg = 1'b0;
-reg [HB-1:0] e_hdr_reg = {HB{1'b0}};
+// the header, from s0 to e past the walk stages t, d1 and d2 (written once and read once per frame)
+wire [HB-1:0] e_hdr;
+
+l4lb_sideband #(
+    .WIDTH(HB),
+    .STAGES(4)
+)
+hdr_delay_inst (
+    .clk(clk),
+    .rst(rst),
+    .adv(adv),
+    .in_valid(s0_valid_reg),
+    .in_data(s0_hdr_reg),
+    .out_load(adv && d2_valid_reg),
+    .out_data(e_hdr)
+);
 reg [1:0]    e_tags_reg = 2'd0;
 reg          e_ipv6_reg = 1'b0;
 reg [3:0]    e_reason_reg = 4'd0;
@@ -808,7 +816,6 @@ reg          e_too_long_reg = 1'b0;
 always @(posedge clk) begin
     if (adv) begin
         e_valid_reg <= d2_valid_reg;
-        e_hdr_reg <= d2_hdr_reg;
         if (d2_valid_reg) begin
             e_disabled_reg <= d2_disabled_reg;
             e_tags_reg <= e_tags;
@@ -837,7 +844,7 @@ end
  * g: protocol and L4 checks, extraction. The L4 header is read at 2 + 4m, its offset modulo 128
  * (an offset at or past WINDOW has a reason already); the checksum at + 6 (UDP) or + 16 (TCP).
  */
-wire [HB-1:0] g_hdr = e_hdr_reg;
+wire [HB-1:0] g_hdr = e_hdr;
 wire [1:0]    g_tags = e_tags_reg;
 wire          g_udp = e_nh_reg == PROTO_UDP;
 wire          g_tcp = e_nh_reg == PROTO_TCP;

@@ -69,13 +69,13 @@ module l4lb_patch #(
 // the record fields that pass through the stages unchanged
 localparam REC_WIDTH = 1 + 4 + 4 + LEN_WIDTH + VIP_WIDTH + 1 + 1 + 8 + 8 + 1 + 1 + 1 + 48 + 128;
 
-wire [REC_WIDTH-1:0] in_rec = {in_disabled, in_hdr_reason, in_lookup_reason, in_need_len, in_vip,
-                               in_ipv6, !in_later, in_l2, in_l4_csum_pos, in_udp,
-                               in_udp && in_l4_csum == 16'h0000, in_mac_valid, in_mac, in_new_ip};
 
-// per stage: valid, record, both checksums until they are summed
+// per stage: valid, record (each loads only for a frame), both checksums until they are summed
 reg [3:0]             valid_reg = 4'd0;
-reg [4*REC_WIDTH-1:0] rec_reg = {4*REC_WIDTH{1'b0}};
+reg [REC_WIDTH-1:0]   a_rec_reg = {REC_WIDTH{1'b0}};
+reg [REC_WIDTH-1:0]   b_rec_reg = {REC_WIDTH{1'b0}};
+reg [REC_WIDTH-1:0]   c_rec_reg = {REC_WIDTH{1'b0}};
+reg [REC_WIDTH-1:0]   d_rec_reg = {REC_WIDTH{1'b0}};
 reg [15:0]            a_ip_csum_reg = 16'd0;
 reg [15:0]            a_l4_csum_reg = 16'd0;
 reg [15:0]            b_ip_csum_reg = 16'd0;
@@ -194,7 +194,7 @@ wire out_udp;
 wire out_l4_none;
 assign {out_disabled, out_hdr_reason, out_lookup_reason, out_need_len, out_vip, out_ipv6, out_l4_en,
         out_l2, out_l4_csum_pos, out_udp, out_l4_none, out_mac_valid, out_mac, out_ip} =
-    rec_reg[3*REC_WIDTH +: REC_WIDTH];
+    d_rec_reg;
 
 assign out_wr = adv && valid_reg[3];
 // the new checksums are ~fold, which is 0 exactly when the fold is 0xFFFF
@@ -205,24 +205,29 @@ assign out_l4_csum = out_l4_none ? 16'h0000 :
 always @(posedge clk) begin
     if (adv) begin
         valid_reg <= {valid_reg[2:0], in_valid};
-        rec_reg <= {rec_reg[0 +: 3*REC_WIDTH], in_rec};
 
-        // each stage's sums load only for a frame (valid_reg[k] is stage k's valid)
+        // each stage loads only for a frame (valid_reg[k] is stage k's valid)
         if (in_valid) begin
+            a_rec_reg <= {in_disabled, in_hdr_reason, in_lookup_reason, in_need_len, in_vip, in_ipv6,
+                          !in_later, in_l2, in_l4_csum_pos, in_udp, in_udp && in_l4_csum == 16'h0000,
+                          in_mac_valid, in_mac, in_new_ip};
             a_ip_csum_reg <= in_ip_csum;
             a_l4_csum_reg <= in_l4_csum;
             a_terms_reg <= stage_a(in_old_ip, in_new_ip, in_ipv6);
         end
         if (valid_reg[0]) begin
+            b_rec_reg <= a_rec_reg;
             b_ip_csum_reg <= a_ip_csum_reg;
             b_l4_csum_reg <= a_l4_csum_reg;
             {b_delta_c_reg, b_delta_s_reg} <= stage_b(a_terms_reg);
         end
         if (valid_reg[1]) begin
+            c_rec_reg <= b_rec_reg;
             c_ip_sum_reg <= stage_c(b_ip_csum_reg, b_delta_s_reg, b_delta_c_reg);
             c_l4_sum_reg <= stage_c(b_l4_csum_reg, b_delta_s_reg, b_delta_c_reg);
         end
         if (valid_reg[2]) begin
+            d_rec_reg <= c_rec_reg;
             d_ip_fold_reg <= fold(c_ip_sum_reg);
             d_l4_fold_reg <= fold(c_l4_sum_reg);
         end

@@ -8,7 +8,9 @@
 // The carry out of the top segment is dropped (mod 2^64). l4lb_counters resolves the carries
 // when the host reads a counter.
 
-function [66:0] cs_add;
+// (l4lb_counters and l4lb_entry_counters, which it instantiates, both include this file: when
+// the child is inlined, its copy hides the parent's: the same function)
+/* verilator lint_off VARHIDDEN */ function [66:0] cs_add; /* verilator lint_on VARHIDDEN */
     input [66:0] c;
     input [31:0] x;
     /* verilator lint_off UNUSEDSIGNAL */ reg [17:0] s0, s1, s2, s3; /* verilator lint_on UNUSEDSIGNAL */ // bit 0 is the constant carry-in trick, s3's carry out is dropped (mod 2^64)

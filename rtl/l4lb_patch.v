@@ -202,11 +202,27 @@ assign out_ip_csum = ~d_ip_fold_reg;
 assign out_l4_csum = out_l4_none ? 16'h0000 :
                      (out_udp && d_l4_fold_reg == 16'hFFFF) ? 16'hFFFF : ~d_l4_fold_reg;
 
+// The stages from the last back, and valid_reg after them: each register is read before it is
+// written, so that the simulator needs no copy of its old value.
 always @(posedge clk) begin
     if (adv) begin
-        valid_reg <= {valid_reg[2:0], in_valid};
-
         // each stage loads only for a frame (valid_reg[k] is stage k's valid)
+        if (valid_reg[2]) begin
+            d_rec_reg <= c_rec_reg;
+            d_ip_fold_reg <= fold(c_ip_sum_reg);
+            d_l4_fold_reg <= fold(c_l4_sum_reg);
+        end
+        if (valid_reg[1]) begin
+            c_rec_reg <= b_rec_reg;
+            c_ip_sum_reg <= stage_c(b_ip_csum_reg, b_delta_s_reg, b_delta_c_reg);
+            c_l4_sum_reg <= stage_c(b_l4_csum_reg, b_delta_s_reg, b_delta_c_reg);
+        end
+        if (valid_reg[0]) begin
+            b_rec_reg <= a_rec_reg;
+            b_ip_csum_reg <= a_ip_csum_reg;
+            b_l4_csum_reg <= a_l4_csum_reg;
+            {b_delta_c_reg, b_delta_s_reg} <= stage_b(a_terms_reg);
+        end
         if (in_valid) begin
             a_rec_reg <= {in_disabled, in_hdr_reason, in_lookup_reason, in_need_len, in_vip, in_ipv6,
                           !in_later, in_l2, in_l4_csum_pos, in_udp, in_udp && in_l4_csum == 16'h0000,
@@ -215,22 +231,7 @@ always @(posedge clk) begin
             a_l4_csum_reg <= in_l4_csum;
             a_terms_reg <= stage_a(in_old_ip, in_new_ip, in_ipv6);
         end
-        if (valid_reg[0]) begin
-            b_rec_reg <= a_rec_reg;
-            b_ip_csum_reg <= a_ip_csum_reg;
-            b_l4_csum_reg <= a_l4_csum_reg;
-            {b_delta_c_reg, b_delta_s_reg} <= stage_b(a_terms_reg);
-        end
-        if (valid_reg[1]) begin
-            c_rec_reg <= b_rec_reg;
-            c_ip_sum_reg <= stage_c(b_ip_csum_reg, b_delta_s_reg, b_delta_c_reg);
-            c_l4_sum_reg <= stage_c(b_l4_csum_reg, b_delta_s_reg, b_delta_c_reg);
-        end
-        if (valid_reg[2]) begin
-            d_rec_reg <= c_rec_reg;
-            d_ip_fold_reg <= fold(c_ip_sum_reg);
-            d_l4_fold_reg <= fold(c_l4_sum_reg);
-        end
+        valid_reg <= {valid_reg[2:0], in_valid};
     end
 
     if (rst) begin

@@ -915,113 +915,97 @@ always @(posedge clk) begin
             end
         end
 
+        // s3 to s12 load on every advance, frame or not (their valid bits say which hold one):
+        // narrow registers, and a branch per stage on where the frames are costs the simulator
+        // more than the copies when frame lengths vary (docs/performance.md)
+
         // s3: info RAM read
         s3_valid_reg <= s2_valid_reg;
-        if (s2_valid_reg) begin
-            s3_bank_reg <= s2_bank_reg;
-            s3_hash_reg <= s2_hit_a ? s2_hash_reg : s2_hash_z_reg;
-            s3_hit_reg <= s2_hit;
-            s3_vip_oor_reg <= s2_vip_oor;
-            s3_vip_id_reg <= s2_vip_id;
-        end
+        s3_bank_reg <= s2_bank_reg;
+        s3_hash_reg <= s2_hit_a ? s2_hash_reg : s2_hash_z_reg;
+        s3_hit_reg <= s2_hit;
+        s3_vip_oor_reg <= s2_vip_oor;
+        s3_vip_id_reg <= s2_vip_id;
 
         // s4: multiplier inputs
         s4_valid_reg <= s3_valid_reg;
-        if (s3_valid_reg) begin
-            s4_bank_reg <= s3_bank_reg;
-            s4_mul_a_reg <= s3_hash_reg;
-            s4_mul_b_reg <= info_size;
-            s4_base_reg <= info_base[RING_WIDTH-1:0];
-            s4_hit_reg <= s3_hit_reg;
-            s4_empty_reg <= s3_vip_oor_reg || info_size == 32'd0;
-            s4_vip_id_reg <= s3_vip_id_reg;
-        end
+        s4_bank_reg <= s3_bank_reg;
+        s4_mul_a_reg <= s3_hash_reg;
+        s4_mul_b_reg <= info_size;
+        s4_base_reg <= info_base[RING_WIDTH-1:0];
+        s4_hit_reg <= s3_hit_reg;
+        s4_empty_reg <= s3_vip_oor_reg || info_size == 32'd0;
+        s4_vip_id_reg <= s3_vip_id_reg;
 
         // s5: partial products of 16-bit halves, one DSP each (the multiply of a DSP48E2
         // between its input registers (s4) and its M register)
         s5_valid_reg <= s4_valid_reg;
-        if (s4_valid_reg) begin
-            s5_bank_reg <= s4_bank_reg;
-            s5_pp_reg <= {mul_hh, mul_hl, mul_lh, mul_ll};
-            s5_base_reg <= s4_base_reg;
-            s5_hit_reg <= s4_hit_reg;
-            s5_empty_reg <= s4_empty_reg;
-            s5_vip_id_reg <= s4_vip_id_reg;
-        end
+        s5_bank_reg <= s4_bank_reg;
+        s5_pp_reg <= {mul_hh, mul_hl, mul_lh, mul_ll};
+        s5_base_reg <= s4_base_reg;
+        s5_hit_reg <= s4_hit_reg;
+        s5_empty_reg <= s4_empty_reg;
+        s5_vip_id_reg <= s4_vip_id_reg;
 
         // s6: partial products, second register (the DSP's P register)
         s6_valid_reg <= s5_valid_reg;
-        if (s5_valid_reg) begin
-            s6_bank_reg <= s5_bank_reg;
-            s6_pp_reg <= s5_pp_reg;
-            s6_base_reg <= s5_base_reg;
-            s6_hit_reg <= s5_hit_reg;
-            s6_empty_reg <= s5_empty_reg;
-            s6_vip_id_reg <= s5_vip_id_reg;
-        end
+        s6_bank_reg <= s5_bank_reg;
+        s6_pp_reg <= s5_pp_reg;
+        s6_base_reg <= s5_base_reg;
+        s6_hit_reg <= s5_hit_reg;
+        s6_empty_reg <= s5_empty_reg;
+        s6_vip_id_reg <= s5_vip_id_reg;
 
         // s7: product columns (16 bits each, three terms at most)
         s7_valid_reg <= s6_valid_reg;
-        if (s6_valid_reg) begin
-            s7_bank_reg <= s6_bank_reg;
-            s7_carry1_reg <= col1[17:16];
-            s7_col2_reg <= col2;
-            s7_col3_reg <= pp_hh[31:16];
-            s7_base_reg <= s6_base_reg;
-            s7_hit_reg <= s6_hit_reg;
-            s7_empty_reg <= s6_empty_reg;
-            s7_vip_id_reg <= s6_vip_id_reg;
-        end
+        s7_bank_reg <= s6_bank_reg;
+        s7_carry1_reg <= col1[17:16];
+        s7_col2_reg <= col2;
+        s7_col3_reg <= pp_hh[31:16];
+        s7_base_reg <= s6_base_reg;
+        s7_hit_reg <= s6_hit_reg;
+        s7_empty_reg <= s6_empty_reg;
+        s7_vip_id_reg <= s6_vip_id_reg;
 
         // s8: ring_base + (product >> 32), low 16 bits with their carry, and the high bits
         s8_valid_reg <= s7_valid_reg;
-        if (s7_valid_reg) begin
-            s8_bank_reg <= s7_bank_reg;
-            s8_lo_reg <= s7_col2_reg + {16'd0, s7_carry1_reg} + {2'd0, base32[15:0]};
-            s8_hi_reg <= s7_col3_reg + base32[31:16];
-            s8_hit_reg <= s7_hit_reg;
-            s8_empty_reg <= s7_empty_reg;
-            s8_vip_id_reg <= s7_vip_id_reg;
-        end
+        s8_bank_reg <= s7_bank_reg;
+        s8_lo_reg <= s7_col2_reg + {16'd0, s7_carry1_reg} + {2'd0, base32[15:0]};
+        s8_hi_reg <= s7_col3_reg + base32[31:16];
+        s8_hit_reg <= s7_hit_reg;
+        s8_empty_reg <= s7_empty_reg;
+        s8_vip_id_reg <= s7_vip_id_reg;
 
         // s9: ring index r = (ring_base + (product >> 32)) mod RING_ENTRIES
         s9_valid_reg <= s8_valid_reg;
-        if (s8_valid_reg) begin
-            s9_bank_reg <= s8_bank_reg;
-            s9_ring_idx_reg <= ring_sum[RING_WIDTH-1:0];
-            s9_hit_reg <= s8_hit_reg;
-            s9_empty_reg <= s8_empty_reg;
-            s9_vip_id_reg <= s8_vip_id_reg;
-        end
+        s9_bank_reg <= s8_bank_reg;
+        s9_ring_idx_reg <= ring_sum[RING_WIDTH-1:0];
+        s9_hit_reg <= s8_hit_reg;
+        s9_empty_reg <= s8_empty_reg;
+        s9_vip_id_reg <= s8_vip_id_reg;
 
         // s10: ring RAM read
         s10_valid_reg <= s9_valid_reg;
-        if (s9_valid_reg) begin
-            s10_bank_reg <= s9_bank_reg;
-            s10_hit_reg <= s9_hit_reg;
-            s10_empty_reg <= s9_empty_reg;
-            s10_vip_id_reg <= s9_vip_id_reg;
-        end
+        s10_bank_reg <= s9_bank_reg;
+        s10_hit_reg <= s9_hit_reg;
+        s10_empty_reg <= s9_empty_reg;
+        s10_vip_id_reg <= s9_vip_id_reg;
 
         // s11: backend index
         s11_valid_reg <= s10_valid_reg;
-        if (s10_valid_reg) begin
-            s11_bank_reg <= s10_bank_reg;
-            s11_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
-            s11_hit_reg <= s10_hit_reg;
-            s11_empty_reg <= s10_empty_reg;
-            s11_vip_id_reg <= s10_vip_id_reg;
-        end
+        s11_bank_reg <= s10_bank_reg;
+        s11_backend_reg <= ring_word[BACKEND_WIDTH-1:0];
+        s11_hit_reg <= s10_hit_reg;
+        s11_empty_reg <= s10_empty_reg;
+        s11_vip_id_reg <= s10_vip_id_reg;
 
         // s12: backend RAM read
         s12_valid_reg <= s11_valid_reg;
-        if (s11_valid_reg) begin
-            s12_bank_reg <= s11_bank_reg;
-            s12_hit_reg <= s11_hit_reg;
-            s12_empty_reg <= s11_empty_reg;
-            s12_vip_id_reg <= s11_vip_id_reg;
-            s12_backend_reg <= s11_backend_reg;
-        end
+        s12_bank_reg <= s11_bank_reg;
+        s12_hit_reg <= s11_hit_reg;
+        s12_empty_reg <= s11_empty_reg;
+        s12_vip_id_reg <= s11_vip_id_reg;
+        s12_backend_reg <= s11_backend_reg;
     end
 
     if (rst) begin

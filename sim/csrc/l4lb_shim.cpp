@@ -93,6 +93,14 @@ struct Sim {
 };
 
 static_assert(sizeof(Model::s_axis_tdata) == L4LB_W / 8, "tdata is DATA_WIDTH bits");
+
+// Verilator keeps a current context per thread, and parts of the runtime use it rather than the
+// model's own (the scopes' destructors, for one). A harness may be created in one thread and
+// stepped or dropped in another, beside other harnesses: so every entry point makes this model's
+// context the thread's first (a thread-local compare; set only when it differs).
+inline void use_context(Sim* s) {
+    if (Verilated::threadContextp() != s->ctx) Verilated::threadContextp(s->ctx);
+}
 static_assert(sizeof(((l4lb_out*)nullptr)->m_tdata) >= L4LB_W / 8, "tdata buffer too small");
 
 void* create() {
@@ -114,6 +122,7 @@ void* create() {
 void trace_close(void* p) {
 #if VM_TRACE
     Sim* s = static_cast<Sim*>(p);
+    use_context(s);
     if (s->tfp) {
         s->tfp->close();
         delete s->tfp;
@@ -133,6 +142,7 @@ void trace_close(void* p) {
 
 void destroy(void* p) {
     Sim* s = static_cast<Sim*>(p);
+    use_context(s);
     trace_close(s);
     s->top->final();
     delete s->top;
@@ -143,6 +153,7 @@ void destroy(void* p) {
 // One clock cycle: inputs with clk low, settle, sample outputs, rising edge.
 void step(void* p, const l4lb_in* in, l4lb_out* out) {
     Sim* s = static_cast<Sim*>(p);
+    use_context(s);
     Model* t = s->top;
     t->clk = 0;
     t->rst = in->rst;
@@ -199,6 +210,7 @@ int trace_open(void* p, const char* path) {
     return -2;
 #else
     Sim* s = static_cast<Sim*>(p);
+    use_context(s);
     trace_close(s);
     s->tfp = new VerilatedVcdC;
     s->top->trace(s->tfp, 99);
@@ -215,6 +227,7 @@ int trace_open(void* p, const char* path) {
 void trace_flush(void* p) {
 #if VM_TRACE
     Sim* s = static_cast<Sim*>(p);
+    use_context(s);
     if (s->tfp) s->tfp->flush();
 #else
     (void)p;

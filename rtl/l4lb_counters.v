@@ -9,7 +9,7 @@
  *  - global: FRAMES_IN, BYTES_IN, BALANCED, PASSED and one per reason 1-11, in registers,
  *    carry-save (l4lb_cs_add.vh), exact as of two cycles before;
  *  - per VIP and per backend entry, for balanced frames: frames and bytes, in block RAM
- *    (l4lb_entry_counters: read-modify-write over three stages, carry-save, cleared at reset
+ *    (l4lb_entry_counters: read-modify-write over four stages, carry-save, cleared at reset
  *    by a written-since-reset bit per entry, kept per group). Backends are counted by entry
  *    index, whatever the table bank.
  * Host reads (register map offsets) return data three cycles after host_re. Reading the low word

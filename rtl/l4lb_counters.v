@@ -224,20 +224,27 @@ function [CS-1:0] r_cs;
     end
 endfunction
 
+// one carry-save counter read: {seg3, seg2, carries into 48, 32 (two), low word resolved}
+function [66:0] cs_read;
+    input [CS-1:0] c;
+    reg [16:0] mid;
+    begin
+        mid = {1'b0, c[31:16]} + {16'd0, c[64]};
+        cs_read = {c[63:48], c[47:32], c[66], c[65], mid[16], mid[15:0], c[15:0]};
+    end
+endfunction
+
 // (a global counter has its own add, so that its pick comes after the adds, not before them)
 function [66:0] r_read;
     input          is_global;
     input [CS-1:0] g;
     input          written;
     input [CS-1:0] cs;
-    reg [16:0] mid, g_mid;
     begin
-        mid = {1'b0, cs[31:16]} + {16'd0, cs[64]};
-        g_mid = {1'b0, g[31:16]} + {16'd0, g[64]};
         if (is_global) begin
-            r_read = {g[63:48], g[47:32], g[66], g[65], g_mid[16], g_mid[15:0], g[15:0]};
+            r_read = cs_read(g);
         end else if (written) begin
-            r_read = {cs[63:48], cs[47:32], cs[66], cs[65], mid[16], mid[15:0], cs[15:0]};
+            r_read = cs_read(cs);
         end else begin
             r_read = 67'd0;
         end

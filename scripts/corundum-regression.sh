@@ -48,7 +48,7 @@ for f in "$here"/rtl/l4lb*.v; do
     cp "$f" "$app_rtl/"
     extra+=("$(basename "$f")")
 done
-# the include files (register map, tkeep count)
+# the include files (register map, tkeep count, carry-save add)
 cp "$here"/rtl/l4lb*.vh "$app_rtl/"
 
 # Makefile: our files after the app block, rtl/ on the include path

@@ -93,6 +93,7 @@ struct Sim {
 };
 
 static_assert(sizeof(Model::s_axis_tdata) == L4LB_W / 8, "tdata is DATA_WIDTH bits");
+static_assert(sizeof(((l4lb_out*)nullptr)->m_tdata) >= L4LB_W / 8, "tdata buffer too small");
 
 // Verilator keeps a current context per thread, and parts of the runtime use it rather than the
 // model's own (the scopes' destructors, for one). A harness may be created in one thread and
@@ -101,7 +102,6 @@ static_assert(sizeof(Model::s_axis_tdata) == L4LB_W / 8, "tdata is DATA_WIDTH bi
 inline void use_context(Sim* s) {
     if (Verilated::threadContextp() != s->ctx) Verilated::threadContextp(s->ctx);
 }
-static_assert(sizeof(((l4lb_out*)nullptr)->m_tdata) >= L4LB_W / 8, "tdata buffer too small");
 
 void* create() {
     Sim* s = new Sim;

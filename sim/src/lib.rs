@@ -18,7 +18,8 @@
 //! (e.g. `512`; default all four), `L4LB_VCD=0` (no VCD support).
 //!
 //! The per-cycle path allocates nothing: frames are laid out as beats when queued, and the sink
-//! reuses one buffer (one allocation per frame that leaves, for its [`OutFrame::data`]).
+//! reuses one buffer (one allocation per frame that leaves, for its [`OutFrame::data`], unless
+//! the caller hands buffers back with [`Harness::recycle`]).
 
 mod ffi;
 
@@ -153,6 +154,10 @@ pub struct Harness {
     /// Last cycle `m_axis_tvalid` was high and `m_axis_tready` low: valid must stay high.
     held: bool,
     outputs: Vec<OutFrame>,
+    /// Buffers given back by the caller ([`Harness::recycle`]) for frames that leave, oldest
+    /// first: frames leave in the order they were queued, so a frame's own input buffer, of its
+    /// length, takes its output.
+    spare: VecDeque<Vec<u8>>,
     fault: Option<SimError>,
     finished_seen: bool,
 
@@ -209,6 +214,7 @@ impl Harness {
             cur_dest: false,
             held: false,
             outputs: Vec::new(),
+            spare: VecDeque::new(),
             fault: None,
             finished_seen: false,
             frames_queued: 0,
@@ -291,6 +297,25 @@ impl Harness {
         self.queue.reserve(frames);
         self.in_cycles.reserve(self.queue.len() + frames);
         self.outputs.reserve(self.queue.len() + frames);
+    }
+
+    /// Makes room for the outputs of `frames` more frames, so that collecting them does not
+    /// grow the list while stepping.
+    pub fn reserve_outputs(&mut self, frames: usize) {
+        self.in_cycles.reserve(self.queue.len() + frames);
+        self.outputs.reserve(self.queue.len() + frames);
+    }
+
+    /// Gives the harness a buffer to hold a frame that leaves, instead of a new allocation: a
+    /// caller that no longer needs a frame's bytes once queued hands their buffer back, so a
+    /// long replay allocates (and faults in) no memory while stepping.
+    pub fn recycle(&mut self, buf: Vec<u8>) {
+        self.spare.push_back(buf);
+    }
+
+    /// Frames queued whose last beat has not entered yet.
+    pub fn frames_waiting(&self) -> usize {
+        self.queue.len()
     }
 
     /// Drops the bytes of frames that have entered, when that is worth a copy.
@@ -451,8 +476,16 @@ impl Harness {
             let latency = self.cur_out_cycle.saturating_sub(self.cur_in_cycle);
             self.latency_min = Some(self.latency_min.map_or(latency, |m| m.min(latency)));
             self.latency_max = Some(self.latency_max.map_or(latency, |m| m.max(latency)));
+            let data = match self.spare.pop_front() {
+                Some(mut b) => {
+                    b.clear();
+                    b.extend_from_slice(&self.cur);
+                    b
+                }
+                None => self.cur.as_slice().to_vec(),
+            };
             self.outputs.push(OutFrame {
-                data: self.cur.as_slice().to_vec(),
+                data,
                 balanced: self.cur_dest,
                 bad_flag: self.out.m_tuser & 1 != 0,
                 in_cycle: self.cur_in_cycle,

@@ -200,14 +200,24 @@ impl Engine {
 
     /// Sends `frames` back to back and collects what comes out, in order.
     pub fn run(&mut self, frames: &[InFrame], progress: Option<&ProgressBar>) -> Result<(Vec<OutRecord>, RunStats)> {
+        self.run_owned(frames.to_vec(), progress)
+    }
+
+    /// As [`Engine::run`], taking the frames: their buffers carry the outputs, so that the run
+    /// allocates nothing per frame.
+    pub fn run_owned(
+        &mut self,
+        frames: Vec<InFrame>,
+        progress: Option<&ProgressBar>,
+    ) -> Result<(Vec<OutRecord>, RunStats)> {
         match self {
             Engine::Rtl(h) => run_rtl(h, frames, progress),
             Engine::Model { dev, width } => {
                 let bytes = (*width / 8) as u64;
                 let mut out = Vec::with_capacity(frames.len());
                 let mut beats = 0;
-                for (i, f) in frames.iter().enumerate() {
-                    let mut data = f.data.clone();
+                for (i, f) in frames.into_iter().enumerate() {
+                    let mut data = f.data;
                     let v = dev.process(&mut data, f.bad_frame);
                     beats += (data.len() as u64).div_ceil(bytes);
                     out.push(OutRecord { data, balanced: v.reason == l4lb_core::regmap::Reason::Balanced });
@@ -223,28 +233,38 @@ impl Engine {
     }
 }
 
-fn run_rtl(h: &mut Harness, frames: &[InFrame], progress: Option<&ProgressBar>) -> Result<(Vec<OutRecord>, RunStats)> {
-    h.reserve(frames.len(), frames.iter().map(|f| f.data.len()).sum());
-    for f in frames {
-        h.queue_frame(&f.data, f.bad_frame)?;
-    }
-    let target = h.frames_entered() + frames.len() as u64;
-    if let Some(p) = progress {
-        // Step in slices so the bar moves; the traffic itself stays back to back.
-        let start = h.frames_entered();
-        let mut last_out = h.cycle();
-        let mut last_entered = start;
-        while h.frames_entered() < target {
-            for _ in 0..4096 {
-                h.step();
-            }
-            let entered = h.frames_entered();
-            if entered != last_entered {
-                last_entered = entered;
-                last_out = h.cycle();
-            } else if h.cycle() - last_out > HANG_CYCLES {
-                bail!("the RTL stopped taking input after {} of {} frames", entered - start, frames.len());
-            }
+fn run_rtl(
+    h: &mut Harness,
+    mut frames: Vec<InFrame>,
+    progress: Option<&ProgressBar>,
+) -> Result<(Vec<OutRecord>, RunStats)> {
+    h.reserve_outputs(frames.len());
+    // The frames are queued a window ahead of the input rather than all at once: the harness's
+    // copy of them stays small and in cache. A cycle takes at most one frame, so `WINDOW / 2`
+    // steps after a top-up to `WINDOW` never run the queue dry: the traffic stays back to back.
+    const WINDOW: usize = 1024;
+    let start = h.frames_entered();
+    let mut next = 0;
+    let mut last_entered = start;
+    let mut last_out = h.cycle();
+    while next < frames.len() {
+        while next < frames.len() && h.frames_waiting() < WINDOW {
+            let f = &mut frames[next];
+            h.queue_frame(&f.data, f.bad_frame)?;
+            h.recycle(std::mem::take(&mut f.data));
+            next += 1;
+        }
+        for _ in 0..WINDOW / 2 {
+            h.step();
+        }
+        let entered = h.frames_entered();
+        if entered != last_entered {
+            last_entered = entered;
+            last_out = h.cycle();
+        } else if h.cycle() - last_out > HANG_CYCLES {
+            bail!("the RTL stopped taking input after {} of {} frames", entered - start, frames.len());
+        }
+        if let Some(p) = progress {
             p.set_position(entered - start);
         }
     }

@@ -109,7 +109,8 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         .filter(|p| !p.data.is_empty())
         .map(|p| InFrame { data: p.data.clone(), bad_frame: false })
         .collect();
-    let progress = (opts.progress && std::io::stderr().is_terminal() && frames.len() >= 10_000).then(|| {
+    let frames_in = frames.len();
+    let progress = (opts.progress && std::io::stderr().is_terminal() && frames_in >= 10_000).then(|| {
         let p = ProgressBar::new(frames.len() as u64);
         p.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} frames {per_sec} eta {eta}").unwrap());
         p
@@ -117,7 +118,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
     let start = Instant::now();
     let cpu_start = crate::vectors::cpu_seconds();
     let (out, timing, reconfigurations) = if reconfigure.is_empty() {
-        let (o, t) = engine.run(&frames, progress.as_ref())?;
+        let (o, t) = engine.run_owned(frames, progress.as_ref())?;
         (o, t, Vec::new())
     } else {
         engine.run_reconfiguring(&frames, &reconfigure).context("--reconfigure")?
@@ -129,35 +130,36 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
     }
     let device = Device::open(engine.regs())?.stats()?;
 
+    let balanced = out.iter().filter(|o| o.balanced).count() as u64;
+    let frames_out = out.len() as u64;
     let mut written = Vec::with_capacity(packets.len());
-    let mut it = out.iter();
+    let mut it = out.into_iter();
     for p in &packets {
         if p.data.is_empty() {
             written.push(p.clone());
         } else {
             let o = it.next().context("fewer frames came out than went in")?;
-            written.push(Packet { timestamp: p.timestamp, data: o.data.clone() });
+            written.push(Packet { timestamp: p.timestamp, data: o.data });
         }
     }
     write_pcap(&opts.output, &written)?;
-    let balanced = out.iter().filter(|o| o.balanced).count() as u64;
     let cycles_per_second = timing.cycles.filter(|_| wall > 0.0).map(|c| c as f64 / wall);
     Ok(ReplayReport {
         engine: opts.engine,
         width: opts.width,
         input: opts.input.clone(),
         output: opts.output.clone(),
-        frames_in: frames.len() as u64,
-        frames_out: out.len() as u64,
-        frames_empty: (packets.len() - frames.len()) as u64,
+        frames_in: frames_in as u64,
+        frames_out,
+        frames_empty: (packets.len() - frames_in) as u64,
         balanced,
-        passed: out.len() as u64 - balanced,
+        passed: frames_out - balanced,
         timing,
         wall_seconds: wall,
-        frames_per_second: if wall > 0.0 { frames.len() as f64 / wall } else { 0.0 },
+        frames_per_second: if wall > 0.0 { frames_in as f64 / wall } else { 0.0 },
         cycles_per_second,
         cpu_seconds: cpu,
-        frames_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| frames.len() as f64 / c),
+        frames_per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| frames_in as f64 / c),
         setup,
         device,
         reconfigurations,

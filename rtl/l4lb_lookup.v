@@ -324,10 +324,8 @@ reg                    s2_bank_reg = 1'b0;
 reg [31:0]             s2_hash_reg = 32'd0;
 reg [31:0]             s2_hash_z_reg = 32'd0;
 reg [15:0]             s2_slot_match_reg = 16'd0; // [7:0] probe A, [15:8] probe B
-reg [8*16-1:0]         s2_ids_reg = 128'd0;
-reg [8*16-1:0]         s2_ids_z_reg = 128'd0;
-reg [7:0]              s2_oor_reg = 8'd0;        // per slot: its vip_id is out of range
-reg [7:0]              s2_oor_z_reg = 8'd0;
+reg [16*16-1:0]        s2_ids_reg = 256'd0;      // per slot: its vip_id (probe A, then B)
+reg [15:0]             s2_oor_reg = 16'd0;       // per slot: its vip_id is out of range
 
 reg                    s3_valid_reg = 1'b0;
 reg                    s3_bank_reg = 1'b0;
@@ -505,22 +503,28 @@ assign bucket[3] = key_hash_b[16 +: BUCKET_WIDTH];
  * VIP match table: per probe, bank and way, RAMs of VIP_BUCKETS words for slot words 0, 1-4
  * and 5
  */
-wire [16*KEY_WIDTH-1:0] slot_key;     // pipeline read, {probe, bank, way}
-wire [16*128-1:0]       slot_addr;
-wire [16*16-1:0]        slot_id;
-wire [16*KEY_WIDTH-1:0] host_key;     // host read (probe B copies unused)
+wire [16*KEY_WIDTH-1:0] host_key;     // host read, {probe, bank, way} (probe B copies unused)
 wire [16*128-1:0]       host_ip;
 wire [16*16-1:0]        host_id;
 
 wire [KEY_WIDTH-1:0] host_key_wdata = {h_wdata_reg[31:16], h_wdata_reg[15:8], h_wdata_reg[1:0]};
 
-genvar gs, gw;
+localparam integer VIP_COUNT_INT = VIP_COUNT;
+localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
+
+// The pipeline's read of each slot stays in the slot's own wires (key_rd, ip_rd0-3, id_rd), used
+// only by the slot's s1 -> s2 registers: gathered into one bus, their copy would run every cycle
+// in the simulator, frame or not (docs/performance.md).
+genvar gs;
 generate
     for (gs = 0; gs < 16; gs = gs + 1) begin : slot
         localparam SLOT = gs % 8;
         localparam BANK = SLOT / 4;
         localparam PROBE = gs / 8;
         wire [BUCKET_WIDTH-1:0] rd_bucket = bucket[2 * PROBE + BANK];
+        wire [KEY_WIDTH-1:0] key_rd;
+        wire [31:0] ip_rd0, ip_rd1, ip_rd2, ip_rd3;  // address bits [127:96], ..., [31:0]
+        wire [15:0] id_rd;
 
         l4lb_ram_dp #(
             .WIDTH(KEY_WIDTH),
@@ -537,29 +541,81 @@ generate
             .a_rdata(host_key[gs*KEY_WIDTH +: KEY_WIDTH]),
             .b_en(rd_match),
             .b_addr(rd_bucket),
-            .b_rdata(slot_key[gs*KEY_WIDTH +: KEY_WIDTH])
+            .b_rdata(key_rd)
         );
 
-        // word 1 + gw holds address bits [127 - 32*gw -: 32]
-        for (gw = 0; gw < 4; gw = gw + 1) begin : addr_word
-            l4lb_ram_dp #(
-                .WIDTH(32),
-                .DEPTH(VIP_BUCKETS),
-                .ADDR_WIDTH(BUCKET_WIDTH)
-            )
-            addr_ram_inst (
-                .clk(clk),
-                .a_en(h_act_reg),
-                .a_we(h_match_we_reg[6*SLOT+1+gw]),
-                .a_re(h_re_reg),
-                .a_addr(h_bucket_reg),
-                .a_wdata(h_wdata_reg),
-                .a_rdata(host_ip[gs*128 + 96 - 32*gw +: 32]),
-                .b_en(rd_match),
-                .b_addr(rd_bucket),
-                .b_rdata(slot_addr[gs*128 + 96 - 32*gw +: 32])
-            );
-        end
+        // word 1 + w holds address bits [127 - 32*w -: 32]
+        l4lb_ram_dp #(
+            .WIDTH(32),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        ip0_ram_inst (
+            .clk(clk),
+            .a_en(h_act_reg),
+            .a_we(h_match_we_reg[6*SLOT+1]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(h_wdata_reg),
+            .a_rdata(host_ip[gs*128 + 96 +: 32]),
+            .b_en(rd_match),
+            .b_addr(rd_bucket),
+            .b_rdata(ip_rd0)
+        );
+
+        l4lb_ram_dp #(
+            .WIDTH(32),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        ip1_ram_inst (
+            .clk(clk),
+            .a_en(h_act_reg),
+            .a_we(h_match_we_reg[6*SLOT+2]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(h_wdata_reg),
+            .a_rdata(host_ip[gs*128 + 64 +: 32]),
+            .b_en(rd_match),
+            .b_addr(rd_bucket),
+            .b_rdata(ip_rd1)
+        );
+
+        l4lb_ram_dp #(
+            .WIDTH(32),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        ip2_ram_inst (
+            .clk(clk),
+            .a_en(h_act_reg),
+            .a_we(h_match_we_reg[6*SLOT+3]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(h_wdata_reg),
+            .a_rdata(host_ip[gs*128 + 32 +: 32]),
+            .b_en(rd_match),
+            .b_addr(rd_bucket),
+            .b_rdata(ip_rd2)
+        );
+
+        l4lb_ram_dp #(
+            .WIDTH(32),
+            .DEPTH(VIP_BUCKETS),
+            .ADDR_WIDTH(BUCKET_WIDTH)
+        )
+        ip3_ram_inst (
+            .clk(clk),
+            .a_en(h_act_reg),
+            .a_we(h_match_we_reg[6*SLOT+4]),
+            .a_re(h_re_reg),
+            .a_addr(h_bucket_reg),
+            .a_wdata(h_wdata_reg),
+            .a_rdata(host_ip[gs*128 +: 32]),
+            .b_en(rd_match),
+            .b_addr(rd_bucket),
+            .b_rdata(ip_rd3)
+        );
 
         l4lb_ram_dp #(
             .WIDTH(16),
@@ -576,33 +632,28 @@ generate
             .a_rdata(host_id[gs*16 +: 16]),
             .b_en(rd_match),
             .b_addr(rd_bucket),
-            .b_rdata(slot_id[gs*16 +: 16])
+            .b_rdata(id_rd)
         );
-    end
-endgenerate
 
-// s1 -> s2: which slots hold the key (probe A: the frame's port, probe B: port 0), a register
-// per slot that loads only for a frame (so that the compares are made only then)
-integer si;
-genvar gm;
-generate
-    for (gm = 0; gm < 16; gm = gm + 1) begin : slot_cmp
+        // s1 -> s2: does the slot hold the key (probe A: the frame's port, probe B: port 0), its
+        // vip_id and whether that is out of range; loaded only for a frame, so that the
+        // compares are made only then
         always @(posedge clk) begin
             if (adv && s1_valid_reg) begin
-                s2_slot_match_reg[gm] <= slot_key[gm*KEY_WIDTH] &&
-                                         slot_key[gm*KEY_WIDTH+1] == s1_ipv6_reg &&
-                                         slot_key[gm*KEY_WIDTH+10 +: 16] == (gm < 8 ? s1_dst_port_reg : 16'd0) &&
-                                         slot_key[gm*KEY_WIDTH+2 +: 8] == s1_proto_reg &&
-                                         slot_addr[gm*128 +: 128] == s1_dst_ip_reg &&
-                                         (gm >= 8 || s1_probe_a_reg);
+                s2_slot_match_reg[gs] <= key_rd[0] &&
+                                         key_rd[1] == s1_ipv6_reg &&
+                                         key_rd[10 +: 16] == (gs < 8 ? s1_dst_port_reg : 16'd0) &&
+                                         key_rd[2 +: 8] == s1_proto_reg &&
+                                         {ip_rd0, ip_rd1, ip_rd2, ip_rd3} == s1_dst_ip_reg &&
+                                         (gs >= 8 || s1_probe_a_reg);
+                s2_ids_reg[gs*16 +: 16] <= id_rd;
+                s2_oor_reg[gs] <= id_rd >= VIP_COUNT_16;
             end
         end
     end
 endgenerate
 
-localparam integer VIP_COUNT_INT = VIP_COUNT;
-localparam [15:0] VIP_COUNT_16 = VIP_COUNT_INT[15:0];
-integer so;
+integer si;
 
 // s2: the first matching slot in (bank, way) order of probe A, else of probe B, gives the vip_id
 reg        s2_hit;
@@ -626,8 +677,8 @@ always @* begin
             s2_vip_oor_a = s2_oor_reg[si];
         end
         if (s2_slot_match_reg[8 + si]) begin
-            s2_vip_id_b = s2_ids_z_reg[si*16 +: 16];
-            s2_vip_oor_b = s2_oor_z_reg[si];
+            s2_vip_id_b = s2_ids_reg[(8 + si)*16 +: 16];
+            s2_vip_oor_b = s2_oor_reg[8 + si];
         end
     end
     s2_vip_id = s2_hit_a ? s2_vip_id_a : s2_vip_id_b;
@@ -907,12 +958,6 @@ always @(posedge clk) begin
             s2_bank_reg <= s1_bank_reg;
             s2_hash_reg <= s1_hash_reg;
             s2_hash_z_reg <= s1_hash_z_reg;
-            s2_ids_reg <= slot_id[127:0];
-            s2_ids_z_reg <= slot_id[255:128];
-            for (so = 0; so < 8; so = so + 1) begin
-                s2_oor_reg[so] <= slot_id[so*16 +: 16] >= VIP_COUNT_16;
-                s2_oor_z_reg[so] <= slot_id[(so+8)*16 +: 16] >= VIP_COUNT_16;
-            end
         end
 
         // s3 to s12 load on every advance, frame or not (their valid bits say which hold one):
@@ -1137,7 +1182,7 @@ end
 
 // bits above the table sizes (the hash bits not indexing, upper ring base / ring word bits, the
 // product bits outside the ring index), and the host-side reads of the probe B copies
-wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, pp_ll[15:0], col1[15:0], ring_sum, info_base, ring_word, slot_key,
+wire _unused_ok = &{1'b0, key_hash_a, key_hash_b, pp_ll[15:0], col1[15:0], ring_sum, info_base, ring_word,
                     host_key, host_ip, host_id, 1'b0};
 
 endmodule

@@ -115,20 +115,19 @@ function [7:0] last_len8;
     end
 endfunction
 
-// header slices: slice g holds beat g of the frame
+// the header, beat g at bits [g*DATA_WIDTH +: DATA_WIDTH]: one register (a bus gathered from
+// registers per beat would be copied every cycle in the simulator)
+reg [8*HDR_BYTES-1:0] hdr_reg = {8*HDR_BYTES{1'b0}};
+assign hdr_data = hdr_reg;
 genvar g;
 generate
     for (g = 0; g < HDR_BEATS; g = g + 1) begin : hdr_slice
         localparam [BEAT_WIDTH-1:0] IDX = g;
-        reg [DATA_WIDTH-1:0] slice_reg = {DATA_WIDTH{1'b0}};
-
         always @(posedge clk) begin
             if (accept && beat_reg == IDX) begin
-                slice_reg <= s_axis_tdata;
+                hdr_reg[g*DATA_WIDTH +: DATA_WIDTH] <= s_axis_tdata;
             end
         end
-
-        assign hdr_data[g*DATA_WIDTH +: DATA_WIDTH] = slice_reg;
     end
 endgenerate
 

@@ -67,13 +67,6 @@ localparam CS = 67;
 reg               g_valid_reg = 1'b0;
 reg [REASONS-1:0] g_reason_reg = {REASONS{1'b0}};    // one-hot: bit r for reason r
 reg [31:0]        g_bytes_reg = 32'd0;
-reg [CS-1:0]      frames_cs_reg = {CS{1'b0}};
-reg [CS-1:0]      bytes_cs_reg = {CS{1'b0}};
-reg [CS-1:0]      balanced_cs_reg = {CS{1'b0}};
-reg [CS-1:0]      passed_cs_reg = {CS{1'b0}};
-// reasons 1 .. REASONS-1 (reason 0 is BALANCED)
-reg [CS*(REASONS-1)-1:0] reason_cs_reg = {CS*(REASONS-1){1'b0}};
-integer r;
 
 always @(posedge clk) begin
     g_valid_reg <= ev_valid;
@@ -81,27 +74,63 @@ always @(posedge clk) begin
         g_reason_reg <= {{REASONS-1{1'b0}}, 1'b1} << ev_reason;
         g_bytes_reg <= ev_bytes;
     end
-    if (g_valid_reg) begin
+    if (rst) begin
+        g_valid_reg <= 1'b0;
+    end
+end
+
+// each counter in a process of its own, reset first: a wide register that one process both
+// reads and writes in parts (or twice) is copied in and out every cycle by the simulator
+reg [CS-1:0] frames_cs_reg = {CS{1'b0}};
+reg [CS-1:0] bytes_cs_reg = {CS{1'b0}};
+reg [CS-1:0] balanced_cs_reg = {CS{1'b0}};
+reg [CS-1:0] passed_cs_reg = {CS{1'b0}};
+
+always @(posedge clk) begin
+    if (rst) begin
+        frames_cs_reg <= {CS{1'b0}};
+    end else if (g_valid_reg) begin
         frames_cs_reg <= cs_add(frames_cs_reg, 32'd1);
+    end
+end
+
+always @(posedge clk) begin
+    if (rst) begin
+        bytes_cs_reg <= {CS{1'b0}};
+    end else if (g_valid_reg) begin
         bytes_cs_reg <= cs_add(bytes_cs_reg, g_bytes_reg);
-        if (g_reason_reg[REASON_BALANCED[3:0]]) begin
-            balanced_cs_reg <= cs_add(balanced_cs_reg, 32'd1);
-        end else begin
-            passed_cs_reg <= cs_add(passed_cs_reg, 32'd1);
-        end
+    end
+end
+
+always @(posedge clk) begin
+    if (rst) begin
+        balanced_cs_reg <= {CS{1'b0}};
+    end else if (g_valid_reg && g_reason_reg[REASON_BALANCED[3:0]]) begin
+        balanced_cs_reg <= cs_add(balanced_cs_reg, 32'd1);
+    end
+end
+
+always @(posedge clk) begin
+    if (rst) begin
+        passed_cs_reg <= {CS{1'b0}};
+    end else if (g_valid_reg && !g_reason_reg[REASON_BALANCED[3:0]]) begin
+        passed_cs_reg <= cs_add(passed_cs_reg, 32'd1);
+    end
+end
+
+// reasons 1 .. REASONS-1 (reason 0 is BALANCED)
+reg [CS*(REASONS-1)-1:0] reason_cs_reg = {CS*(REASONS-1){1'b0}};
+integer r;
+
+always @(posedge clk) begin
+    if (rst) begin
+        reason_cs_reg <= {CS*(REASONS-1){1'b0}};
+    end else if (g_valid_reg) begin
         for (r = 1; r < REASONS; r = r + 1) begin
             if (g_reason_reg[r]) begin
                 reason_cs_reg[CS*(r-1) +: CS] <= cs_add(reason_cs_reg[CS*(r-1) +: CS], 32'd1);
             end
         end
-    end
-    if (rst) begin
-        g_valid_reg <= 1'b0;
-        frames_cs_reg <= {CS{1'b0}};
-        bytes_cs_reg <= {CS{1'b0}};
-        balanced_cs_reg <= {CS{1'b0}};
-        passed_cs_reg <= {CS{1'b0}};
-        reason_cs_reg <= {CS*(REASONS-1){1'b0}};
     end
 end
 

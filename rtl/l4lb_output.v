@@ -68,7 +68,7 @@ module l4lb_output #(
     output wire                  pf_rd,
 
     // output stream
-    output wire [DATA_WIDTH-1:0] m_axis_tdata,
+    output reg  [DATA_WIDTH-1:0] m_axis_tdata = {DATA_WIDTH{1'b0}},
     output wire [KEEP_WIDTH-1:0] m_axis_tkeep,
     output wire                  m_axis_tvalid,
     input  wire                  m_axis_tready,
@@ -127,7 +127,6 @@ reg                  fr_hdr_reg = 1'b0;       // the beat in q is one of its fra
 reg [HB_IDX-1:0]     fr_beat_reg = {HB_IDX{1'b0}};  // and this one of them
 
 reg                  m_valid_reg = 1'b0;
-reg [DATA_WIDTH-1:0] m_data_reg = {DATA_WIDTH{1'b0}};
 reg [KEEP_WIDTH-1:0] m_keep_reg = {KEEP_WIDTH{1'b0}};
 reg                  m_last_reg = 1'b0;
 reg [USER_WIDTH-1:0] m_user_reg = {USER_WIDTH{1'b0}};
@@ -147,7 +146,6 @@ reg [3:0]            ev_reason_reg = 4'd0;
 reg [VIP_WIDTH-1:0]  ev_vip_reg = {VIP_WIDTH{1'b0}};
 reg [31:0]           ev_bytes_reg = 32'd0;
 
-assign m_axis_tdata = m_data_reg;
 assign m_axis_tkeep = m_keep_reg;
 assign m_axis_tvalid = m_valid_reg;
 assign m_axis_tlast = m_last_reg;
@@ -328,9 +326,9 @@ always @(posedge clk) begin
         // balanced, which keeps the decision off the patch's path)
         m_valid_reg <= q_valid_reg;
         if (fr_balanced_reg && fr_hdr_reg) begin
-            m_data_reg <= (q_data_reg & ~patch_mask) | patch_value;
+            m_axis_tdata <= (q_data_reg & ~patch_mask) | patch_value;
         end else begin
-            m_data_reg <= q_data_reg;
+            m_axis_tdata <= q_data_reg;
         end
         m_keep_reg <= q_keep_reg;
         m_last_reg <= q_last_reg;

@@ -11,7 +11,7 @@
 module l4lb_ram_sdp #(
     // Word width in bits
     parameter WIDTH = 32,
-    // Number of words
+    // Number of words addressed (the array has 2^ADDR_WIDTH)
     parameter DEPTH = 256,
     // Address width (enough bits for DEPTH)
     parameter ADDR_WIDTH = (DEPTH > 1) ? $clog2(DEPTH) : 1
@@ -27,12 +27,16 @@ module l4lb_ram_sdp #(
     output reg  [WIDTH-1:0]      rd_data
 );
 
-reg [WIDTH-1:0] mem [0:DEPTH-1];
+// a word for every address (DEPTH rounded up to a power of two; the words past DEPTH are never
+// addressed): the simulator then indexes without a bounds check and writes a word in place
+localparam WORDS = 1 << ADDR_WIDTH;
+
+reg [WIDTH-1:0] mem [0:WORDS-1];
 
 `ifndef SYNTHESIS
 integer i;
 initial begin
-    for (i = 0; i < DEPTH; i = i + 1) begin
+    for (i = 0; i < WORDS; i = i + 1) begin
         mem[i] = {WIDTH{1'b0}};
     end
     rd_data = {WIDTH{1'b0}};

@@ -79,8 +79,8 @@ always @(posedge clk) begin
     end
 end
 
-// each counter in a process of its own, reset first: a wide register that one process both
-// reads and writes in parts (or twice) is copied in and out every cycle by the simulator
+// each counter in a process of its own, reset first (cheaper to simulate than one process that
+// loads them all and resets them a second time)
 reg [CS-1:0] frames_cs_reg = {CS{1'b0}};
 reg [CS-1:0] bytes_cs_reg = {CS{1'b0}};
 reg [CS-1:0] balanced_cs_reg = {CS{1'b0}};

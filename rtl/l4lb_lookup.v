@@ -398,7 +398,6 @@ reg                    s11_empty_reg = 1'b0;
 reg [15:0]             s11_vip_id_reg = 16'd0;
 
 reg                    s12_valid_reg = 1'b0;
-reg                    s12_bank_reg = 1'b0;
 reg                    s12_hit_reg = 1'b0;
 reg                    s12_empty_reg = 1'b0;
 reg [15:0]             s12_vip_id_reg = 16'd0;
@@ -872,20 +871,26 @@ wire [31:0] base32 = {{32-RING_WIDTH{1'b0}}, s7_base_reg};
 wire [31:0] ring_sum = {s8_hi_reg + {14'd0, s8_lo_reg[17:16]}, s8_lo_reg[15:0]};
 
 /*
- * Banks read by frames in flight: s1..s12 (s12's backend words are still being read out)
+ * Banks read by frames in flight: s1..s12 (s12's backend words are still being read out).
+ * busy_b_reg[k] is s(k+1)_valid_reg && s(k+1)_bank_reg == b, kept as a shift register of its
+ * own (it moves as the stages do: s1 loads table_bank with a frame, s2 only with a frame, s3-s12
+ * on every advance), so that the busy bits are an OR of one register each rather than of 24 bits
+ * gathered every cycle.
  */
-wire [11:0] stage_valid = {s12_valid_reg, s11_valid_reg, s10_valid_reg, s9_valid_reg, s8_valid_reg,
-                           s7_valid_reg, s6_valid_reg, s5_valid_reg, s4_valid_reg, s3_valid_reg,
-                           s2_valid_reg, s1_valid_reg};
-wire [11:0] stage_bank = {s12_bank_reg, s11_bank_reg, s10_bank_reg, s9_bank_reg, s8_bank_reg,
-                          s7_bank_reg, s6_bank_reg, s5_bank_reg, s4_bank_reg, s3_bank_reg,
-                          s2_bank_reg, s1_bank_reg};
+reg [11:0] busy_1_reg = 12'd0;
+reg [11:0] busy_0_reg = 12'd0;
 reg [1:0] bank_busy_reg = 2'd0;
 assign bank_busy = bank_busy_reg;
 
 always @(posedge clk) begin
-    bank_busy_reg <= {|(stage_valid & stage_bank), |(stage_valid & ~stage_bank)};
+    if (adv) begin
+        busy_1_reg <= {busy_1_reg[10:0], s0_valid_reg && table_bank};
+        busy_0_reg <= {busy_0_reg[10:0], s0_valid_reg && !table_bank};
+    end
+    bank_busy_reg <= {busy_1_reg != 12'd0, busy_0_reg != 12'd0};
     if (rst) begin
+        busy_1_reg <= 12'd0;
+        busy_0_reg <= 12'd0;
         bank_busy_reg <= 2'd0;
     end
 end
@@ -1046,7 +1051,6 @@ always @(posedge clk) begin
 
         // s12: backend RAM read
         s12_valid_reg <= s11_valid_reg;
-        s12_bank_reg <= s11_bank_reg;
         s12_hit_reg <= s11_hit_reg;
         s12_empty_reg <= s11_empty_reg;
         s12_vip_id_reg <= s11_vip_id_reg;

@@ -109,7 +109,7 @@ reg [KEEP_WIDTH-1:0] q_keep_reg = {KEEP_WIDTH{1'b0}};
 reg                  q_last_reg = 1'b0;
 reg [USER_WIDTH-1:0] q_user_reg = {USER_WIDTH{1'b0}};
 reg                  q_first_reg = 1'b0;      // first beat of its frame
-reg [CNT_WIDTH-1:0]  q_bytes_reg = {CNT_WIDTH{1'b0}};  // bytes in this beat
+reg [CNT_WIDTH-1:0]  q_bytes_reg = {CNT_WIDTH{1'b0}};  // bytes in this beat, if it is the last
 // bytes of the frame before the beat in q, in two 16-bit halves: the high half lags by one beat
 // (frame_carry_reg is still to be added to it), so that no carry chain is longer than 16 bits
 reg [15:0]           frame_lo_reg = 16'd0;
@@ -264,7 +264,8 @@ function [127:0] wire_ip;
 endfunction
 
 // bytes of the frame up to and including the beat in q: (frame_hi + frame_c) << 16 + frame_lo
-wire [16:0] frame_lo = {1'b0, q_first_reg ? 16'd0 : frame_lo_reg} + {{17-CNT_WIDTH{1'b0}}, q_bytes_reg};
+wire [CNT_WIDTH-1:0] q_bytes = q_last_reg ? q_bytes_reg : BYTES_CNT;
+wire [16:0] frame_lo = {1'b0, q_first_reg ? 16'd0 : frame_lo_reg} + {{17-CNT_WIDTH{1'b0}}, q_bytes};
 wire [15:0] frame_hi = q_first_reg ? 16'd0 : frame_hi_reg;
 wire [1:0]  frame_c = {1'b0, !q_first_reg && frame_carry_reg} + {1'b0, frame_lo[16]};
 
@@ -291,10 +292,9 @@ always @(posedge clk) begin
         q_last_reg <= dl_last;
         q_user_reg <= dl_user;
         q_first_reg <= first;
+        // counted at a frame's last beat only (a full beat's count is a constant)
         if (dl_last) begin
             q_bytes_reg <= keep_count(dl_keep);
-        end else begin
-            q_bytes_reg <= BYTES_CNT;
         end
         if (dl_valid) begin
             dl_in_frame_reg <= !dl_last;

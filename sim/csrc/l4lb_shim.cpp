@@ -67,6 +67,28 @@ struct l4lb_out {
     uint8_t finished;  // the model called $finish (or $fatal)
 };
 
+// A burst of cycles with the input stream's beats given up front, m_axis_tready high and the
+// AXI-Lite port idle: the harness's fast path for back-to-back traffic (one call instead of one
+// per cycle). Keep in sync with src/ffi.rs `Burst`.
+struct l4lb_burst {
+    const uint8_t* in_data;   // n_in beats of DATA_WIDTH/8 bytes, back to back
+    const uint64_t* in_keep;  // tkeep of each beat
+    const uint8_t* in_ctl;    // each beat: bit 0 tlast, bit 1 tuser[0]
+    uint8_t* out_data;        // room for `cycles` beats
+    uint64_t* out_keep;
+    uint8_t* out_ctl;         // each beat: bit 0 tlast, bit 1 tuser[0], bit 2 tdest
+    uint32_t* out_at;         // the cycle (from the burst's first) each output beat left in
+    uint32_t* in_at;          // the cycle each input beat was accepted in
+    uint32_t n_in;
+    uint32_t cycles;          // cycles to run at most
+    uint32_t out_limit;       // stop after the cycle in which this many beats have left
+    // results
+    uint32_t ran;             // cycles run
+    uint32_t beats_in;        // input beats accepted (the first of in_data)
+    uint32_t beats_out;       // output beats
+    uint8_t finished;
+};
+
 struct l4lb_vtable {
     uint32_t width;
     uint32_t in_size;
@@ -74,6 +96,8 @@ struct l4lb_vtable {
     void* (*create)();
     void (*destroy)(void*);
     void (*step)(void*, const l4lb_in*, l4lb_out*);
+    void (*burst)(void*, l4lb_burst*);
+    uint32_t burst_size;
     int (*trace_open)(void*, const char*);
     void (*trace_close)(void*);
     void (*trace_flush)(void*);
@@ -203,6 +227,68 @@ void step(void* p, const l4lb_in* in, l4lb_out* out) {
     out->finished = s->ctx->gotFinish();
 }
 
+void burst(void* p, l4lb_burst* b) {
+    Sim* s = static_cast<Sim*>(p);
+    use_context(s);
+    Model* t = s->top;
+    t->rst = 0;
+    t->m_axis_tready = 1;
+    t->s_axil_awaddr = 0;
+    t->s_axil_awprot = 0;
+    t->s_axil_awvalid = 0;
+    t->s_axil_wdata = 0;
+    t->s_axil_wstrb = 0;
+    t->s_axil_wvalid = 0;
+    t->s_axil_bready = 0;
+    t->s_axil_araddr = 0;
+    t->s_axil_arprot = 0;
+    t->s_axil_arvalid = 0;
+    t->s_axil_rready = 0;
+    uint32_t bi = 0, bo = 0, c = 0;
+    b->finished = 0;
+    for (; c < b->cycles; c++) {
+        t->clk = 0;
+        const bool drive = bi < b->n_in;
+        if (drive) {
+            std::memcpy(&t->s_axis_tdata, b->in_data + static_cast<size_t>(bi) * (L4LB_W / 8), L4LB_W / 8);
+            t->s_axis_tkeep = b->in_keep[bi];
+            t->s_axis_tlast = b->in_ctl[bi] & 1;
+            t->s_axis_tuser = (b->in_ctl[bi] >> 1) & 1;
+        }
+        t->s_axis_tvalid = drive;
+        t->eval();
+        L4LB_DUMP(s);
+        s->time++;
+        if (t->m_axis_tvalid) {
+            std::memcpy(b->out_data + static_cast<size_t>(bo) * (L4LB_W / 8), &t->m_axis_tdata, L4LB_W / 8);
+            b->out_keep[bo] = t->m_axis_tkeep;
+            b->out_ctl[bo] = (t->m_axis_tlast & 1) | ((t->m_axis_tuser & 1) << 1) | ((t->m_axis_tdest & 1) << 2);
+            b->out_at[bo] = c;
+            bo++;
+        }
+        if (drive && t->s_axis_tready) {
+            b->in_at[bi] = c;
+            bi++;
+        }
+        t->clk = 1;
+        t->eval();
+        L4LB_DUMP(s);
+        s->time++;
+        if (s->ctx->gotFinish()) {
+            b->finished = 1;
+            c++;
+            break;
+        }
+        if (bo >= b->out_limit) {
+            c++;
+            break;
+        }
+    }
+    b->ran = c;
+    b->beats_in = bi;
+    b->beats_out = bo;
+}
+
 int trace_open(void* p, const char* path) {
 #if !VM_TRACE
     (void)p;
@@ -235,7 +321,8 @@ void trace_flush(void* p) {
 }
 
 const l4lb_vtable vtable = {
-    L4LB_W, sizeof(l4lb_in), sizeof(l4lb_out), create, destroy, step, trace_open, trace_close, trace_flush,
+    L4LB_W, sizeof(l4lb_in), sizeof(l4lb_out), create, destroy, step, burst, sizeof(l4lb_burst), trace_open,
+    trace_close, trace_flush,
 };
 
 }  // namespace

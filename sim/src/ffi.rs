@@ -95,6 +95,33 @@ impl Default for Out {
     }
 }
 
+/// A burst of back-to-back cycles (`struct l4lb_burst`): the input beats up front,
+/// `m_axis_tready` high, the AXI-Lite port idle.
+#[repr(C)]
+#[derive(Debug)]
+pub(crate) struct Burst {
+    pub in_data: *const u8,
+    pub in_keep: *const u64,
+    /// Bit 0 `tlast`, bit 1 `tuser[0]`.
+    pub in_ctl: *const u8,
+    /// Room for `cycles` beats each.
+    pub out_data: *mut u8,
+    pub out_keep: *mut u64,
+    /// Bit 0 `tlast`, bit 1 `tuser[0]`, bit 2 `tdest`.
+    pub out_ctl: *mut u8,
+    pub out_at: *mut u32,
+    /// Room for `n_in`.
+    pub in_at: *mut u32,
+    pub n_in: u32,
+    pub cycles: u32,
+    /// Stop after the cycle in which this many beats have left.
+    pub out_limit: u32,
+    pub ran: u32,
+    pub beats_in: u32,
+    pub beats_out: u32,
+    pub finished: u8,
+}
+
 /// The functions of one width's model (`struct l4lb_vtable`).
 #[repr(C)]
 pub(crate) struct Vtable {
@@ -104,6 +131,8 @@ pub(crate) struct Vtable {
     pub create: unsafe extern "C" fn() -> *mut c_void,
     pub destroy: unsafe extern "C" fn(*mut c_void),
     pub step: unsafe extern "C" fn(*mut c_void, *const In, *mut Out),
+    pub burst: unsafe extern "C" fn(*mut c_void, *mut Burst),
+    pub burst_size: u32,
     pub trace_open: unsafe extern "C" fn(*mut c_void, *const c_char) -> c_int,
     pub trace_close: unsafe extern "C" fn(*mut c_void),
     pub trace_flush: unsafe extern "C" fn(*mut c_void),
@@ -142,5 +171,6 @@ pub(crate) fn vtable(width: u32) -> Option<&'static Vtable> {
     assert_eq!(v.width, width, "shim width mismatch");
     assert_eq!(v.in_size as usize, std::mem::size_of::<In>(), "shim `struct l4lb_in` differs from ffi::In");
     assert_eq!(v.out_size as usize, std::mem::size_of::<Out>(), "shim `struct l4lb_out` differs from ffi::Out");
+    assert_eq!(v.burst_size as usize, std::mem::size_of::<Burst>(), "shim `struct l4lb_burst` differs from ffi::Burst");
     Some(v)
 }

@@ -19,7 +19,10 @@
 //!
 //! The per-cycle path allocates nothing: frames are laid out as beats when queued, and the sink
 //! reuses one buffer (one allocation per frame that leaves, for its [`OutFrame::data`], unless
-//! the caller hands buffers back with [`Harness::recycle`]).
+//! the caller hands buffers back with [`Harness::recycle`]). Without random stalls,
+//! [`Harness::run`] and [`Harness::step_n`] run the cycles in bursts inside the shim (the input
+//! beats handed over up front, the output beats collected there), the same cycles as
+//! [`Harness::step`] one at a time (`tests/harness.rs` compares them).
 
 mod ffi;
 
@@ -122,6 +125,20 @@ struct InFrame {
     bad: bool,
 }
 
+/// An output beat as the sink sees it: from the per-cycle outputs, or beat `burst` of a burst.
+#[derive(Clone, Copy)]
+struct OutBeat {
+    cycle: u64,
+    keep: u64,
+    last: bool,
+    user: bool,
+    dest: bool,
+    burst: Option<usize>,
+}
+
+/// Cycles in one call of the fast path at most.
+const BURST_CYCLES: u64 = 4096;
+
 /// One Verilated `l4lb` model with a stream source, a stream sink and an AXI-Lite master.
 pub struct Harness {
     vt: &'static ffi::Vtable,
@@ -154,6 +171,15 @@ pub struct Harness {
     /// Last cycle `m_axis_tvalid` was high and `m_axis_tready` low: valid must stay high.
     held: bool,
     outputs: Vec<OutFrame>,
+    /// The fast path's buffers ([`Harness::step_n`]): input beats' tkeep and control, the cycle
+    /// each was accepted in, and the output beats of a burst.
+    burst_keep: Vec<u64>,
+    burst_ctl: Vec<u8>,
+    burst_in_at: Vec<u32>,
+    burst_out_data: Vec<u8>,
+    burst_out_keep: Vec<u64>,
+    burst_out_ctl: Vec<u8>,
+    burst_out_at: Vec<u32>,
     /// Buffers given back by the caller ([`Harness::recycle`]) for frames that leave, oldest
     /// first: frames leave in the order they were queued, so a frame's own input buffer, of its
     /// length, takes its output.
@@ -163,6 +189,8 @@ pub struct Harness {
 
     // Counters.
     frames_queued: u64,
+    /// Input beats of every frame queued so far.
+    beats_queued: u64,
     frames_entered: u64,
     frames_in: u64,
     frames_out: u64,
@@ -215,9 +243,17 @@ impl Harness {
             held: false,
             outputs: Vec::new(),
             spare: VecDeque::new(),
+            burst_keep: Vec::new(),
+            burst_ctl: Vec::new(),
+            burst_in_at: Vec::new(),
+            burst_out_data: Vec::new(),
+            burst_out_keep: Vec::new(),
+            burst_out_ctl: Vec::new(),
+            burst_out_at: Vec::new(),
             fault: None,
             finished_seen: false,
             frames_queued: 0,
+            beats_queued: 0,
             frames_entered: 0,
             frames_in: 0,
             frames_out: 0,
@@ -284,6 +320,7 @@ impl Harness {
         // Keeps `step` free of allocation: every queued frame has a slot waiting.
         self.in_cycles.reserve(self.queue.len());
         self.frames_queued += 1;
+        self.beats_queued += beats as u64;
         Ok(())
     }
 
@@ -419,7 +456,15 @@ impl Harness {
         // Output handshake.
         if self.out.m_tvalid != 0 {
             if self.inp.m_tready != 0 {
-                self.sink_beat();
+                let o = OutBeat {
+                    cycle: self.cycle,
+                    keep: self.out.m_tkeep,
+                    last: self.out.m_tlast != 0,
+                    user: self.out.m_tuser & 1 != 0,
+                    dest: self.out.m_tdest != 0,
+                    burst: None,
+                };
+                self.sink_beat(o);
                 self.held = false;
             } else {
                 self.held = true;
@@ -438,11 +483,11 @@ impl Harness {
     }
 
     #[inline]
-    fn sink_beat(&mut self) {
-        let cycle = self.cycle;
+    fn sink_beat(&mut self, o: OutBeat) {
+        let cycle = o.cycle;
         self.beats_out += 1;
         self.last_out = Some(cycle);
-        let dest = self.out.m_tdest != 0;
+        let dest = o.dest;
         if !self.cur_active {
             self.cur_active = true;
             self.cur_out_cycle = cycle;
@@ -457,8 +502,8 @@ impl Harness {
         } else if dest != self.cur_dest {
             self.protocol_fault("m_axis_tdest changed inside a frame");
         }
-        let keep = self.out.m_tkeep;
-        let last = self.out.m_tlast != 0;
+        let keep = o.keep;
+        let last = o.last;
         let n = if last {
             let n = keep.trailing_ones() as usize;
             if n == 0 || n > self.bpb || (n < 64 && keep >> n != 0) {
@@ -471,7 +516,11 @@ impl Harness {
             }
             self.bpb
         };
-        self.cur.extend_from_slice(&self.out.m_tdata[..n]);
+        let data = match o.burst {
+            None => &self.out.m_tdata[..n],
+            Some(i) => &self.burst_out_data[i * self.bpb..i * self.bpb + n],
+        };
+        self.cur.extend_from_slice(data);
         if last {
             let latency = self.cur_out_cycle.saturating_sub(self.cur_in_cycle);
             self.latency_min = Some(self.latency_min.map_or(latency, |m| m.min(latency)));
@@ -487,7 +536,7 @@ impl Harness {
             self.outputs.push(OutFrame {
                 data,
                 balanced: self.cur_dest,
-                bad_flag: self.out.m_tuser & 1 != 0,
+                bad_flag: o.user,
                 in_cycle: self.cur_in_cycle,
                 out_cycle: self.cur_out_cycle,
             });
@@ -504,6 +553,126 @@ impl Harness {
         }
     }
 
+    /// `cycles` clock cycles, exactly as that many [`Harness::step`] calls would run them. Without
+    /// random stalls ([`Harness::set_stalls`]) the cycles run in bursts inside the model's C++
+    /// (one call for up to 4,096 cycles, the input beats handed over up front), which spares a
+    /// call and the harness's bookkeeping per cycle.
+    pub fn step_n(&mut self, cycles: u64) {
+        let mut left = cycles;
+        while left > 0 {
+            if !self.burst_ok() {
+                self.step();
+                left -= 1;
+                continue;
+            }
+            let ran = self.burst(left.min(BURST_CYCLES), u64::MAX);
+            if ran == 0 {
+                break;
+            }
+            left -= ran;
+        }
+    }
+
+    /// The fast path applies: no random stalls, no beat held by a stall, no finish seen.
+    fn burst_ok(&self) -> bool {
+        self.in_idle_permille == 0 && self.out_stall_permille == 0 && !self.held && !self.finished_seen
+    }
+
+    /// Up to `cycles` cycles in the model's C++, ending early after the cycle in which the
+    /// `out_limit`-th output beat of the burst left or the model finished. Returns the cycles
+    /// run. The bookkeeping is that of `step`, in the same order per frame.
+    fn burst(&mut self, cycles: u64, out_limit: u64) -> u64 {
+        let n = cycles.min(BURST_CYCLES) as usize;
+        // The input beats the burst may take: at most one a cycle, from the current beat of the
+        // front frame on. The queued frames lie back to back in the arena, padded to beats.
+        self.burst_keep.clear();
+        self.burst_ctl.clear();
+        let mut data: *const u8 = std::ptr::null();
+        'frames: for (k, f) in self.queue.iter().enumerate() {
+            let first = if k == 0 { self.beat } else { 0 };
+            if k == 0 {
+                let idx = f.off - self.arena_shift + first as usize * self.bpb;
+                // SAFETY: in bounds: every frame is padded to whole beats.
+                data = unsafe { self.arena.as_ptr().add(idx) };
+            }
+            for b in first..f.beats {
+                if self.burst_keep.len() == n {
+                    break 'frames;
+                }
+                let last = b + 1 == f.beats;
+                self.burst_keep.push(if last { f.last_keep } else { self.full_keep });
+                self.burst_ctl.push(last as u8 | (((last && f.bad) as u8) << 1));
+            }
+        }
+        let n_in = self.burst_keep.len();
+        self.burst_in_at.resize(n_in, 0);
+        self.burst_out_data.resize(n * self.bpb, 0);
+        self.burst_out_keep.resize(n, 0);
+        self.burst_out_ctl.resize(n, 0);
+        self.burst_out_at.resize(n, 0);
+        let mut b = ffi::Burst {
+            in_data: data,
+            in_keep: self.burst_keep.as_ptr(),
+            in_ctl: self.burst_ctl.as_ptr(),
+            out_data: self.burst_out_data.as_mut_ptr(),
+            out_keep: self.burst_out_keep.as_mut_ptr(),
+            out_ctl: self.burst_out_ctl.as_mut_ptr(),
+            out_at: self.burst_out_at.as_mut_ptr(),
+            in_at: self.burst_in_at.as_mut_ptr(),
+            n_in: n_in as u32,
+            cycles: n as u32,
+            out_limit: out_limit.min(u32::MAX as u64) as u32,
+            ran: 0,
+            beats_in: 0,
+            beats_out: 0,
+            finished: 0,
+        };
+        // SAFETY: `model` is live; every pointer covers what the burst may touch (n_in input
+        // beats in the arena, n output beats, n_in acceptance cycles), and nothing else runs.
+        unsafe { (self.vt.burst)(self.model.as_ptr(), &mut b) };
+        let c0 = self.cycle;
+        for j in 0..b.beats_in as usize {
+            let f = *self.queue.front().expect("an accepted beat belongs to a queued frame");
+            self.beats_in += 1;
+            if self.beat == 0 {
+                let c = c0 + self.burst_in_at[j] as u64;
+                self.in_cycles.push_back(c);
+                self.frames_entered += 1;
+                if self.first_in.is_none() {
+                    self.first_in = Some(c);
+                }
+            }
+            if self.beat + 1 == f.beats {
+                self.queue.pop_front();
+                self.beat = 0;
+                self.frames_in += 1;
+            } else {
+                self.beat += 1;
+            }
+        }
+        for j in 0..b.beats_out as usize {
+            let ctl = self.burst_out_ctl[j];
+            let o = OutBeat {
+                cycle: c0 + self.burst_out_at[j] as u64,
+                keep: self.burst_out_keep[j],
+                last: ctl & 1 != 0,
+                user: ctl & 2 != 0,
+                dest: ctl & 4 != 0,
+                burst: Some(j),
+            };
+            self.sink_beat(o);
+        }
+        let ran = b.ran as u64;
+        self.cycle += ran;
+        if b.finished != 0 && !self.finished_seen {
+            self.finished_seen = true;
+            if self.fault.is_none() {
+                self.fault = Some(SimError::Finished { cycle: self.cycle - 1 });
+            }
+        }
+        ran
+    }
+
     /// Steps until every queued frame has left. `Err(Hang)` when no output beat leaves for
     /// `max_stall_cycles` cycles while frames are pending (choose it above the pipeline latency:
     /// `CAP_LATENCY` is about 1,170 cycles at 64 bits); `Err(Protocol)` on a malformed output
@@ -512,17 +681,32 @@ impl Harness {
         let mut quiet = 0u64;
         while self.frames_out < self.frames_queued {
             let before = self.beats_out;
-            self.step();
+            let c_before = self.cycle;
+            if self.burst_ok() {
+                // Ends after the cycle of the last beat still to come (as many as went in), as
+                // stepping would: the cycle count is the same either way.
+                let to_come = self.beats_queued.saturating_sub(self.beats_out).max(1);
+                let left = max_stall_cycles.saturating_sub(quiet).max(1);
+                if self.burst(left.min(BURST_CYCLES), to_come) == 0 {
+                    self.step();
+                }
+            } else {
+                self.step();
+            }
             if let Some(e) = self.fault.take() {
                 return Err(e);
             }
             if self.beats_out != before {
                 quiet = 0;
-            } else {
-                quiet += 1;
-                if quiet >= max_stall_cycles {
-                    return Err(SimError::Hang { cycles: quiet });
+                // The last output beat of the burst ended the quiet time.
+                if let Some(last) = self.last_out {
+                    quiet = self.cycle - 1 - last;
                 }
+            } else {
+                quiet += self.cycle - c_before;
+            }
+            if quiet >= max_stall_cycles && self.frames_out < self.frames_queued {
+                return Err(SimError::Hang { cycles: quiet });
             }
         }
         Ok(())

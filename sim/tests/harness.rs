@@ -148,6 +148,52 @@ fn recycled_buffers_carry_the_outputs_whatever_they_held() -> TestResult {
 }
 
 #[test]
+fn bursts_run_the_same_cycles_as_single_steps() -> TestResult {
+    use l4lb_core::regmap::REG_BANK;
+    for w in widths()? {
+        // Two harnesses, the same frames (random lengths, some flagged bad, a bank switch in
+        // between): one stepped a cycle at a time, one in bursts (step_n, then run).
+        let mut one = Harness::new(w)?;
+        let mut many = Harness::new(w)?;
+        let mut rng = Rng(0xB0257 ^ w as u64);
+        let frames: Vec<(Vec<u8>, bool)> = (0..600)
+            .map(|i| {
+                let len = 1 + rng.below(400) as usize;
+                (if i % 3 == 0 { rng.bytes(len) } else { udp_frame(len) }, i % 7 == 3)
+            })
+            .collect();
+        for h in [&mut one, &mut many] {
+            h.write32(REG_BANK, 1)?;
+            for (f, bad) in &frames[..300] {
+                h.queue_frame(f, *bad)?;
+            }
+        }
+        for _ in 0..1234 {
+            one.step();
+        }
+        many.step_n(1234);
+        assert_eq!(one.cycle(), many.cycle(), "{w} bits: cycles after step_n");
+        assert_eq!(one.stats(), many.stats(), "{w} bits: stats after step_n");
+        for h in [&mut one, &mut many] {
+            for (f, bad) in &frames[300..] {
+                h.queue_frame(f, *bad)?;
+            }
+        }
+        while one.stats().frames_out < frames.len() as u64 {
+            one.step();
+        }
+        many.run(MAX_STALL)?;
+        assert_eq!(one.cycle(), many.cycle(), "{w} bits: cycles after run");
+        assert_eq!(one.stats(), many.stats(), "{w} bits: stats after run");
+        let (a, b) = (one.take_output(), many.take_output());
+        assert_eq!(a.len(), frames.len(), "{w} bits: frames out");
+        assert!(a == b, "{w} bits: the outputs differ between single steps and bursts");
+        check_same(&frames, &a, w)?;
+    }
+    Ok(())
+}
+
+#[test]
 fn back_to_back_frames_leave_without_gaps_at_a_constant_latency() -> TestResult {
     for w in widths()? {
         let mut h = Harness::new(w)?;

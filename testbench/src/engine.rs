@@ -254,9 +254,7 @@ fn run_rtl(
             h.recycle(std::mem::take(&mut f.data));
             next += 1;
         }
-        for _ in 0..WINDOW / 2 {
-            h.step();
-        }
+        h.step_n(WINDOW as u64 / 2);
         let entered = h.frames_entered();
         if entered != last_entered {
             last_entered = entered;

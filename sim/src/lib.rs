@@ -471,7 +471,7 @@ impl Harness {
             }
         } else if self.held {
             self.held = false;
-            self.protocol_fault("m_axis_tvalid dropped before the beat was accepted");
+            self.protocol_fault(self.cycle, "m_axis_tvalid dropped before the beat was accepted");
         }
         if self.out.finished != 0 && !self.finished_seen {
             self.finished_seen = true;
@@ -495,24 +495,24 @@ impl Harness {
             self.cur_in_cycle = match self.in_cycles.pop_front() {
                 Some(c) => c,
                 None => {
-                    self.protocol_fault("a frame left that never entered");
+                    self.protocol_fault(cycle, "a frame left that never entered");
                     cycle
                 }
             };
         } else if dest != self.cur_dest {
-            self.protocol_fault("m_axis_tdest changed inside a frame");
+            self.protocol_fault(cycle, "m_axis_tdest changed inside a frame");
         }
         let keep = o.keep;
         let last = o.last;
         let n = if last {
             let n = keep.trailing_ones() as usize;
             if n == 0 || n > self.bpb || (n < 64 && keep >> n != 0) {
-                self.protocol_fault(&format!("last beat has tkeep {keep:#x}: not contiguous from lane 0"));
+                self.protocol_fault(cycle, &format!("last beat has tkeep {keep:#x}: not contiguous from lane 0"));
             }
             n.min(self.bpb)
         } else {
             if keep != self.full_keep {
-                self.protocol_fault(&format!("beat before the last has tkeep {keep:#x}, not full"));
+                self.protocol_fault(cycle, &format!("beat before the last has tkeep {keep:#x}, not full"));
             }
             self.bpb
         };
@@ -547,9 +547,9 @@ impl Harness {
     }
 
     #[cold]
-    fn protocol_fault(&mut self, what: &str) {
+    fn protocol_fault(&mut self, cycle: u64, what: &str) {
         if self.fault.is_none() {
-            self.fault = Some(SimError::Protocol { cycle: self.cycle, what: what.to_string() });
+            self.fault = Some(SimError::Protocol { cycle, what: what.to_string() });
         }
     }
 

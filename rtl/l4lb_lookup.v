@@ -543,7 +543,9 @@ generate
             .b_rdata(key_rd)
         );
 
-        // word 1 + w holds address bits [127 - 32*w -: 32]
+        // word 1 + w holds address bits [127 - 32*w -: 32]; four instances written out rather
+        // than a loop, so that each read port drives a whole wire (a slice of one would be
+        // copied every cycle)
         l4lb_ram_dp #(
             .WIDTH(32),
             .DEPTH(VIP_BUCKETS),

@@ -174,14 +174,16 @@ void destroy(void* p) {
     delete s;
 }
 
-// One clock cycle: inputs with clk low, settle, sample outputs, rising edge.
-void step(void* p, const l4lb_in* in, l4lb_out* out) {
-    Sim* s = static_cast<Sim*>(p);
-    use_context(s);
-    Model* t = s->top;
-    t->clk = 0;
+// Evaluates the model after a clock edge's inputs are set, and traces the result.
+inline void settle(Sim* s) {
+    s->top->eval();
+    L4LB_DUMP(s);
+    s->time++;
+}
+
+// Every input but the clock and tdata.
+void drive(Model* t, const l4lb_in* in) {
     t->rst = in->rst;
-    if (in->s_tdata) std::memcpy(&t->s_axis_tdata, in->s_tdata, L4LB_W / 8);
     t->s_axis_tkeep = in->s_tkeep;
     t->s_axis_tvalid = in->s_tvalid;
     t->s_axis_tlast = in->s_tlast;
@@ -198,9 +200,17 @@ void step(void* p, const l4lb_in* in, l4lb_out* out) {
     t->s_axil_arprot = 0;
     t->s_axil_arvalid = in->axil_arvalid;
     t->s_axil_rready = in->axil_rready;
-    t->eval();
-    L4LB_DUMP(s);
-    s->time++;
+}
+
+// One clock cycle: inputs with clk low, settle, sample outputs, rising edge.
+void step(void* p, const l4lb_in* in, l4lb_out* out) {
+    Sim* s = static_cast<Sim*>(p);
+    use_context(s);
+    Model* t = s->top;
+    t->clk = 0;
+    drive(t, in);
+    if (in->s_tdata) std::memcpy(&t->s_axis_tdata, in->s_tdata, L4LB_W / 8);
+    settle(s);
 
     out->s_tready = t->s_axis_tready;
     out->m_tvalid = t->m_axis_tvalid;
@@ -221,9 +231,7 @@ void step(void* p, const l4lb_in* in, l4lb_out* out) {
     out->axil_rdata = t->s_axil_rdata;
 
     t->clk = 1;
-    t->eval();
-    L4LB_DUMP(s);
-    s->time++;
+    settle(s);
     out->finished = s->ctx->gotFinish();
 }
 
@@ -231,19 +239,9 @@ void burst(void* p, l4lb_burst* b) {
     Sim* s = static_cast<Sim*>(p);
     use_context(s);
     Model* t = s->top;
-    t->rst = 0;
-    t->m_axis_tready = 1;
-    t->s_axil_awaddr = 0;
-    t->s_axil_awprot = 0;
-    t->s_axil_awvalid = 0;
-    t->s_axil_wdata = 0;
-    t->s_axil_wstrb = 0;
-    t->s_axil_wvalid = 0;
-    t->s_axil_bready = 0;
-    t->s_axil_araddr = 0;
-    t->s_axil_arprot = 0;
-    t->s_axil_arvalid = 0;
-    t->s_axil_rready = 0;
+    l4lb_in idle{};  // out of reset, AXI-Lite idle, m_axis_tready high; the stream set below
+    idle.m_tready = 1;
+    drive(t, &idle);
     uint32_t bi = 0, bo = 0, c = 0;
     b->finished = 0;
     for (; c < b->cycles; c++) {
@@ -256,9 +254,7 @@ void burst(void* p, l4lb_burst* b) {
             t->s_axis_tuser = (b->in_ctl[bi] >> 1) & 1;
         }
         t->s_axis_tvalid = drive;
-        t->eval();
-        L4LB_DUMP(s);
-        s->time++;
+        settle(s);
         if (t->m_axis_tvalid) {
             std::memcpy(b->out_data + static_cast<size_t>(bo) * (L4LB_W / 8), &t->m_axis_tdata, L4LB_W / 8);
             b->out_keep[bo] = t->m_axis_tkeep;
@@ -271,9 +267,7 @@ void burst(void* p, l4lb_burst* b) {
             bi++;
         }
         t->clk = 1;
-        t->eval();
-        L4LB_DUMP(s);
-        s->time++;
+        settle(s);
         if (s->ctx->gotFinish()) {
             b->finished = 1;
             c++;

@@ -333,13 +333,12 @@ impl Harness {
         self.arena.reserve(bytes + frames * self.bpb);
         self.queue.reserve(frames);
         self.in_cycles.reserve(self.queue.len() + frames);
-        self.outputs.reserve(self.queue.len() + frames);
+        self.reserve_outputs(frames);
     }
 
     /// Makes room for the outputs of `frames` more frames, so that collecting them does not
-    /// grow the list while stepping.
+    /// grow the list while stepping (for a caller that queues frames a few at a time).
     pub fn reserve_outputs(&mut self, frames: usize) {
-        self.in_cycles.reserve(self.queue.len() + frames);
         self.outputs.reserve(self.queue.len() + frames);
     }
 
@@ -435,21 +434,7 @@ impl Harness {
         // Input handshake.
         if let Some(f) = drive {
             if self.out.s_tready != 0 {
-                self.beats_in += 1;
-                if self.beat == 0 {
-                    self.in_cycles.push_back(self.cycle);
-                    self.frames_entered += 1;
-                    if self.first_in.is_none() {
-                        self.first_in = Some(self.cycle);
-                    }
-                }
-                if self.beat + 1 == f.beats {
-                    self.queue.pop_front();
-                    self.beat = 0;
-                    self.frames_in += 1;
-                } else {
-                    self.beat += 1;
-                }
+                self.accept_beat(f, self.cycle);
             }
         }
 
@@ -480,6 +465,26 @@ impl Harness {
             }
         }
         self.cycle += 1;
+    }
+
+    /// The beat `self.beat` of the front frame `f` was accepted in `cycle`.
+    #[inline]
+    fn accept_beat(&mut self, f: InFrame, cycle: u64) {
+        self.beats_in += 1;
+        if self.beat == 0 {
+            self.in_cycles.push_back(cycle);
+            self.frames_entered += 1;
+            if self.first_in.is_none() {
+                self.first_in = Some(cycle);
+            }
+        }
+        if self.beat + 1 == f.beats {
+            self.queue.pop_front();
+            self.beat = 0;
+            self.frames_in += 1;
+        } else {
+            self.beat += 1;
+        }
     }
 
     #[inline]
@@ -565,11 +570,7 @@ impl Harness {
                 left -= 1;
                 continue;
             }
-            let ran = self.burst(left.min(BURST_CYCLES), u64::MAX);
-            if ran == 0 {
-                break;
-            }
-            left -= ran;
+            left -= self.burst(left, u64::MAX);
         }
     }
 
@@ -578,11 +579,11 @@ impl Harness {
         self.in_idle_permille == 0 && self.out_stall_permille == 0 && !self.held && !self.finished_seen
     }
 
-    /// Up to `cycles` cycles in the model's C++, ending early after the cycle in which the
-    /// `out_limit`-th output beat of the burst left or the model finished. Returns the cycles
-    /// run. The bookkeeping is that of `step`, in the same order per frame.
+    /// Up to `cycles` cycles (at most [`BURST_CYCLES`], at least one) in the model's C++,
+    /// ending early after the cycle in which the `out_limit`-th output beat of the burst left or
+    /// the model finished. Returns the cycles run. The bookkeeping is that of `step`, in the same order per frame.
     fn burst(&mut self, cycles: u64, out_limit: u64) -> u64 {
-        let n = cycles.min(BURST_CYCLES) as usize;
+        let n = cycles.clamp(1, BURST_CYCLES) as usize;
         // The input beats the burst may take: at most one a cycle, from the current beat of the
         // front frame on. The queued frames lie back to back in the arena, padded to beats.
         self.burst_keep.clear();
@@ -633,22 +634,7 @@ impl Harness {
         let c0 = self.cycle;
         for j in 0..b.beats_in as usize {
             let f = *self.queue.front().expect("an accepted beat belongs to a queued frame");
-            self.beats_in += 1;
-            if self.beat == 0 {
-                let c = c0 + self.burst_in_at[j] as u64;
-                self.in_cycles.push_back(c);
-                self.frames_entered += 1;
-                if self.first_in.is_none() {
-                    self.first_in = Some(c);
-                }
-            }
-            if self.beat + 1 == f.beats {
-                self.queue.pop_front();
-                self.beat = 0;
-                self.frames_in += 1;
-            } else {
-                self.beat += 1;
-            }
+            self.accept_beat(f, c0 + self.burst_in_at[j] as u64);
         }
         for j in 0..b.beats_out as usize {
             let ctl = self.burst_out_ctl[j];
@@ -686,10 +672,7 @@ impl Harness {
                 // Ends after the cycle of the last beat still to come (as many as went in), as
                 // stepping would: the cycle count is the same either way.
                 let to_come = self.beats_queued.saturating_sub(self.beats_out).max(1);
-                let left = max_stall_cycles.saturating_sub(quiet).max(1);
-                if self.burst(left.min(BURST_CYCLES), to_come) == 0 {
-                    self.step();
-                }
+                self.burst(max_stall_cycles.saturating_sub(quiet).max(1), to_come);
             } else {
                 self.step();
             }

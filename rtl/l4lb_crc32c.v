@@ -1,4 +1,4 @@
-// l4lb: CRC-32C (Castagnoli) over a byte vector, as an XOR tree into a register with a load enable
+// l4lb: CRC-32C (Castagnoli) over a byte vector, one constant table per byte, into a register with a load enable
 `resetall
 `timescale 1ns / 1ps
 `default_nettype none
@@ -14,14 +14,16 @@
  *
  * Implementation: the register is linear in (init, data), and for a reflected CRC over at least
  * four bytes the initial value acts exactly like an XOR into the first 32 message bits. So
- * crc_out is the XOR of the constant columns COL(p) of the message bits p that are set: output
- * bit j is the parity of the message bits whose column has bit j set.
+ * crc_out is the XOR of the constant columns COL(p) of the message bits p that are set. Grouped
+ * by byte, that is the XOR of one entry per message byte of a 256-entry constant table (the
+ * columns of the byte's set bits, XORed). Yosys and ABC map the tables back to XOR trees (the
+ * same LUTs and four logic levels as the bit-wise parities, for 37 bytes); Verilator makes each
+ * byte one load, where the parities took about 40 instructions per output bit.
  */
 module l4lb_crc32c #(
     // Number of message bytes (at least 4)
     parameter BYTE_COUNT = 13,
-    // the output bits computed (the others stay 0): a user of a few bits leaves the rest out of
-    // the simulation too, not only out of the netlist
+    // the output bits computed (the others stay 0, and synthesis leaves them out)
     parameter [31:0] OUT_BITS = 32'hFFFFFFFF
 ) (
     input  wire                    clk,
@@ -63,25 +65,24 @@ endfunction
 
 localparam [32*BITS-1:0] COLUMNS = crc_columns(POLY);
 
-// the data bits that flip output bit j: bit j of COL(p) at the data bit that carries message
-// bit p (byte p / 8 counted from the top; the byte order is only where the masks' bits sit)
-function [BITS-1:0] out_mask;
-    input integer j;
-    integer p;
-    begin
-        for (p = 0; p < BITS; p = p + 1) begin
-            out_mask[8 * (BYTE_COUNT - 1 - p / 8) + p % 8] = COLUMNS[32*p + j];
-        end
-    end
-endfunction
-
-// the bits of the initial value that flip output bit j: it XORs into message bits 0-31
-function [31:0] init_mask;
-    input integer j;
+// The table of a message byte whose eight bits have the columns cols (bit k's at [32*k +: 32]):
+// entry v (at [32*v +: 32]) is the XOR of the columns of the set bits of v, only the computed
+// output bits. One call per byte computes the whole table (Yosys evaluates constant functions
+// slowly: one call per entry took minutes).
+function [32*256-1:0] byte_table;
+    input [255:0] cols;
+    integer v;
     integer k;
+    reg [31:0] t;
     begin
-        for (k = 0; k < 32; k = k + 1) begin
-            init_mask[k] = COLUMNS[32*k + j];
+        for (v = 0; v < 256; v = v + 1) begin
+            t = 32'd0;
+            for (k = 0; k < 8; k = k + 1) begin
+                if (v[k]) begin
+                    t = t ^ cols[32*k +: 32];
+                end
+            end
+            byte_table[32*v +: 32] = t & OUT_BITS;
         end
     end
 endfunction
@@ -90,25 +91,45 @@ initial begin
     crc_out = 32'd0;
 end
 
-// each output bit the XOR reduction of its message bits: a balanced tree per bit in synthesis
-// (a chain of shared XORs mapped deeper), word-wide ANDs and parities in the simulator. One
-// register process per bit, its mask a constant that Verilator folds into the code.
-genvar gj;
+// One 256-word table per message byte: the register is the XOR of one word of each (the
+// initial value XORs into the first four bytes). The tables are constants: logic in synthesis
+// (each output bit a LUT function of its byte, then an XOR tree), one load per byte in the
+// simulator. The XOR runs as a chain of single-use wires, which Verilator folds into the
+// register's load, computed only when en is 1 (the simulator's build raises --gate-stmts so
+// that it folds all 37 bytes, not only the last dozen).
+genvar gi;
 generate
-    for (gj = 0; gj < 32; gj = gj + 1) begin : out_bit
-        localparam [BITS-1:0] MASK = out_mask(gj);
-        localparam [31:0] INIT_MASK = init_mask(gj);
-        // the initial value's own parity, so that the message needs no XOR before the masks
-        // (nothing is computed outside the load)
-        if (OUT_BITS[gj]) begin : used
-            always @(posedge clk) begin
-                if (en) begin
-                    crc_out[gj] <= ^(data & MASK) ^ ^(crc_init & INIT_MASK);
-                end
+    for (gi = 0; gi < BYTE_COUNT; gi = gi + 1) begin : msg_byte
+        // byte gi is message bits 8*gi to 8*gi+7
+        localparam [32*256-1:0] TABLE = byte_table(COLUMNS[256*gi +: 256]);
+        (* rom_style = "logic" *)
+        reg [31:0] table_rom [0:255];
+        integer v;
+        initial begin
+            for (v = 0; v < 256; v = v + 1) begin
+                table_rom[v] = TABLE[32*v +: 32];
             end
+        end
+        wire [7:0] b;
+        wire [31:0] acc;
+        if (gi < 4) begin : with_init
+            assign b = data[8*(BYTE_COUNT-1-gi) +: 8] ^ crc_init[8*gi +: 8];
+        end else begin : data_only
+            assign b = data[8*(BYTE_COUNT-1-gi) +: 8];
+        end
+        if (gi == 0) begin : first
+            assign acc = table_rom[b];
+        end else begin : next
+            assign acc = msg_byte[gi-1].acc ^ table_rom[b];
         end
     end
 endgenerate
+
+always @(posedge clk) begin
+    if (en) begin
+        crc_out <= msg_byte[BYTE_COUNT-1].acc;
+    end
+end
 
 endmodule
 

@@ -339,7 +339,10 @@ fn verilate(verilator: &str, w: u32, rtl_dir: &Path, sources: &[&PathBuf], mdir:
         }
     }
     let mut cmd = Command::new(verilator);
-    cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
+    // --gate-stmts 1000 (default 100): Verilator inlines bigger single-use logic into the process
+    // that reads it, so that a CRC's 37 table loads run in its register's load branch, only in
+    // the cycles it loads (rtl/l4lb_crc32c.v); about 90 instructions per cycle fewer.
+    cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "--gate-stmts", "1000"])
         .args(trace_enabled().then_some("--trace"))
         .args(["--top-module", "l4lb"])
         .args(env::var("L4LB_VERILATOR_FLAGS").unwrap_or_default().split_whitespace())

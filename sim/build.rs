@@ -36,6 +36,10 @@ use std::time::Instant;
 const ALL_WIDTHS: [u32; 4] = [64, 128, 256, 512];
 const RUNTIME_SOURCES: [&str; 3] = ["verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"];
 const SHIM: &str = "csrc/l4lb_shim.cpp";
+/// The root class's copy of `clk` from the last eval, by which Verilator 5.006 finds a rising
+/// edge (`csrc/l4lb_shim.cpp`, `burst`). Another Verilator names it otherwise: then the shim
+/// evaluates both edges of every cycle.
+const CLK_PREV: &str = "__Vtrigrprev__TOP__clk";
 /// Changes whenever the way the libraries are put together changes (invalidates the stamps).
 const LAYOUT: &str = "unity-1";
 
@@ -208,6 +212,14 @@ fn run() -> Result<(), String> {
         defines.push(("L4LB_W".into(), w.to_string()));
         defines.push(("L4LB_CLASS".into(), class.clone()));
         defines.push(("L4LB_HEADER".into(), format!("\"{class}.h\"")));
+        // The model's record of the clock at its last eval (Verilator 5.0xx's name), when the
+        // generated root class has it: the shim's bursts then skip the falling edge's eval.
+        let root_h = format!("{class}___024root.h");
+        let root_text = fs::read_to_string(mdir.join(&root_h)).unwrap_or_default();
+        if root_text.contains(CLK_PREV) {
+            defines.push(("L4LB_ROOT_HEADER".into(), format!("\"{root_h}\"")));
+            defines.push(("L4LB_CLK_PREV".into(), CLK_PREV.into()));
+        }
         let mut incs = includes.clone();
         incs.push(mdir.clone());
         let obj_dir = mdir.join("obj");

@@ -30,7 +30,7 @@ help:
 	@echo "make synth-app    the app block's own logic, module by module (about a minute)"
 	@echo "make icarus-check  the sample through Icarus and Verilator, compared byte for byte"
 	@echo "make bench    criterion benches, the replay sweep and the plot (docs/performance.md)"
-	@echo "make sim-icount  exact instructions per simulated cycle (callgrind), to judge an RTL change"
+	@echo "make sim-icount  instructions and mispredicted branches per simulated cycle (callgrind), to judge an RTL change"
 	@echo "make soak N=100000   long randomized RTL-against-model run, every width, random stalls"
 	@echo "make fuzz     cargo-fuzz over the model's parse-and-rewrite for FUZZ_SECONDS (default 60)"
 	@echo "make corundum-lint        Verilator -Wall over mqnic_app_block, ports compared with Corundum's"
@@ -145,8 +145,9 @@ perf: deps
 	$(CARGO) run --release -q -p l4lb-testbench --example perf_sweep -- $(PERF_DIR)/sweep.json
 	$(MAKE) plot
 
-# Instructions per simulated cycle of 60-80 and 124-132 byte traffic, exactly (Valgrind's count,
-# installed when missing): a few minutes. docs/performance.md, *Simulator speed*.
+# Instructions (exactly) and mispredicted branches (Valgrind's simulated predictor) per simulated
+# cycle of 60-80 and 124-132 byte traffic (Valgrind installed when missing): about a minute.
+# docs/performance.md, *Simulator speed*.
 sim-icount: deps
 	scripts/sim-icount.sh
 

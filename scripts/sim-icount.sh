@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Instructions the simulator runs per clock cycle of traffic, exactly (make sim-icount).
+# Instructions and mispredicted branches the simulator runs per clock cycle of traffic (make sim-icount).
 #
-# Verilator evaluates the whole design every cycle, so the replay's speed is the number of
+# Verilator evaluates the whole design every cycle, so the replay's speed is mostly the number of
 # instructions per cycle of the generated C++; unlike CPU time it does not move with the load of
-# the machine, so it can judge an RTL change of a few percent. Callgrind counts the instructions
+# the machine, so it can judge an RTL change of a few percent. It is not all: with frames of
+# random sizes every stage enable is a branch the CPU cannot predict, and a change that adds
+# instructions can still be faster when it removes such branches (Verilator's -fno-split: 4 %
+# more instructions, 7-11 % faster). So the script also reports Valgrind's simulated branch
+# mispredictions per cycle (a simpler predictor than the CPU's, but it finds the same
+# data-dependent branches); judge a change by both, and by alternated timed runs (docs/performance.md,
+# *Simulator speed*). Callgrind counts the instructions
 # of a replay of 30,000 generated frames and of 10,000 frames of the same kind; the difference
 # divided by the difference in cycles is the traffic's cost per cycle (the set-up before the
 # traffic cancels out; the pcap reading and writing, outside what the replay times, stays in).
@@ -28,17 +34,21 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(60-80 124-132)
 seed=3
 for size in "${sizes[@]}"; do
-    declare -A ins cyc
+    declare -A ins mis cyc
     for n in 10000 30000; do
         pcap=$work/$size-$n.pcap
         "$sim" gen --config "$cfg" --frames "$n" --seed "$seed" --frame-size "$size" --output "$pcap" >/dev/null
-        ins[$n]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$sim" replay "$pcap" --config "$cfg" \
-            --output "$work/out.pcap" 2>&1 >/dev/null | awk '/refs:/ { gsub(",", "", $4); print $4 }')
+        counts=$(valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file=/dev/null "$sim" replay "$pcap" \
+            --config "$cfg" --output "$work/out.pcap" 2>&1 >/dev/null |
+            awk '/refs:/ { gsub(",", "", $4); i = $4 } /Mispredicts:/ { gsub(",", "", $3); m = $3 } END { print i, m }')
+        ins[$n]=${counts% *}
+        mis[$n]=${counts#* }
         cyc[$n]=$("$sim" replay "$pcap" --config "$cfg" --output "$work/out.pcap" --json |
             python3 -c 'import json, sys; print(json.load(sys.stdin)["cycles"])')
     done
     d_ins=$(( ins[30000] - ins[10000] ))
+    d_mis=$(( mis[30000] - mis[10000] ))
     d_cyc=$(( cyc[30000] - cyc[10000] ))
-    echo "$size bytes (seed $seed): $(( d_ins / d_cyc )) instructions per cycle, $(( d_ins / 20000 )) per frame ($d_cyc cycles for 20,000 frames)"
+    echo "$size bytes (seed $seed): $(( d_ins / d_cyc )) instructions per cycle, $(( d_ins / 20000 )) per frame ($d_cyc cycles for 20,000 frames); $(( d_mis * 10 / d_cyc / 10 )).$(( d_mis * 10 / d_cyc % 10 )) mispredicted branches per cycle (Valgrind's predictor)"
     seed=$(( seed + 1 ))
 done

@@ -6,10 +6,10 @@
 # the machine, so it can judge an RTL change of a few percent. It is not all: with frames of
 # random sizes every stage enable is a branch the CPU cannot predict, and a change that adds
 # instructions can still be faster when it removes such branches (Verilator's -fno-split: 4 %
-# more instructions, 7-11 % faster). So the script also reports Valgrind's simulated branch
+# more instructions, 6-11 % faster). So the script also reports Valgrind's simulated branch
 # mispredictions per cycle (a simpler predictor than the CPU's, but it finds the same
-# data-dependent branches); judge a change by both, and by alternated timed runs (docs/performance.md,
-# *Simulator speed*). Callgrind counts the instructions
+# data-dependent branches); judge a change by both, and by alternated timed runs
+# (docs/performance.md, *Simulator speed*). Callgrind counts the instructions
 # of a replay of 30,000 generated frames and of 10,000 frames of the same kind; the difference
 # divided by the difference in cycles is the traffic's cost per cycle (the set-up before the
 # traffic cancels out; the pcap reading and writing, outside what the replay times, stays in).

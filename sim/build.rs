@@ -357,8 +357,8 @@ fn verilate(verilator: &str, w: u32, rtl_dir: &Path, sources: &[&PathBuf], mdir:
     // -fno-split keeps each always block whole: split, the statements under one stage enable land
     // in several places of the generated code, each testing the enable again, and with frames of
     // random sizes each test is a branch the CPU mispredicts about half the time. Whole, the
-    // replay runs 4 % more instructions but 8 fewer mispredicted branches a cycle, and 7-11 %
-    // faster (docs/performance.md, *Whole always blocks*).
+    // replay runs 4 % more instructions but 8 fewer mispredicted branches a cycle, and 6-11 %
+    // faster in two sets of alternated runs (docs/performance.md, *Whole always blocks*).
     cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "--gate-stmts", "1000"])
         .arg("-fno-split")
         .args(trace_enabled().then_some("--trace"))

@@ -16,7 +16,7 @@
 //! - `CXX`: the C++ compiler. Unset, `clang++` is used when it is on `PATH` (the model it builds
 //!   runs about 30 % faster than g++'s: docs/performance.md), else the system's `c++`.
 //! - `VERILATOR`: the verilator binary (default `verilator` on `PATH`).
-//! - `L4LB_VERILATOR_FLAGS`: more Verilator options, split at white space (e.g. `-fno-split`), for
+//! - `L4LB_VERILATOR_FLAGS`: more Verilator options, split at white space (e.g. `-fno-reorder`), for
 //!   experiments with the simulator's speed.
 //! - `L4LB_CXXFLAGS`: more C++ compiler options for the model, split at white space (e.g.
 //!   `-fprofile-instr-use=FILE`), for experiments with the simulator's speed.
@@ -359,8 +359,8 @@ fn verilate(verilator: &str, w: u32, rtl_dir: &Path, sources: &[&PathBuf], mdir:
     // random sizes each test is a branch the CPU mispredicts about half the time. Whole, the
     // replay runs 4 % more instructions but 8 fewer mispredicted branches a cycle, and 6-11 %
     // faster in two sets of alternated runs (docs/performance.md, *Whole always blocks*).
-    cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "--gate-stmts", "1000"])
-        .arg("-fno-split")
+    cmd.args(["--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
+        .args(["--gate-stmts", "1000", "-fno-split"])
         .args(trace_enabled().then_some("--trace"))
         .args(["--top-module", "l4lb"])
         .args(env::var("L4LB_VERILATOR_FLAGS").unwrap_or_default().split_whitespace())

@@ -65,16 +65,14 @@ ram_inst (
     .rd_data(rd_data)
 );
 
+// The pointers and the head flag are written as selects rather than under `if`: the same
+// enables in hardware, but Verilator's C++ then computes them without a branch. Which cycles
+// write or fetch follows the frame sizes, so as branches they were mispredicted about half the
+// time; the RAM behind them still tests the same enables once.
 always @(posedge clk) begin
-    if (wr_en) begin
-        wr_ptr_reg <= wr_ptr_reg + 1'b1;
-    end
-    if (fetch) begin
-        rd_ptr_reg <= rd_ptr_reg + 1'b1;
-        head_valid_reg <= 1'b1;
-    end else if (rd_en) begin
-        head_valid_reg <= 1'b0;
-    end
+    wr_ptr_reg <= wr_en ? wr_ptr_reg + 1'b1 : wr_ptr_reg;
+    rd_ptr_reg <= fetch ? rd_ptr_reg + 1'b1 : rd_ptr_reg;
+    head_valid_reg <= fetch || (head_valid_reg && !rd_en);
 
     if (rst) begin
         wr_ptr_reg <= {ADDR_WIDTH+1{1'b0}};

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use l4lb_rtlsim::Harness;
+use l4lb_rtlsim::{thread_cpu_seconds, Harness};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         *b = i as u8;
     }
     let start_cycle = h.cycle();
-    let cpu0 = cpu_seconds();
+    let cpu0 = thread_cpu_seconds();
     let t = Instant::now();
     let mut left = frames;
     let mut out = 0u64;
@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let wall = t.elapsed().as_secs_f64();
     // On a shared machine the CPU time this thread got is the fairer measure.
-    let secs = cpu_seconds().map_or(wall, |c| c - cpu0.unwrap_or(0.0));
+    let secs = thread_cpu_seconds().map_or(wall, |c| c - cpu0.unwrap_or(0.0));
     let cycles = h.cycle() - start_cycle;
     let st = h.stats();
     println!(
@@ -46,11 +46,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         st.latency_max
     );
     Ok(())
-}
-
-/// CPU time of this thread in seconds (Linux: /proc/thread-self/schedstat, nanoseconds on CPU).
-fn cpu_seconds() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns as f64 / 1e9)
 }

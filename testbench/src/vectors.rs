@@ -184,10 +184,8 @@ pub fn write_vectors(opts: &VectorOptions) -> Result<VectorReport> {
     })
 }
 
-/// CPU time of the calling thread in seconds (Linux: /proc/thread-self/schedstat). On a shared
+/// CPU time of the calling thread in seconds ([`l4lb_rtlsim::thread_cpu_seconds`]). On a shared
 /// machine it is the fairer measure of a simulator's speed than wall time.
 pub fn cpu_seconds() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns as f64 / 1e9)
+    l4lb_rtlsim::thread_cpu_seconds()
 }

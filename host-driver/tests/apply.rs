@@ -457,7 +457,7 @@ fn check_update_order(writes: &[(u32, u32)], old: u32) {
     for &(o, v) in &writes[..switch] {
         match bank_of(o) {
             Some(b) => assert_eq!(b, new, "write at {o:#x} before the switch is not in the inactive bank"),
-            None => assert!(is_slot(o) && v == 0 && (o - regmap::VIP_MATCH.base) % 32 == 0, "{o:#x} = {v:#x}"),
+            None => assert!(is_slot(o) && v == 0 && (o - regmap::VIP_MATCH.base).is_multiple_of(32), "{o:#x} = {v:#x}"),
         }
     }
     let mut after = writes[switch + 1..].iter();
@@ -696,7 +696,7 @@ protocol = "udp"
 
 /// A prime, by trial division (written here, not the driver's).
 fn prime(n: u32) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
 }
 
 #[test]

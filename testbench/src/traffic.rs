@@ -192,7 +192,7 @@ pub fn build_l4(s: &L4Spec) -> Vec<u8> {
         f.extend_from_slice(&[s.ttl, s.protocol, 0, 0]);
         f.extend_from_slice(&ip_octets(&s.src));
         f.extend_from_slice(&ip_octets(&s.dst));
-        f.extend(std::iter::repeat(1u8).take(s.ip_options)); // NOPs
+        f.extend(std::iter::repeat_n(1u8, s.ip_options)); // NOPs
     }
     let l4 = f.len();
     if !later {
@@ -235,7 +235,7 @@ pub fn build_l4(s: &L4Spec) -> Vec<u8> {
         let at = l4 + if s.protocol == 6 { 16 } else { 6 };
         f[at..at + 2].copy_from_slice(&sum.to_be_bytes());
     }
-    f.extend(std::iter::repeat(0u8).take(s.padding));
+    f.extend(std::iter::repeat_n(0u8, s.padding));
     f
 }
 

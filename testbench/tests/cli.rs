@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn sim() -> Command {
@@ -19,7 +19,7 @@ fn tmp(name: &str) -> PathBuf {
     d.join(name)
 }
 
-fn replay_json(engine: &str, width: &str, out: &PathBuf) -> serde_json::Value {
+fn replay_json(engine: &str, width: &str, out: &Path) -> serde_json::Value {
     let o = sim()
         .args(["replay", samples().join("sample.pcap").to_str().unwrap(), "--config"])
         .arg(samples().join("sample.toml"))

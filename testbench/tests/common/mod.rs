@@ -168,8 +168,8 @@ pub fn oracle(frame: &[u8], bad_frame: bool, cfg: &Config, enabled: bool) -> Opt
 
 /// Checks a frame the oracle says was balanced to `cfg.vips[vip]`: only the destination MAC (when
 /// the backend has one), destination address, the IPv4 header checksum and the L4 checksum
-/// (not in a later fragment) changed; the new address is one of the VIP's backends with weight
-/// > 0; for unfragmented packets each checksum verifies from scratch after the rewrite exactly
+/// (not in a later fragment) changed; the new address is one of the VIP's backends with a
+/// weight above 0; for unfragmented packets each checksum verifies from scratch after the rewrite exactly
 /// when it did before (UDP checksum 0 stays 0).
 pub fn check_balanced(input: &[u8], output: &[u8], cfg: &Config, vip: usize) -> Result<(), String> {
     if input.len() != output.len() {

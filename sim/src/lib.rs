@@ -174,7 +174,9 @@ pub struct Harness {
     rng: u64,
 
     // Sink.
-    in_cycles: VecDeque<u64>,
+    /// Frames in the pipeline, oldest first: the cycle each one's first beat went in, and its
+    /// input bytes rounded up to beats (the room its output is given when no buffer is recycled).
+    in_cycles: VecDeque<(u64, usize)>,
     cur: Vec<u8>,
     cur_active: bool,
     cur_in_cycle: u64,
@@ -484,7 +486,7 @@ impl Harness {
     fn accept_beat(&mut self, f: InFrame, cycle: u64) {
         self.beats_in += 1;
         if self.beat == 0 {
-            self.in_cycles.push_back(cycle);
+            self.in_cycles.push_back((cycle, f.beats as usize * self.bpb));
             self.frames_entered += 1;
             if self.first_in.is_none() {
                 self.first_in = Some(cycle);
@@ -509,21 +511,26 @@ impl Harness {
             self.cur_active = true;
             self.cur_out_cycle = cycle;
             self.cur_dest = dest;
+            let room = match self.in_cycles.pop_front() {
+                Some((c, room)) => {
+                    self.cur_in_cycle = c;
+                    room
+                }
+                None => {
+                    self.protocol_fault(cycle, "a frame left that never entered");
+                    self.cur_in_cycle = cycle;
+                    self.bpb
+                }
+            };
             // The frame's bytes go straight into the buffer it leaves in: a recycled one (the
-            // oldest, which held this frame's input, of its length) or a new one.
+            // oldest, which held this frame's input, of its length) or a new one with room for
+            // as many bytes as went in.
             self.cur = match self.spare.pop_front() {
                 Some(mut b) => {
                     b.clear();
                     b
                 }
-                None => Vec::with_capacity(4 * self.bpb),
-            };
-            self.cur_in_cycle = match self.in_cycles.pop_front() {
-                Some(c) => c,
-                None => {
-                    self.protocol_fault(cycle, "a frame left that never entered");
-                    cycle
-                }
+                None => Vec::with_capacity(room),
             };
         } else if dest != self.cur_dest {
             self.protocol_fault(cycle, "m_axis_tdest changed inside a frame");

@@ -549,18 +549,11 @@ impl Harness {
             }
             self.bpb
         };
-        let src = match o.burst {
-            None => &self.out.m_tdata[..self.bpb],
-            Some(i) => &self.burst_out_data[i * self.bpb..(i + 1) * self.bpb],
+        let data = match o.burst {
+            None => &self.out.m_tdata[..n],
+            Some(i) => &self.burst_out_data[i * self.bpb..i * self.bpb + n],
         };
-        if last {
-            self.cur.extend_from_slice(&src[..n]);
-        } else if let Ok(whole) = <&[u8; 64]>::try_from(src) {
-            // A whole 512-bit beat: a copy of known size, which the compiler inlines.
-            self.cur.extend_from_slice(whole);
-        } else {
-            self.cur.extend_from_slice(src);
-        }
+        self.cur.extend_from_slice(data);
         if last {
             let latency = self.cur_out_cycle.saturating_sub(self.cur_in_cycle);
             self.latency_min = Some(self.latency_min.map_or(latency, |m| m.min(latency)));

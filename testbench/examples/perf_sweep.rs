@@ -9,9 +9,8 @@
 use l4lb_core::config::Config;
 use l4lb_core::regs::RegisterAccess;
 use l4lb_driver::device::Device;
-use l4lb_rtlsim::Harness;
+use l4lb_rtlsim::{thread_cpu_seconds, Harness};
 use l4lb_testbench::traffic::udp_vip_frame;
-use l4lb_testbench::vectors::cpu_seconds;
 use std::time::Instant;
 
 const WIDTH: u32 = 512;
@@ -57,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         h.run(1_000_000)?;
         h.take_output();
         let (mut n, mut cycles) = (0u64, 0u64);
-        let cpu0 = cpu_seconds().unwrap_or(0.0);
+        let cpu0 = thread_cpu_seconds().unwrap_or(0.0);
         let t = Instant::now();
         let mut cpu;
         loop {
@@ -72,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             n += BATCH as u64;
             // The pipeline drains after each batch: its latency is not part of a frame's cost.
             cycles += h.cycle() - c0 - latency;
-            cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
+            cpu = thread_cpu_seconds().unwrap_or(0.0) - cpu0;
             if cpu >= per_size(size) {
                 break;
             }
@@ -110,7 +109,7 @@ fn model_frames_per_cpu_second(cfg: &Config) -> Result<f64, Box<dyn std::error::
     Device::open(&mut dev)?.apply(cfg)?;
     let frames: Vec<Vec<u8>> = (0..1024).map(|i| udp_vip_frame(60, i)).collect();
     let mut buf = [0u8; 60];
-    let (mut n, cpu0) = (0u64, cpu_seconds().unwrap_or(0.0));
+    let (mut n, cpu0) = (0u64, thread_cpu_seconds().unwrap_or(0.0));
     let cpu = loop {
         // 64 passes (65,536 frames, a few milliseconds) between clock reads: reading the thread's
         // CPU time (a /proc file) after every 1,024 frames cost a tenth of the time measured
@@ -121,7 +120,7 @@ fn model_frames_per_cpu_second(cfg: &Config) -> Result<f64, Box<dyn std::error::
             }
         }
         n += 64 * frames.len() as u64;
-        let c = cpu_seconds().unwrap_or(0.0) - cpu0;
+        let c = thread_cpu_seconds().unwrap_or(0.0) - cpu0;
         if c >= 1.0 {
             break c;
         }

@@ -116,7 +116,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         p
     });
     let start = Instant::now();
-    let cpu_start = crate::vectors::cpu_seconds();
+    let cpu_start = l4lb_rtlsim::thread_cpu_seconds();
     let (out, timing, reconfigurations) = if reconfigure.is_empty() {
         let (o, t) = engine.run_owned(frames, progress.as_ref())?;
         (o, t, Vec::new())
@@ -124,7 +124,7 @@ pub fn replay(opts: &ReplayOptions) -> Result<ReplayReport> {
         engine.run_reconfiguring(&frames, &reconfigure).context("--reconfigure")?
     };
     let wall = start.elapsed().as_secs_f64();
-    let cpu = cpu_start.zip(crate::vectors::cpu_seconds()).map(|(a, b)| b - a);
+    let cpu = cpu_start.zip(l4lb_rtlsim::thread_cpu_seconds()).map(|(a, b)| b - a);
     if let Some(p) = progress {
         p.finish_and_clear();
     }

@@ -18,7 +18,7 @@ use l4lb_core::layout::Caps;
 use l4lb_core::model::ModelDevice;
 use l4lb_core::regs::{RegError, RegisterAccess};
 use l4lb_driver::device::Device;
-use l4lb_rtlsim::Harness;
+use l4lb_rtlsim::{thread_cpu_seconds, Harness};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -136,7 +136,7 @@ pub fn write_vectors(opts: &VectorOptions) -> Result<VectorReport> {
     // A few hundred frames take a millisecond: for the speed figure, the same frames go through
     // again until a quarter of a CPU second has passed.
     let (mut timed_frames, mut timed_cycles) = (0u64, 0u64);
-    let cpu0 = cpu_seconds();
+    let cpu0 = thread_cpu_seconds();
     let t = Instant::now();
     loop {
         let c0 = h.cycle();
@@ -149,7 +149,7 @@ pub fn write_vectors(opts: &VectorOptions) -> Result<VectorReport> {
         }
         timed_frames += frames.len() as u64;
         timed_cycles += h.cycle() - c0;
-        let spent = match (cpu0, cpu_seconds()) {
+        let spent = match (cpu0, thread_cpu_seconds()) {
             (Some(a), Some(b)) => b - a,
             _ => t.elapsed().as_secs_f64(),
         };
@@ -158,7 +158,7 @@ pub fn write_vectors(opts: &VectorOptions) -> Result<VectorReport> {
         }
     }
     let wall = t.elapsed().as_secs_f64();
-    let cpu = match (cpu0, cpu_seconds()) {
+    let cpu = match (cpu0, thread_cpu_seconds()) {
         (Some(a), Some(b)) => b - a,
         _ => wall,
     };
@@ -182,10 +182,4 @@ pub fn write_vectors(opts: &VectorOptions) -> Result<VectorReport> {
         verilator_cpu_seconds: cpu,
         verilator_wall_seconds: wall,
     })
-}
-
-/// CPU time of the calling thread in seconds ([`l4lb_rtlsim::thread_cpu_seconds`]). On a shared
-/// machine it is the fairer measure of a simulator's speed than wall time.
-pub fn cpu_seconds() -> Option<f64> {
-    l4lb_rtlsim::thread_cpu_seconds()
 }

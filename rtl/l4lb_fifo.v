@@ -66,9 +66,9 @@ ram_inst (
 );
 
 // The pointers and the head flag are written as selects rather than under `if`: the same
-// enables in hardware, but Verilator's C++ then computes them without a branch. Which cycles
-// write or fetch follows the frame sizes, so as branches they were mispredicted about half the
-// time; the RAM behind them still tests the same enables once.
+// enables in hardware, and Verilator's C++ computes them without a branch (the RAM still tests
+// the enables). Valgrind counts one to two mispredicted branches a cycle fewer with random frame
+// sizes; the replay ran no faster on the development CPU (docs/performance.md).
 always @(posedge clk) begin
     wr_ptr_reg <= wr_en ? wr_ptr_reg + 1'b1 : wr_ptr_reg;
     rd_ptr_reg <= fetch ? rd_ptr_reg + 1'b1 : rd_ptr_reg;
